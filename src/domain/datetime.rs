@@ -1,0 +1,141 @@
+//! `Edm.DateTimeOffset` as Graph writes it: ISO 8601 with an offset and up to
+//! seven fractional digits (100 ns ticks), e.g. `2017-01-01T00:00:35.1329464-08:00`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+/// A point in time with the offset the service gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTimeOffset(pub OffsetDateTime);
+
+/// Why a date-time text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an ISO 8601 date-time with an offset (like 2024-05-01T09:30:00+02:00): {0}")]
+pub struct DateTimeParseError(String);
+
+impl DateTimeOffset {
+    /// Parses ISO 8601 / RFC 3339 with an offset (`Z` or `±hh:mm`), any number
+    /// of fractional digits; more than seven are truncated to 100 ns.
+    pub fn parse(s: &str) -> Result<Self, DateTimeParseError> {
+        let parsed = OffsetDateTime::parse(s.trim(), &Rfc3339)
+            .map_err(|e| DateTimeParseError(e.to_string()))?;
+        let ticks = parsed.nanosecond() / 100 * 100;
+        let truncated = parsed
+            .replace_nanosecond(ticks)
+            .map_err(|e| DateTimeParseError(e.to_string()))?;
+        Ok(DateTimeOffset(truncated))
+    }
+
+    pub fn from_unix_nanos(nanos: i128) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .map(|t| {
+                DateTimeOffset(
+                    t.replace_nanosecond(t.nanosecond() / 100 * 100)
+                        .unwrap_or(t),
+                )
+            })
+    }
+
+    pub fn inner(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// Whether this is Graph's "never" value (year 1).
+    pub fn is_min(&self) -> bool {
+        self.0.year() <= 1
+    }
+
+    /// A short local-independent text for tables: `2024-05-01 09:30`.
+    pub fn short(&self) -> String {
+        let t = self.0;
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )?;
+        let ticks = t.nanosecond() / 100;
+        if ticks != 0 {
+            write!(f, ".{ticks:07}")?;
+        }
+        let offset = t.offset();
+        if offset == UtcOffset::UTC {
+            f.write_str("Z")
+        } else {
+            let (h, m, _) = offset.as_hms();
+            let sign = if offset.is_negative() { '-' } else { '+' };
+            write!(f, "{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs())
+        }
+    }
+}
+
+impl FromStr for DateTimeOffset {
+    type Err = DateTimeParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTimeOffset::parse(s)
+    }
+}
+
+impl Serialize for DateTimeOffset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeOffset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        DateTimeOffset::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seven_digits_and_offset_round_trip_exactly() {
+        for s in [
+            "2017-01-01T00:00:35.1329464-08:00",
+            "2016-12-31T23:58:44.2908994-08:00",
+            "2024-06-07T10:11:12.0000001+05:30",
+            "0001-01-01T00:00:00Z",
+            "2026-11-29T20:49:31Z",
+        ] {
+            assert_eq!(DateTimeOffset::parse(s).unwrap().to_string(), s);
+        }
+    }
+
+    #[test]
+    fn other_spellings_keep_their_value() {
+        let a = DateTimeOffset::parse("2024-01-01T00:00:00.5+00:00").unwrap();
+        assert_eq!(a.to_string(), "2024-01-01T00:00:00.5000000Z");
+        let b = DateTimeOffset::parse("2024-01-01T00:00:00.123456789Z").unwrap();
+        assert_eq!(b.to_string(), "2024-01-01T00:00:00.1234567Z");
+        assert!(DateTimeOffset::parse("2024-01-01").is_err());
+        assert!(DateTimeOffset::parse("2024-01-01T00:00:00").is_err());
+    }
+}

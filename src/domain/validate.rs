@@ -1,0 +1,333 @@
+//! Identifier validation and type detection, used by every way in (form,
+//! command line, sandbox). Hard errors block a submission; warnings do not.
+
+use super::enums::{ImportedDeviceIdentityType, Platform};
+
+/// The admin center's limit for the description ("details").
+pub const DESCRIPTION_MAX_CHARS: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing to tell the user about a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn error(message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+    pub fn warning(message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A product barcode recognised by its check digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductBarcode {
+    UpcA,
+    Ean13,
+    Ean8,
+}
+
+impl ProductBarcode {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProductBarcode::UpcA => "UPC-A",
+            ProductBarcode::Ean13 => "EAN-13",
+            ProductBarcode::Ean8 => "EAN-8",
+        }
+    }
+}
+
+/// Whether the text holds a control character (C0, DEL, C1).
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The Luhn check digit (3GPP TS 23.003 Annex B) for the 14 digits of an IMEI body.
+pub fn imei_check_digit(body: &str) -> Option<u8> {
+    if body.len() != 14 || !all_digits(body) {
+        return None;
+    }
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let doubled = d * 2;
+                doubled / 10 + doubled % 10
+            } else {
+                d
+            }
+        })
+        .sum();
+    Some(((10 - sum % 10) % 10) as u8)
+}
+
+/// A 15-digit IMEI whose last digit is its Luhn check digit.
+pub fn is_valid_imei15(s: &str) -> bool {
+    s.len() == 15 && all_digits(s) && imei_check_digit(&s[..14]) == Some(s.as_bytes()[14] - b'0')
+}
+
+/// GS1 check digit: weights 3,1,3,... from the right of the body.
+fn gs1_valid(s: &str) -> bool {
+    let (body, check) = s.split_at(s.len() - 1);
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
+        .sum();
+    (10 - sum % 10) % 10 == u32::from(check.as_bytes()[0] - b'0')
+}
+
+/// Recognises UPC-A (12), EAN-13 (13) and EAN-8 (8) product barcodes.
+pub fn product_barcode(s: &str) -> Option<ProductBarcode> {
+    if !all_digits(s) {
+        return None;
+    }
+    let kind = match s.len() {
+        12 => ProductBarcode::UpcA,
+        13 => ProductBarcode::Ean13,
+        8 => ProductBarcode::Ean8,
+        _ => return None,
+    };
+    gs1_valid(s).then_some(kind)
+}
+
+/// The type the form shows while the user has not picked one (PRODUCT §3):
+/// 14–15 digits → imei; three comma-separated parts → manufacturerModelSerial;
+/// otherwise serialNumber.
+pub fn detect_type(identifier: &str) -> ImportedDeviceIdentityType {
+    let s = identifier.trim();
+    if all_digits(s) && (s.len() == 14 || s.len() == 15) {
+        ImportedDeviceIdentityType::Imei
+    } else if s.split(',').count() == 3 {
+        ImportedDeviceIdentityType::ManufacturerModelSerial
+    } else {
+        ImportedDeviceIdentityType::SerialNumber
+    }
+}
+
+/// The identifier as it will be sent: trimmed; serials lose their periods
+/// (Intune's instruction); Windows tuples have each part trimmed.
+pub fn normalize_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> String {
+    let s = raw.trim();
+    match ty {
+        ImportedDeviceIdentityType::SerialNumber => s.replace('.', ""),
+        ImportedDeviceIdentityType::ManufacturerModelSerial => s
+            .split(',')
+            .enumerate()
+            .map(|(i, p)| {
+                let p = p.trim();
+                if i == 2 {
+                    p.replace('.', "")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => s.to_string(),
+    }
+}
+
+/// Checks an identifier of the given type (already normalised or not).
+pub fn validate_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if has_control_chars(raw) {
+        out.push(Finding::error("control characters are not allowed"));
+        return out;
+    }
+    let s = normalize_identifier(raw, ty);
+    if s.is_empty() {
+        out.push(Finding::error("an identifier is required"));
+        return out;
+    }
+    match ty {
+        ImportedDeviceIdentityType::Imei => {
+            if !all_digits(&s) {
+                out.push(Finding::error("an IMEI has digits only"));
+            } else {
+                match s.len() {
+                    14 => {}
+                    15 if is_valid_imei15(&s) => {}
+                    15 => {
+                        let expected = imei_check_digit(&s[..14]).unwrap_or(0);
+                        out.push(Finding::error(format!(
+                            "check digit is wrong: a 15-digit IMEI starting {} ends in {expected}",
+                            &s[..14]
+                        )));
+                    }
+                    16 => out.push(Finding::warning(
+                        "16 digits is an IMEISV (IMEI + software version), not an IMEI",
+                    )),
+                    n => out.push(Finding::error(format!(
+                        "an IMEI has 14 or 15 digits, not {n}"
+                    ))),
+                }
+            }
+        }
+        ImportedDeviceIdentityType::SerialNumber => {
+            if let Some(kind) = product_barcode(&s)
+                && kind != ProductBarcode::Ean8
+            {
+                out.push(Finding::warning(format!(
+                    "looks like a product barcode ({}), not a serial number",
+                    kind.name()
+                )));
+            }
+            if s.chars().count() > 128 {
+                out.push(Finding::error("a serial number has at most 128 characters"));
+            } else if s.chars().any(char::is_whitespace) {
+                out.push(Finding::warning("a serial number rarely holds spaces"));
+            }
+        }
+        ImportedDeviceIdentityType::ManufacturerModelSerial => {
+            let parts: Vec<&str> = s.split(',').collect();
+            if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+                out.push(Finding::error(
+                    "expected Manufacturer,Model,Serial: three non-empty parts separated by commas",
+                ));
+            }
+        }
+        ImportedDeviceIdentityType::Unknown | ImportedDeviceIdentityType::Other(_) => {
+            out.push(Finding::warning("type unknown: the service may reject it"));
+        }
+    }
+    out
+}
+
+/// Checks the description ("details").
+pub fn validate_description(desc: &str, ty: &ImportedDeviceIdentityType) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if has_control_chars(desc) {
+        out.push(Finding::error("control characters are not allowed"));
+    }
+    let n = desc.chars().count();
+    if n > DESCRIPTION_MAX_CHARS {
+        out.push(Finding::error(format!(
+            "at most {DESCRIPTION_MAX_CHARS} characters ({n} now)"
+        )));
+    }
+    if !desc.trim().is_empty() && *ty == ImportedDeviceIdentityType::ManufacturerModelSerial {
+        out.push(Finding::error(
+            "Windows manufacturer,model,serial identifiers take no description",
+        ));
+    }
+    out
+}
+
+/// Warnings about a type and platform that do not go together.
+pub fn sanity_warnings(ty: &ImportedDeviceIdentityType, platform: &Platform) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match (ty, platform) {
+        (ImportedDeviceIdentityType::Imei, Platform::Windows | Platform::MacOs) => {
+            out.push(Finding::warning(format!(
+                "IMEI identifiers do not apply to {}",
+                platform.label()
+            )))
+        }
+        (ImportedDeviceIdentityType::ManufacturerModelSerial, p) if *p != Platform::Windows => out
+            .push(Finding::warning(
+                "manufacturer,model,serial is for Windows: the platform is sent as windows",
+            )),
+        (_, Platform::Android) => out.push(Finding::warning(
+            "Android 12+ personally-owned work profiles cannot be matched by identifier",
+        )),
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ImportedDeviceIdentityType as T;
+
+    #[test]
+    fn luhn_matches_the_3gpp_example() {
+        assert_eq!(imei_check_digit("26053179311383"), Some(7));
+        assert!(is_valid_imei15("490154203237518"));
+        assert!(!is_valid_imei15("490154203237517"));
+    }
+
+    #[test]
+    fn detects_types() {
+        assert_eq!(detect_type("490154203237518"), T::Imei);
+        assert_eq!(detect_type("01234567890123"), T::Imei);
+        assert_eq!(detect_type("C02XK0XXJGH5"), T::SerialNumber);
+        assert_eq!(
+            detect_type("Microsoft,surface 5,01234567890123"),
+            T::ManufacturerModelSerial
+        );
+        assert_eq!(detect_type("1234567890123456"), T::SerialNumber);
+    }
+
+    #[test]
+    fn imei_rules() {
+        assert!(validate_identifier("490154203237518", &T::Imei).is_empty());
+        assert!(validate_identifier("01234567890123", &T::Imei).is_empty());
+        let bad = validate_identifier("490154203237517", &T::Imei);
+        assert!(
+            bad[0].is_error() && bad[0].message.contains("ends in 8"),
+            "{bad:?}"
+        );
+        assert_eq!(
+            validate_identifier("4901542032375180", &T::Imei)[0].severity,
+            Severity::Warning
+        );
+        assert!(validate_identifier("ABC", &T::Imei)[0].is_error());
+    }
+
+    #[test]
+    fn serials_lose_periods_and_barcodes_warn() {
+        assert_eq!(
+            normalize_identifier(" C02.XK0 ", &T::SerialNumber),
+            "C02XK0"
+        );
+        assert_eq!(
+            product_barcode("4006381333931"),
+            Some(ProductBarcode::Ean13)
+        );
+        assert_eq!(product_barcode("036000291452"), Some(ProductBarcode::UpcA));
+        assert_eq!(product_barcode("96385074"), Some(ProductBarcode::Ean8));
+        assert_eq!(product_barcode("4006381333932"), None);
+        let f = validate_identifier("4006381333931", &T::SerialNumber);
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn windows_tuples_and_descriptions() {
+        assert!(
+            validate_identifier("Lenovo,thinkpad t14,0223", &T::ManufacturerModelSerial).is_empty()
+        );
+        assert!(validate_identifier("Lenovo,,0223", &T::ManufacturerModelSerial)[0].is_error());
+        assert!(validate_description("x", &T::ManufacturerModelSerial)[0].is_error());
+        assert!(validate_description(&"a".repeat(128), &T::SerialNumber).is_empty());
+        assert!(validate_description(&"a".repeat(129), &T::SerialNumber)[0].is_error());
+        assert!(validate_description("a\u{1b}b", &T::SerialNumber)[0].is_error());
+    }
+}

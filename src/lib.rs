@@ -1,0 +1,6 @@
+//! enroll-console: a terminal console for registering Intune corporate
+//! device identifiers (Microsoft Graph beta `importedDeviceIdentity`).
+
+pub mod domain;
+pub mod graph;
+pub mod sandbox;

@@ -4,3 +4,5 @@
 pub mod domain;
 pub mod graph;
 pub mod sandbox;
+pub mod session;
+pub mod store;

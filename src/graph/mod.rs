@@ -3,8 +3,14 @@
 
 pub mod client;
 pub mod error;
+pub mod retry;
 pub mod submit;
+mod transport;
+mod urls;
 
 pub use client::{BearerToken, ClientConfig, GraphClient, ListQuery, Sent};
 pub use error::GraphError;
-pub use submit::{SubmitMethod, SubmitOutcome, Submitter, UsedMethod};
+pub use retry::{RetryPolicy, Sleeper};
+pub use submit::{
+    ParseSubmitMethodError, SubmitMethod, SubmitOutcome, Submitter, UsedMethod, same_identifier,
+};

@@ -2,6 +2,7 @@
 //! device identifiers (Microsoft Graph beta `importedDeviceIdentity`).
 
 pub mod config;
+pub mod csvfile;
 pub mod domain;
 pub mod graph;
 pub mod logging;

@@ -163,7 +163,6 @@ impl EnrollmentState {
     ];
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -301,9 +301,18 @@ impl GraphClient {
     ) -> Result<Vec<ImportedDeviceIdentity>, GraphError> {
         let mut page = self.list_first(query).await?;
         let mut all = std::mem::take(&mut page.value);
+        let mut previous = String::new();
         while let Some(link) = page.next_link.take() {
+            if link == previous {
+                return Err(GraphError::Decode {
+                    message: "the service repeated its next-page link".to_string(),
+                    client_request_id: String::new(),
+                    request_id: None,
+                });
+            }
             page = self.list_next(&link).await?;
             all.append(&mut page.value);
+            previous = link;
         }
         Ok(all)
     }

@@ -310,3 +310,55 @@ async fn failures_are_classified() {
     assert!(matches!(connect, GraphError::Connect { .. }), "{connect:?}");
     assert!(connect.is_retryable() && !connect.outcome_unknown());
 }
+
+/// Collects formatted log output.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_name_the_request_but_never_the_token() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = Scripted::start(|_, i| match i {
+        0 => Answer::json(200, json!({"value": []})),
+        _ => Answer::json(
+            401,
+            json!({"error": {"code": "InvalidAuthenticationToken", "message": "expired"}}),
+        ),
+    })
+    .await;
+    let client = server.client();
+    client.list_first(&ListQuery::default()).await.unwrap();
+    client.get("x").await.unwrap_err();
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let crid = server.requests()[0]
+        .header("client-request-id")
+        .unwrap()
+        .to_string();
+    assert!(text.contains(&crid), "{text}");
+    assert!(text.contains("status=401"), "{text}");
+    assert!(
+        text.contains("/beta/deviceManagement/importedDeviceIdentities"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(TOKEN) && !text.to_lowercase().contains("authorization"),
+        "{text}"
+    );
+}

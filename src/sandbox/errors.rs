@@ -1,0 +1,212 @@
+//! Graph error responses. A handler returns a [`GraphFailure`]; the outer
+//! middleware renders its body once the request ids are known, so every
+//! error carries `innerError` with `date`, `request-id` and `client-request-id`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+
+use crate::domain::{InnerError, ODataError, ODataErrorBody};
+
+/// The ids of one request, echoed in headers and error bodies.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestIds {
+    pub request_id: String,
+    pub client_request_id: String,
+}
+
+/// How the `message` of an error is written.
+#[derive(Debug, Clone)]
+pub(crate) enum Message {
+    Plain(String),
+    /// Intune's JSON document inside `message`, for `records` invalid rows.
+    InvalidRecords {
+        records: usize,
+        action: &'static str,
+    },
+}
+
+/// An error answer, rendered to a Graph error body by the outer middleware.
+#[derive(Debug, Clone)]
+pub(crate) struct GraphFailure {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: Message,
+    pub retry_after: Option<u64>,
+}
+
+impl GraphFailure {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        GraphFailure {
+            status,
+            code: code.to_string(),
+            message: Message::Plain(message.into()),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        GraphFailure::new(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
+    /// Intune's 400 for rows it cannot import.
+    pub fn invalid_records(records: usize, action: &'static str) -> Self {
+        GraphFailure {
+            status: StatusCode::BAD_REQUEST,
+            code: "BadRequest".to_string(),
+            message: Message::InvalidRecords { records, action },
+            retry_after: None,
+        }
+    }
+
+    /// OData's answer to an enum member it does not know.
+    pub fn bad_enum_literal(literal: &str, enum_type: &str) -> Self {
+        GraphFailure::bad_request(format!(
+            "Cannot convert the literal '{literal}' to the expected type 'microsoft.graph.{enum_type}'."
+        ))
+    }
+
+    pub fn not_found(id: &str) -> Self {
+        GraphFailure::new(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            format!("The importedDeviceIdentity with id '{id}' was not found."),
+        )
+    }
+
+    pub fn unauthenticated() -> Self {
+        GraphFailure::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        )
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        GraphFailure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            message,
+        )
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// The full response with its JSON body.
+    pub fn render(&self, ids: &RequestIds) -> Response {
+        let message = match &self.message {
+            Message::Plain(m) => m.clone(),
+            Message::InvalidRecords { records, action } => {
+                intune_message(*records, action, &ids.client_request_id)
+            }
+        };
+        let body = ODataErrorBody {
+            error: ODataError {
+                code: self.code.clone(),
+                message,
+                inner_error: Some(InnerError {
+                    date: Some(inner_error_date(OffsetDateTime::now_utc())),
+                    request_id: Some(ids.request_id.clone()),
+                    client_request_id: Some(ids.client_request_id.clone()),
+                    code: None,
+                    inner_error: None,
+                }),
+            },
+        };
+        let json = serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_string());
+        let mut response = (self.status, json).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl IntoResponse for GraphFailure {
+    /// A bodiless response carrying the failure, for the outer middleware.
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// `innerError.date`: ISO 8601 without an offset, whole seconds.
+pub(crate) fn inner_error_date(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Intune's `{"_version": 3, "Message": ...}` document, CRLF-separated.
+fn intune_message(records: usize, action: &str, activity_id: &str) -> String {
+    let operation_id = uuid::Uuid::new_v4();
+    let text = format!(
+        "Invalid Device Identifier parameter found for {records} import records! - \
+         Operation ID (for customer support): {operation_id} - Activity ID: {activity_id} - \
+         Url: https://fef.sandbox.manage.microsoft.invalid/DeviceEnrollmentFE/\
+         StatelessDeviceEnrollmentFEService/deviceManagement/importedDeviceIdentities/\
+         microsoft.management.services.api.{action}"
+    );
+    let quoted = serde_json::to_string(&text).unwrap_or_default();
+    [
+        "{".to_string(),
+        "  \"_version\": 3,".to_string(),
+        format!("  \"Message\": {quoted},"),
+        "  \"CustomApiErrorPhrase\": \"\",".to_string(),
+        "  \"RetryAfter\": null,".to_string(),
+        "  \"ErrorSourceService\": \"\",".to_string(),
+        "  \"HttpHeaders\": \"{}\"".to_string(),
+        "}".to_string(),
+    ]
+    .join("\r\n")
+}
+
+/// The exact answer of the service to the documented create today.
+pub(crate) fn create_route_missing() -> GraphFailure {
+    GraphFailure::new(
+        StatusCode::BAD_REQUEST,
+        "No method match route template",
+        "No OData route exists that match template ~/singleton/navigation with http verb POST \
+         for request /DeviceEnrollmentFE_2008/StatelessDeviceEnrollmentFEService/deviceManagement/\
+         importedDeviceIdentities.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intune_message_is_json_with_a_human_message() {
+        let m = intune_message(2, "importDeviceIdentityList", "act-1");
+        assert!(m.contains("\r\n  \"_version\": 3,\r\n"));
+        let v: serde_json::Value = serde_json::from_str(&m).unwrap();
+        let text = v["Message"].as_str().unwrap();
+        assert!(
+            text.starts_with("Invalid Device Identifier parameter found for 2 import records!")
+        );
+        assert!(text.contains("Activity ID: act-1"));
+    }
+
+    #[test]
+    fn date_has_no_offset() {
+        let t = time::macros::datetime!(2024-06-01 10:00:05.123 UTC);
+        assert_eq!(inner_error_date(t), "2024-06-01T10:00:05");
+    }
+}

@@ -11,9 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::Shared;
 use super::errors::{GraphFailure, create_route_missing};
 use super::rules::{check_enums, identity_key, key_of, new_identity, now, overwrite, row_is_valid};
-use super::state::Shared;
 use super::store::Change;
 use crate::domain::identity::RESULT_ODATA_TYPE;
 use crate::domain::{

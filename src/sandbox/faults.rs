@@ -12,9 +12,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::Faults;
+use super::Shared;
 use super::errors::GraphFailure;
 use super::server::ConnectionDrop;
-use super::state::Shared;
 
 /// What happens to one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

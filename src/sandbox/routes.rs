@@ -14,11 +14,12 @@ use serde::Serialize;
 
 use super::actions::{self, parse_json};
 use super::errors::GraphFailure;
+use super::errors::{request_ids, require_token};
+use super::faults;
 use super::query::{ListQuery, Position, next_query};
 use super::rules::{check_enums, description_ok, now};
-use super::state::{COLLECTION, Shared};
 use super::store::Change;
-use super::{faults, middleware};
+use super::{COLLECTION, Shared};
 use crate::domain::identity::IDENTITY_ODATA_TYPE;
 use crate::domain::{ImportedDeviceIdentity, Page};
 
@@ -49,10 +50,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(get_one).patch(patch_one).delete(delete_one),
         )
         .route_layer(from_fn_with_state(shared.clone(), faults::inject))
-        .route_layer(from_fn(middleware::require_token))
+        .route_layer(from_fn(require_token))
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(from_fn(middleware::request_ids))
+        .layer(from_fn(request_ids))
         .with_state(shared)
 }
 

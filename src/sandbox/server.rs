@@ -84,3 +84,49 @@ async fn serve_connection(stream: TcpStream, router: Router, cancel: Cancellatio
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Extension;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn drop_it(Extension(d): Extension<ConnectionDrop>) -> &'static str {
+        d.trigger();
+        std::future::pending::<()>().await;
+        "never"
+    }
+
+    async fn exchange(addr: std::net::SocketAddr, path: &str) -> Vec<u8> {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn a_triggered_drop_closes_the_socket_without_a_byte() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = Router::new()
+            .route("/drop", get(drop_it))
+            .route("/ok", get(|| async { "fine" }));
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(serve(listener, router, cancel.clone()));
+
+        assert!(exchange(addr, "/drop").await.is_empty());
+        let ok = exchange(addr, "/ok").await;
+        assert!(
+            ok.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&ok)
+        );
+
+        cancel.cancel();
+        task.await.unwrap();
+        assert!(TcpStream::connect(addr).await.is_err());
+    }
+}

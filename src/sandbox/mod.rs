@@ -1,59 +1,260 @@
-//! STUB — to be implemented. The embedded Graph emulator.
-use std::net::SocketAddr;
+//! The embedded Graph sandbox: an in-process emulator of the beta
+//! `deviceManagement/importedDeviceIdentities` endpoints, with Graph and
+//! Intune error bodies, paging, persistence and fault injection.
+//!
+//! Depends only on `crate::domain`.
+
+mod actions;
+mod errors;
+mod faults;
+mod filter;
+mod query;
+mod routes;
+mod rules;
+mod server;
+mod store;
+mod synthetic;
+
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use filter::{Clause, Filter, FilterError};
+pub use store::StoreError;
+
+use faults::Dice;
+use store::{Change, Store};
 
 /// The bearer token the console sends to its own embedded sandbox.
 pub const SANDBOX_TOKEN: &str = "sandbox-local-token";
 
-#[derive(Debug, Clone)]
+/// Where the sandbox tenant's identities live.
+#[derive(Debug, Clone, Default)]
 pub enum Storage {
+    #[default]
     InMemory,
     /// A SQLite file holding the sandbox tenant's identities.
     File(PathBuf),
 }
 
-#[derive(Debug, Clone, Default)]
+/// Faults injected on the identity routes. Rates are probabilities (0–1),
+/// rolled per request in this order: throttle, fail, drop.
+#[derive(Debug, Clone)]
 pub struct Faults {
+    /// Delay before answering.
     pub latency_ms: u64,
+    /// 500 or 503; the write is applied first or not, at random.
     pub fail_rate: f64,
+    /// 429 with `Retry-After`; nothing applied.
     pub throttle_rate: f64,
+    /// Connection closed with no answer; the write is applied first or not.
     pub drop_rate: f64,
+    /// The documented create answers as the service does today (400, no route).
     pub create_route_missing: bool,
     /// Seed for the fault dice, for reproducible runs.
     pub seed: Option<u64>,
+    /// The `Retry-After` of 429 and 503 answers, in seconds.
+    pub retry_after_secs: u64,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            latency_ms: 0,
+            fail_rate: 0.0,
+            throttle_rate: 0.0,
+            drop_rate: 0.0,
+            create_route_missing: false,
+            seed: None,
+            retry_after_secs: 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
     pub storage: Storage,
     pub faults: Faults,
+    /// The largest list page (at least 1).
     pub page_size: usize,
+    /// Deterministic synthetic identities added at start when missing.
+    pub seed_identities: usize,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            storage: Storage::InMemory,
+            faults: Faults::default(),
+            page_size: 100,
+            seed_identities: 0,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("could not start the sandbox: {0}")]
     Start(String),
+    #[error(transparent)]
+    Storage(#[from] StoreError),
 }
 
-pub struct RunningSandbox {}
+/// A sandbox serving in the background until [`RunningSandbox::shutdown`]
+/// (or until dropped).
+pub struct RunningSandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
 
 impl RunningSandbox {
     pub fn addr(&self) -> SocketAddr {
-        todo!()
+        self.addr
     }
+
     /// `http://127.0.0.1:PORT/beta`
     pub fn graph_url(&self) -> String {
-        todo!()
+        format!("{}/beta", self.shared.base_url)
     }
-    pub async fn shutdown(self) {
-        todo!()
+
+    /// The faults in force.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults()
+    }
+
+    /// Replaces the faults (and re-seeds their dice) for later requests.
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.set_faults(faults);
+    }
+
+    /// How many identities the tenant holds.
+    pub fn identity_count(&self) -> usize {
+        self.shared.lock_store().len()
+    }
+
+    /// Stops accepting, lets open connections finish, and waits.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
 }
 
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+fn open_store(storage: &Storage, seed_identities: usize) -> Result<Store, StoreError> {
+    let mut store = match storage {
+        Storage::InMemory => Store::in_memory(),
+        Storage::File(path) => Store::open(path)?,
+    };
+    if seed_identities > 0 {
+        let missing: Vec<Change> = synthetic::identities(seed_identities)
+            .into_iter()
+            .filter(|i| store.by_key(&rules::key_of(i)).is_none())
+            .map(Change::Put)
+            .collect();
+        store.commit(missing)?;
+    }
+    Ok(store)
+}
+
+/// Binds `bind` (port 0 picks a free port), opens the storage and serves.
 pub async fn start(
-    _bind: SocketAddr,
-    _options: SandboxOptions,
+    bind: SocketAddr,
+    options: SandboxOptions,
 ) -> Result<RunningSandbox, SandboxError> {
-    todo!()
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|e| SandboxError::Start(format!("cannot listen on {bind}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| SandboxError::Start(e.to_string()))?;
+    let storage = options.storage.clone();
+    let seed = options.seed_identities;
+    let store = tokio::task::spawn_blocking(move || open_store(&storage, seed))
+        .await
+        .map_err(|e| SandboxError::Start(e.to_string()))??;
+    let link_addr = if addr.ip().is_unspecified() {
+        SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    };
+    let shared = Arc::new(Shared::new(
+        store,
+        options.faults,
+        options.page_size,
+        format!("http://{link_addr}"),
+    ));
+    let cancel = CancellationToken::new();
+    let router = routes::router(shared.clone());
+    let task = tokio::spawn(server::serve(listener, router, cancel.clone()));
+    tracing::info!(%addr, "sandbox listening");
+    Ok(RunningSandbox {
+        addr,
+        shared,
+        cancel,
+        task: Some(task),
+    })
+}
+
+/// The collection's path under the server root.
+pub(crate) const COLLECTION: &str = "/beta/deviceManagement/importedDeviceIdentities";
+
+/// State shared by the handlers (the sandbox is a server: one lock per part).
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    dice: Mutex<Dice>,
+    /// The largest page the list answers.
+    pub page_size: usize,
+    /// `http://127.0.0.1:PORT`, for absolute links.
+    pub base_url: String,
+}
+
+impl Shared {
+    pub fn new(store: Store, faults: Faults, page_size: usize, base_url: String) -> Shared {
+        Shared {
+            store: Mutex::new(store),
+            dice: Mutex::new(Dice::new(faults)),
+            page_size: page_size.max(1),
+            base_url,
+        }
+    }
+
+    /// The store; a panic in another handler does not lock it for good.
+    pub fn lock_store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn lock_dice(&self) -> MutexGuard<'_, Dice> {
+        self.dice.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.lock_dice().faults.clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.lock_dice() = Dice::new(faults);
+    }
+
+    /// The absolute URL of the collection.
+    pub fn collection_url(&self) -> String {
+        format!("{}{COLLECTION}", self.base_url)
+    }
+
+    /// `@odata.context` for a path after `$metadata#`.
+    pub fn context(&self, fragment: &str) -> String {
+        format!("{}/beta/$metadata#{fragment}", self.base_url)
+    }
 }

@@ -1,0 +1,242 @@
+//! The router, and the list, count, get, update and delete handlers.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+
+use super::actions::{self, parse_json};
+use super::errors::GraphFailure;
+use super::errors::{request_ids, require_token};
+use super::faults;
+use super::query::{ListQuery, Position, next_query};
+use super::rules::{check_enums, description_ok, now};
+use super::store::Change;
+use super::{COLLECTION, Shared};
+use crate::domain::identity::IDENTITY_ODATA_TYPE;
+use crate::domain::{ImportedDeviceIdentity, Page};
+
+/// Identities looked at per list request at most; a filtered page may come
+/// back short or empty, with a `@odata.nextLink` to go on.
+const SCAN_BUDGET: usize = 10_000;
+
+/// Request bodies up to this size are read (an import of many thousand rows).
+const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let at = |suffix: &str| format!("{COLLECTION}{suffix}");
+    Router::new()
+        .route(COLLECTION, get(list).post(actions::create))
+        .route(&at("/$count"), get(count))
+        .route(&at("/importDeviceIdentityList"), post(actions::import))
+        .route(
+            &at("/microsoft.graph.importDeviceIdentityList"),
+            post(actions::import),
+        )
+        .route(&at("/searchExistingIdentities"), post(actions::search))
+        .route(
+            &at("/microsoft.graph.searchExistingIdentities"),
+            post(actions::search),
+        )
+        .route(
+            &at("/{id}"),
+            get(get_one).patch(patch_one).delete(delete_one),
+        )
+        .route_layer(from_fn_with_state(shared.clone(), faults::inject))
+        .route_layer(from_fn(require_token))
+        .fallback(unknown_route)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(request_ids))
+        .with_state(shared)
+}
+
+async fn unknown_route(uri: Uri) -> GraphFailure {
+    let segment = uri.path().rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
+    GraphFailure::new(
+        StatusCode::NOT_FOUND,
+        "ResourceNotFound",
+        format!("Resource not found for the segment '{segment}'."),
+    )
+}
+
+/// An entity with its `@odata.context` first.
+#[derive(Serialize)]
+struct WithContext<'a, T> {
+    #[serde(rename = "@odata.context")]
+    context: String,
+    #[serde(flatten)]
+    entity: &'a T,
+}
+
+fn entity_response(
+    shared: &Shared,
+    status: StatusCode,
+    identity: &ImportedDeviceIdentity,
+) -> Response {
+    let body = WithContext {
+        context: shared.context("deviceManagement/importedDeviceIdentities/$entity"),
+        entity: identity,
+    };
+    (status, Json(body)).into_response()
+}
+
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphFailure> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let page_size = q.top.map_or(shared.page_size, |t| t.min(shared.page_size));
+    let store = shared.lock_store();
+    let unfiltered = q.filter.clauses.is_empty();
+    let (mut pos, mut skip) = match q.position {
+        Some(p) => (
+            store.position_after(p.seq),
+            usize::try_from(p.skip).unwrap_or(usize::MAX),
+        ),
+        None if unfiltered => (q.skip, 0),
+        None => (0, q.skip),
+    };
+    let mut value = Vec::with_capacity(page_size.min(store.len()));
+    let mut last_seq = None;
+    let mut scanned = 0;
+    while value.len() < page_size && scanned < SCAN_BUDGET {
+        let Some(stored) = store.at(pos) else { break };
+        pos += 1;
+        scanned += 1;
+        last_seq = Some(stored.seq);
+        if q.filter.matches(&stored.identity, &stored.lower) {
+            if skip > 0 {
+                skip -= 1;
+            } else {
+                value.push(stored.identity.clone());
+            }
+        }
+    }
+    let next_link = match last_seq {
+        Some(seq) if page_size > 0 && pos < store.len() => {
+            let position = Position {
+                seq,
+                skip: u64::try_from(skip)
+                    .unwrap_or(u64::MAX)
+                    .min(u64::from(u32::MAX)),
+            };
+            Some(format!(
+                "{}?{}",
+                shared.collection_url(),
+                next_query(raw.as_deref(), position)
+            ))
+        }
+        _ => None,
+    };
+    let count = q.count.then(|| count_matching(&store, &q.filter));
+    drop(store);
+    let page = Page {
+        context: Some(shared.context("deviceManagement/importedDeviceIdentities")),
+        count,
+        value,
+        next_link,
+    };
+    Ok(Json(page).into_response())
+}
+
+fn count_matching(store: &super::store::Store, filter: &super::filter::Filter) -> u64 {
+    let n = if filter.clauses.is_empty() {
+        store.len()
+    } else {
+        (0..store.len())
+            .filter_map(|i| store.at(i))
+            .filter(|s| filter.matches(&s.identity, &s.lower))
+            .count()
+    };
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+async fn count(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphFailure> {
+    let filter = ListQuery::parse_filter(raw.as_deref())?;
+    let n = count_matching(&shared.lock_store(), &filter);
+    let mut response = n.to_string().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    Ok(response)
+}
+
+async fn get_one(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Response, GraphFailure> {
+    let store = shared.lock_store();
+    let stored = store.get(&id).ok_or_else(|| GraphFailure::not_found(&id))?;
+    Ok(entity_response(&shared, StatusCode::OK, &stored.identity))
+}
+
+async fn patch_one(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, GraphFailure> {
+    let raw: serde_json::Value = parse_json(&body)?;
+    let Some(fields) = raw.as_object() else {
+        return Err(GraphFailure::bad_request(
+            "The request body must be a JSON object.",
+        ));
+    };
+    let patch: ImportedDeviceIdentity = serde_json::from_value(raw.clone())
+        .map_err(|e| GraphFailure::bad_request(format!("Invalid request body: {e}")))?;
+    check_enums(&patch)?;
+    if !description_ok(patch.description.as_deref()) {
+        return Err(GraphFailure::bad_request(
+            "The description has more than 128 characters.",
+        ));
+    }
+    let mut store = shared.lock_store();
+    let mut identity = store
+        .get(&id)
+        .ok_or_else(|| GraphFailure::not_found(&id))?
+        .identity
+        .clone();
+    if fields.contains_key("description") {
+        identity.description = patch.description;
+    }
+    if let Some(state) = patch.enrollment_state {
+        identity.enrollment_state = Some(state);
+    }
+    if let Some(platform) = patch.platform {
+        identity.platform = Some(platform);
+    }
+    if let Some(contacted) = patch.last_contacted_date_time {
+        identity.last_contacted_date_time = Some(contacted);
+    }
+    identity.odata_type = Some(IDENTITY_ODATA_TYPE.to_string());
+    identity.last_modified_date_time = Some(now());
+    store
+        .commit(vec![Change::Put(identity.clone())])
+        .map_err(|e| GraphFailure::internal(e.to_string()))?;
+    drop(store);
+    Ok(entity_response(&shared, StatusCode::OK, &identity))
+}
+
+async fn delete_one(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, GraphFailure> {
+    let mut store = shared.lock_store();
+    if store.get(&id).is_none() {
+        return Err(GraphFailure::not_found(&id));
+    }
+    store
+        .commit(vec![Change::Delete(id)])
+        .map_err(|e| GraphFailure::internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,230 @@
+//! Listing: paging by `@odata.nextLink`, `$top`/`$skip`, `$filter`, `$count`,
+//! and a 100,000-identity tenant.
+
+mod sandbox_support;
+
+use std::collections::HashSet;
+
+use enroll_console::sandbox::SandboxOptions;
+use reqwest::StatusCode;
+use sandbox_support::*;
+use serde_json::{Value, json};
+
+async fn with_rows(n: usize, page_size: usize) -> Sb {
+    let sb = Sb::start(SandboxOptions {
+        page_size,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (status, _) = sb.import(serial_rows(n), false).await;
+    assert_eq!(status, StatusCode::OK);
+    sb
+}
+
+fn identifiers(values: &[Value]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| v["importedDeviceIdentifier"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn following_next_links_verbatim_yields_every_identity_once_in_creation_order() {
+    let sb = with_rows(250, 100).await;
+    let mut url = Some(sb.url(""));
+    let mut sizes = Vec::new();
+    let mut all = Vec::new();
+    while let Some(u) = url {
+        let (status, page) = status_json(sb.get(&u).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            page["@odata.context"],
+            format!(
+                "{}/$metadata#deviceManagement/importedDeviceIdentities",
+                sb.sandbox.graph_url()
+            )
+        );
+        let value = page["value"].as_array().unwrap();
+        sizes.push(value.len());
+        all.extend(value.iter().cloned());
+        url = page["@odata.nextLink"].as_str().map(str::to_string);
+        if let Some(next) = &url {
+            assert!(next.starts_with(&format!(
+                "http://127.0.0.1:{}/beta/",
+                sb.sandbox.addr().port()
+            )));
+            assert!(next.contains("$skiptoken="), "{next}");
+        }
+    }
+    assert_eq!(sizes, [100, 100, 50]);
+    let ids = identifiers(&all);
+    let expected: Vec<String> = (0..250).map(|i| format!("SER{i:05}")).collect();
+    assert_eq!(ids, expected);
+    let unique: HashSet<_> = all.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(unique.len(), 250);
+}
+
+#[tokio::test]
+async fn top_sets_the_page_size_up_to_the_maximum_and_skip_offsets() {
+    let sb = with_rows(250, 100).await;
+    let (_, page) = status_json(sb.get(&sb.url("?$top=30")).send().await.unwrap()).await;
+    assert_eq!(page["value"].as_array().unwrap().len(), 30);
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(next.contains("$top=30"), "the query is kept: {next}");
+    let (_, page2) = status_json(sb.get(next).send().await.unwrap()).await;
+    assert_eq!(
+        identifiers(page2["value"].as_array().unwrap())[0],
+        "SER00030"
+    );
+
+    let (_, page) = status_json(sb.get(&sb.url("?$top=1000")).send().await.unwrap()).await;
+    assert_eq!(page["value"].as_array().unwrap().len(), 100);
+
+    let all = sb.list_all(&sb.url("?$skip=240")).await;
+    assert_eq!(
+        identifiers(&all),
+        (240..250).map(|i| format!("SER{i:05}")).collect::<Vec<_>>()
+    );
+
+    let (status, body) = status_json(sb.get(&sb.url("?$top=abc")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    graph_error(&body, "BadRequest");
+    let (status, _) =
+        status_json(sb.get(&sb.url("?$skiptoken=forged")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn filters_on_the_identifier_and_the_enums() {
+    let sb = Sb::start(SandboxOptions {
+        page_size: 2,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let mut rows = Vec::new();
+    for (id, ty, platform, state) in [
+        ("C02AAA111", "serialNumber", "macOS", "notContacted"),
+        ("c02bbb222", "serialNumber", "ios", "enrolled"),
+        ("XYZC02", "serialNumber", "ios", "notContacted"),
+        ("490154203237518", "imei", "android", "notContacted"),
+        ("353456789012348", "imei", "ios", "enrolled"),
+    ] {
+        let mut r = row(id, ty);
+        r["platform"] = json!(platform);
+        r["enrollmentState"] = json!(state);
+        rows.push(r);
+    }
+    sb.import(Value::Array(rows), false).await;
+    let cases = [
+        ("importedDeviceIdentifier eq 'C02BBB222'", vec!["c02bbb222"]),
+        (
+            "startswith(importedDeviceIdentifier,'c02')",
+            vec!["C02AAA111", "c02bbb222"],
+        ),
+        (
+            "contains(importedDeviceIdentifier,'C02')",
+            vec!["C02AAA111", "c02bbb222", "XYZC02"],
+        ),
+        (
+            "importedDeviceIdentityType eq 'imei'",
+            vec!["490154203237518", "353456789012348"],
+        ),
+        (
+            "platform eq 'ios' and enrollmentState eq 'enrolled'",
+            vec!["c02bbb222", "353456789012348"],
+        ),
+        (
+            "platform eq 'ios' and (contains(importedDeviceIdentifier,'c02'))",
+            vec!["c02bbb222", "XYZC02"],
+        ),
+        ("enrollmentState eq 'blocked'", vec![]),
+    ];
+    for (filter, expected) in cases {
+        let url =
+            reqwest::Url::parse_with_params(&sb.url(""), [("$filter", filter), ("$count", "true")])
+                .unwrap();
+        let (status, first) = status_json(sb.get(url.as_str()).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{filter}: {first}");
+        assert_eq!(first["@odata.count"], expected.len(), "{filter}");
+        let all = sb.list_all(url.as_str()).await;
+        assert_eq!(identifiers(&all), expected, "{filter}");
+
+        let count_url =
+            reqwest::Url::parse_with_params(&sb.url("/$count"), [("$filter", filter)]).unwrap();
+        let r = sb.get(count_url.as_str()).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        assert_eq!(
+            r.text().await.unwrap(),
+            expected.len().to_string(),
+            "{filter}"
+        );
+    }
+    for unsupported in [
+        "description eq 'x'",
+        "platform eq 'ios' or platform eq 'android'",
+        "endswith(importedDeviceIdentifier,'1')",
+    ] {
+        let url = reqwest::Url::parse_with_params(&sb.url(""), [("$filter", unsupported)]).unwrap();
+        let (status, body) = status_json(sb.get(url.as_str()).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{unsupported}");
+        graph_error(&body, "BadRequest");
+    }
+    let r = sb.get(&sb.url("/$count")).send().await.unwrap();
+    assert_eq!(r.text().await.unwrap(), "5");
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_identities_page_quickly_and_sparse_filters_may_give_empty_pages() {
+    let sb = Sb::start(SandboxOptions {
+        page_size: 1000,
+        seed_identities: 100_000,
+        ..SandboxOptions::default()
+    })
+    .await;
+    assert_eq!(sb.sandbox.identity_count(), 100_000);
+    let r = sb.get(&sb.url("/$count")).send().await.unwrap();
+    assert_eq!(r.text().await.unwrap(), "100000");
+
+    let (_, page) = status_json(
+        sb.get(&sb.url("?$skip=99999&$count=true"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page["@odata.count"], 100_000);
+    let last = page["value"][0]["importedDeviceIdentifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(page.get("@odata.nextLink").is_none());
+
+    let url = reqwest::Url::parse_with_params(
+        &sb.url(""),
+        [(
+            "$filter",
+            format!("importedDeviceIdentifier eq '{}'", last.to_lowercase()),
+        )],
+    )
+    .unwrap();
+    let mut next = Some(url.to_string());
+    let (mut pages, mut empty, mut found) = (0, 0, Vec::new());
+    while let Some(u) = next {
+        let (_, page) = status_json(sb.get(&u).send().await.unwrap()).await;
+        let value = page["value"].as_array().unwrap();
+        pages += 1;
+        if value.is_empty() {
+            empty += 1;
+        }
+        found.extend(identifiers(value));
+        next = page["@odata.nextLink"].as_str().map(str::to_string);
+    }
+    assert_eq!(found, [last]);
+    assert!(empty >= 1 && pages >= 2, "pages {pages}, empty {empty}");
+}

@@ -6,3 +6,10 @@ pub mod graph;
 pub mod sandbox;
 pub mod session;
 pub mod store;
+
+pub mod app;
+pub mod runtime;
+pub mod sanitize;
+pub mod screens;
+pub mod terminal;
+pub mod widgets;

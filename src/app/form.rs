@@ -189,6 +189,9 @@ impl FormState {
                 .items()
                 .iter()
                 .map(|choice| match choice {
+                    TypeChoice::Auto if self.identifier.value().trim().is_empty() => {
+                        "Auto (detected from the identifier)".to_string()
+                    }
                     TypeChoice::Auto => {
                         format!("Auto (detected: {})", self.detected_type().label())
                     }

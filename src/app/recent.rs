@@ -18,6 +18,8 @@ pub struct RecentList {
     /// Rows that fit on the last draw (for page keys).
     page: Cell<usize>,
     loaded: bool,
+    /// Entries recorded in this session, newest first.
+    recorded: Vec<RecentEntry>,
 }
 
 impl RecentList {
@@ -45,8 +47,18 @@ impl RecentList {
         self.entries.get(self.selected)
     }
 
-    /// Replaces the entries (from the store), keeping the selection in range.
-    pub fn set(&mut self, entries: Vec<RecentEntry>) {
+    /// Replaces the entries with those from the store. Entries recorded in
+    /// this session that the store did not return yet (a load that raced a
+    /// submission) stay on top.
+    pub fn set(&mut self, loaded: Vec<RecentEntry>) {
+        let key = |e: &RecentEntry| (e.result.identity.id.clone(), e.recorded_at);
+        let mut entries: Vec<RecentEntry> = self
+            .recorded
+            .iter()
+            .filter(|mine| !loaded.iter().any(|l| key(l) == key(mine)))
+            .cloned()
+            .collect();
+        entries.extend(loaded);
         self.entries = entries;
         self.loaded = true;
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
@@ -54,6 +66,7 @@ impl RecentList {
 
     /// A newly recorded entry goes on top and is selected.
     pub fn push_front(&mut self, entry: RecentEntry) {
+        self.recorded.insert(0, entry.clone());
         self.entries.insert(0, entry);
         self.selected = 0;
         self.offset.set(0);
@@ -128,5 +141,21 @@ mod tests {
         list.last();
         assert_eq!(list.visible_range(10), 90..100);
         assert_eq!(list.visible_range(0), 0..0);
+    }
+
+    #[test]
+    fn a_late_load_keeps_entries_recorded_meanwhile() {
+        let mut list = RecentList::default();
+        let mut mine = entries(1).remove(0);
+        mine.result.identity.id = Some("new".into());
+        list.push_front(mine.clone());
+        list.set(entries(3));
+        assert_eq!(list.len(), 4);
+        assert_eq!(list.entries()[0], mine);
+        // Once the store returns it too, it is not shown twice.
+        let mut with_mine = vec![mine.clone()];
+        with_mine.extend(entries(3));
+        list.set(with_mine);
+        assert_eq!(list.len(), 4);
     }
 }

@@ -106,7 +106,7 @@ fn draw_value(
             area,
             frame.buffer_mut(),
             style,
-            placeholder("IMEI, serial number, or Manufacturer,Model,Serial"),
+            placeholder("IMEI, serial number or Manufacturer,Model,Serial"),
             focused,
         ),
         FieldId::Description => {
@@ -145,7 +145,7 @@ fn draw_value(
             area,
             frame.buffer_mut(),
             style,
-            placeholder("optional, e.g. 2024-05-01T09:30:00+02:00"),
+            placeholder("optional · 2024-05-01T09:30:00+02:00"),
             focused,
         ),
         FieldId::Type | FieldId::Platform | FieldId::EnrollmentState => {
@@ -246,7 +246,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App) {
         match row {
             Row::Blank => {}
             Row::Section(title) => {
-                let rule = "─".repeat(usize::from(area.width).saturating_sub(title.len() + 6));
+                let rule = "─".repeat(usize::from(area.width).saturating_sub(title.len() + 7));
                 frame.render_widget(
                     Line::from(Span::styled(format!("  ── {title} {rule}"), theme.muted)),
                     line_area,

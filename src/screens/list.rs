@@ -109,7 +109,7 @@ fn columns(width: u16) -> Vec<Column> {
     cols.push(col("Status", 7, status));
     let fixed: u16 = cols.iter().map(|c| c.width).sum();
     let spacing = u16::try_from(cols.len()).unwrap_or(0).saturating_sub(1);
-    let rest = width.saturating_sub(2 + fixed + spacing).max(4);
+    let rest = width.saturating_sub(3 + fixed + spacing).max(4);
     for c in &mut cols {
         if c.width == 0 {
             c.width = rest;

@@ -24,7 +24,7 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 /// Width of the label column on Form and Detail.
-pub(crate) const LABEL_WIDTH: u16 = 19;
+pub(crate) const LABEL_WIDTH: u16 = 20;
 
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, app: &App) {

@@ -171,9 +171,11 @@ pub fn render_list(
         .map(|l| Span::raw(l.as_str()).width())
         .max()
         .unwrap_or(0);
+    // As wide as the field (nothing behind peeks through), at least the labels.
+    let field_width = anchor.width.max(1);
     let width = u16::try_from(widest + 4)
         .unwrap_or(u16::MAX)
-        .max(20)
+        .max(field_width)
         .min(bounds.width);
     let height = u16::try_from(labels.len() + 2)
         .unwrap_or(u16::MAX)

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use tui_input::{Input, InputRequest};
 
+use super::modal::truncate;
 use crate::sanitize::sanitize;
 
 #[derive(Debug, Clone, Default)]
@@ -89,9 +90,10 @@ impl TextField {
         let width = usize::from(area.width.saturating_sub(1)).max(1);
         let scroll = self.input.visual_scroll(width);
         let line = match placeholder {
-            Some((text, placeholder_style)) if self.is_empty() => {
-                Line::from(Span::styled(text.to_string(), placeholder_style))
-            }
+            Some((text, placeholder_style)) if self.is_empty() => Line::from(Span::styled(
+                truncate(text, usize::from(area.width)),
+                placeholder_style,
+            )),
             _ => Line::from(Span::styled(self.value().to_string(), style)),
         };
         buf.set_style(area, style);

@@ -17,7 +17,7 @@ macro_rules! graph_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A member newer than this build, kept as the service spelled it.
@@ -87,6 +87,7 @@ macro_rules! graph_enum {
 graph_enum! {
     /// `microsoft.graph.importedDeviceIdentityType`.
     ImportedDeviceIdentityType {
+        #[default]
         Unknown = "unknown", "unknown",
         Imei = "imei", "IMEI",
         SerialNumber = "serialNumber", "serial number",
@@ -98,6 +99,7 @@ graph_enum! {
 graph_enum! {
     /// `microsoft.graph.platform`.
     Platform {
+        #[default]
         Unknown = "unknown", "unknown",
         Ios = "ios", "iOS/iPadOS",
         Android = "android", "Android",
@@ -118,6 +120,8 @@ graph_enum! {
         Enrolled = "enrolled", "enrolled",
         PendingReset = "pendingReset", "pending reset",
         Failed = "failed", "failed",
+        /// The default for a new identity.
+        #[default]
         NotContacted = "notContacted", "not contacted",
         Blocked = "blocked", "blocked",
     }
@@ -159,11 +163,6 @@ impl EnrollmentState {
     ];
 }
 
-impl Default for EnrollmentState {
-    fn default() -> Self {
-        EnrollmentState::NotContacted
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,252 @@
+//! `config.toml`: named tenant profiles and the default one. A bad file is
+//! an error naming the file, the line and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::graph::SubmitMethod;
+
+/// The national clouds and their hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cloud {
+    #[default]
+    Global,
+    Usgov,
+    UsgovDod,
+    China,
+}
+
+impl Cloud {
+    /// The Graph root, without the version.
+    pub fn graph_host(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::Usgov => "https://graph.microsoft.us",
+            Cloud::UsgovDod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    /// The Microsoft identity platform host.
+    pub fn login_host(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://login.microsoftonline.com",
+            Cloud::Usgov | Cloud::UsgovDod => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMethod {
+    #[default]
+    DeviceCode,
+    ClientSecret,
+    TokenEnv,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub tenant: Option<String>,
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub cloud: Cloud,
+    #[serde(default)]
+    pub auth: AuthMethod,
+    /// Overrides the cloud's Graph root; may include the version (`.../beta`).
+    pub graph_url: Option<String>,
+    pub login_url: Option<String>,
+    /// Environment variable holding the client secret (client-secret auth).
+    pub client_secret_env: Option<String>,
+    #[serde(default, with = "submit_method_serde")]
+    pub submit_method: SubmitMethod,
+}
+
+impl Profile {
+    /// The Graph beta root this profile talks to.
+    pub fn graph_base_url(&self) -> String {
+        match &self.graph_url {
+            Some(url) => {
+                let url = url.trim_end_matches('/');
+                if url.ends_with("/beta") {
+                    url.to_string()
+                } else {
+                    format!("{url}/beta")
+                }
+            }
+            None => format!("{}/beta", self.cloud.graph_host()),
+        }
+    }
+}
+
+mod submit_method_serde {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::graph::SubmitMethod;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SubmitMethod, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "auto" => Ok(SubmitMethod::Auto),
+            "create" => Ok(SubmitMethod::Create),
+            "import" => Ok(SubmitMethod::Import),
+            other => Err(serde::de::Error::custom(format!(
+                "submit_method must be auto, create or import, not {other:?}"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no profile named {name:?} in {path} (profiles: {known})")]
+    UnknownProfile {
+        name: String,
+        path: PathBuf,
+        known: String,
+    },
+}
+
+impl Config {
+    /// Reads the file; a missing file is an empty config (the sandbox is used).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if let Some(name) = &config.default_profile
+            && !config.profiles.contains_key(name)
+        {
+            return Err(config.unknown_profile(name, path));
+        }
+        Ok(config)
+    }
+
+    /// The named profile, or the default one; `None` when none is configured.
+    pub fn profile(
+        &self,
+        name: Option<&str>,
+        path: &Path,
+    ) -> Result<Option<(String, Profile)>, ConfigError> {
+        let Some(name) = name.or(self.default_profile.as_deref()) else {
+            return Ok(None);
+        };
+        match self.profiles.get(name) {
+            Some(p) => Ok(Some((name.to_string(), p.clone()))),
+            None => Err(self.unknown_profile(name, path)),
+        }
+    }
+
+    fn unknown_profile(&self, name: &str, path: &Path) -> ConfigError {
+        let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+        ConfigError::UnknownProfile {
+            name: name.to_string(),
+            path: path.to_path_buf(),
+            known: if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_shape() {
+        let text = r#"
+default_profile = "contoso"
+[profiles.contoso]
+tenant = "contoso.onmicrosoft.com"
+client_id = "00000000-0000-0000-0000-000000000000"
+cloud = "usgov-dod"
+auth = "token-env"
+submit_method = "import"
+"#;
+        let c = Config::parse(text, Path::new("config.toml")).unwrap();
+        let (name, p) = c.profile(None, Path::new("c")).unwrap().unwrap();
+        assert_eq!(name, "contoso");
+        assert_eq!(p.cloud, Cloud::UsgovDod);
+        assert_eq!(p.auth, AuthMethod::TokenEnv);
+        assert_eq!(p.submit_method, SubmitMethod::Import);
+        assert_eq!(p.graph_base_url(), "https://dod-graph.microsoft.us/beta");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let text = "default_profile = \"a\"\n[profiles.a]\ntenant = \"t\"\ncloud = \"mars\"\n";
+        let e = Config::parse(text, Path::new("/x/config.toml")).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("/x/config.toml:4:"), "{msg}");
+        assert!(msg.contains("mars"), "{msg}");
+
+        let text = "[profiles.a]\ntennant = \"t\"\n";
+        let msg = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("c.toml:2:") && msg.contains("tennant"),
+            "{msg}"
+        );
+
+        let text = "default_profile = \"b\"\n[profiles.a]\n";
+        let msg = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("\"b\"") && msg.contains("profiles: a"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn graph_url_override_gets_the_version() {
+        let p: Profile = toml::from_str("graph_url = \"http://127.0.0.1:9/\"").unwrap();
+        assert_eq!(p.graph_base_url(), "http://127.0.0.1:9/beta");
+    }
+}

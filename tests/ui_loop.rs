@@ -277,3 +277,68 @@ async fn the_loop_ends_when_the_input_ends() {
     assert!(result.is_ok());
     assert_eq!(h.app.form().identifier.value(), "q?");
 }
+
+#[tokio::test]
+async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
+    use enroll_console::store::Store;
+    let store = Store::open_in_memory().expect("in-memory store");
+    let earlier = recent_entries().remove(1);
+    store.record_recent(&earlier).expect("seed an entry");
+    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let services = Services::new(
+        FakeSubmitter {
+            answer: true,
+            switched: false,
+            started: started_tx,
+            existing: None,
+        },
+        store,
+    );
+    let (keys, events) = input::unbounded();
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(80, 24));
+    let mut app = app();
+    for c in "490154203237518".chars() {
+        let _ = keys.unbounded_send(press(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let _ = keys.unbounded_send(press(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let store = Arc::clone(&services.store);
+    let driver = async {
+        started.recv().await;
+        // Wait (without a clock) until the store holds the new entry.
+        loop {
+            let count = store
+                .lock()
+                .ok()
+                .and_then(|s| s.recent(10).ok())
+                .map_or(0, |r| r.len());
+            if count == 2 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        let _ = keys.unbounded_send(press(KeyCode::F(4), KeyModifiers::NONE));
+        let _ = keys.unbounded_send(press(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    };
+    let (result, ()) = tokio::join!(
+        run_loop(&mut terminal, &mut app, events, services, tx, rx),
+        driver
+    );
+    assert!(result.is_ok(), "{result:?}");
+    let stored = store
+        .lock()
+        .ok()
+        .and_then(|s| s.recent(10).ok())
+        .unwrap_or_default();
+    assert_eq!(stored[0].result.identity.identifier(), "490154203237518");
+    assert_eq!(stored[0].method, "create");
+    assert_eq!(
+        stored[1].result.identity.identifier(),
+        earlier.result.identity.identifier()
+    );
+    assert_eq!(app.recent().len(), 2);
+    assert_eq!(
+        app.recent().entries()[0].result.identity.identifier(),
+        "490154203237518"
+    );
+}

@@ -472,3 +472,33 @@ fn ctrl_d_says_drafts_come_later() {
             .is_some_and(|s| s.text.contains("drafts arrive with offline mode"))
     );
 }
+
+#[test]
+#[ignore = "needs GraphError::user_message, still a stub until the graph branch lands"]
+fn an_error_keeps_the_form_and_shows_the_service_message() {
+    use enroll_console::graph::GraphError;
+    let (mut app, request) = sending_app();
+    let effects = app.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Err(GraphError::Service {
+            status: 400,
+            code: "BadRequest".into(),
+            message: "IMEI must be numeric\u{1b}[2J".into(),
+            request_id: Some("req-1".into()),
+            client_request_id: "client-1".into(),
+            retry_after_secs: None,
+        }),
+    });
+    assert!(effects.is_empty());
+    assert_eq!(app.screen(), Screen::Form);
+    assert_eq!(app.form().identifier.value(), "490154203237518");
+    assert_eq!(app.submission(), &Submission::Idle);
+    let error = app.submit_error().expect("the error panel");
+    assert!(error.contains("IMEI must be numeric"), "{error}");
+    assert!(!error.contains('\u{1b}'));
+    assert_eq!(app.status().map(|s| s.tone), Some(Tone::Error));
+    // The next submit clears the panel.
+    app.update(ctrl('s'));
+    assert_eq!(app.submit_error(), None);
+}

@@ -121,3 +121,28 @@ fn help_on_the_form() {
 fn too_small() {
     insta::assert_snapshot!("too_small_39x9", render_to_string(&app(), 39, 9));
 }
+
+#[test]
+fn form_with_error_panel_after_an_unchecked_cancel() {
+    let mut app = app();
+    type_text(&mut app, "490154203237518");
+    let (request, _) = submitted(&app.update(ctrl('s'))).expect("submit");
+    app.update(key(KeyCode::Esc));
+    app.update(Msg::SubmitCancelled { request });
+    app.update(Msg::SubmitChecked {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Err("The service is throttling requests; retry after 20 s (HTTP 429, request id 7d1c7a52-0000-4000-8000-000000000001)".into()),
+    });
+    snapshot_all("form_error_panel", &app);
+}
+
+#[test]
+fn form_for_a_tenant_while_offline() {
+    let mut info = info();
+    info.target = enroll_console::session::Target::Tenant("contoso.onmicrosoft.com".into());
+    info.profile = "contoso".into();
+    info.offline = true;
+    let app = App::new(info);
+    snapshot_all("form_tenant_offline", &app);
+}

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::LABEL_WIDTH;
 use crate::app::{App, FieldId, FormState, Submission};
@@ -215,8 +215,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: false }).block(
                 Block::bordered()
-                    .title(Span::styled(" Not created ", theme.error))
-                    .border_style(theme.error),
+                    .title(Span::styled(" Error ", theme.error))
+                    .border_style(theme.error)
+                    .padding(Padding::horizontal(1)),
             ),
             panel_area,
         );

@@ -10,3 +10,10 @@ pub mod paths;
 pub mod sandbox;
 pub mod session;
 pub mod store;
+
+pub mod app;
+pub mod runtime;
+pub mod sanitize;
+pub mod screens;
+pub mod terminal;
+pub mod widgets;

@@ -1,0 +1,411 @@
+//! The key bindings: one small static table of (scope, action, keys,
+//! description) from which key dispatch, the footer hints and the Help
+//! overlay are all derived. A configurable keymap plugs in by building a
+//! [`Keymap`] from other bindings.
+
+use std::borrow::Cow;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Form,
+    List,
+    Detail,
+    Help,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Form => "New identity",
+            Scope::List => "Recent",
+            Scope::Detail => "Detail",
+            Scope::Help => "Help",
+        }
+    }
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    OpenForm,
+    OpenList,
+    Submit,
+    CancelSubmit,
+    SaveDraft,
+    NextField,
+    PrevField,
+    Back,
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    OpenSelected,
+    NewForm,
+}
+
+/// A key with its modifiers; `const`-constructible for the static table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeySpec {
+    pub const fn plain(code: KeyCode) -> Self {
+        KeySpec {
+            code,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+    pub const fn ctrl(c: char) -> Self {
+        KeySpec {
+            code: KeyCode::Char(c),
+            modifiers: KeyModifiers::CONTROL,
+        }
+    }
+    pub const fn char(c: char) -> Self {
+        KeySpec::plain(KeyCode::Char(c))
+    }
+
+    /// Whether a pressed key is this one. Shift is ignored where the key
+    /// itself carries it (`?`, `J`, Shift-Tab); Ctrl letters match either case.
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let (code, modifiers) = normalize(key);
+        code == self.code && modifiers == self.modifiers
+    }
+
+    /// How the key is written in hints: `Ctrl-S`, `F1`, `Shift-Tab`, `↑`.
+    pub fn label(&self) -> Cow<'static, str> {
+        let base: Cow<'static, str> = match self.code {
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) if self.modifiers.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string().into()
+            }
+            KeyCode::Char(c) => c.to_string().into(),
+            KeyCode::F(n) => format!("F{n}").into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            _ => "?".into(),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{base}").into()
+        } else {
+            base
+        }
+    }
+
+    /// A letter, digit or symbol key without Ctrl/Alt: never acts while a
+    /// text field has focus.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && self.modifiers.is_empty()
+    }
+}
+
+/// The code and modifiers a binding is compared against.
+fn normalize(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
+    let mut modifiers = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let code = match key.code {
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c.to_ascii_lowercase())
+        }
+        KeyCode::BackTab => {
+            modifiers.remove(KeyModifiers::ALT);
+            KeyCode::BackTab
+        }
+        other => other,
+    };
+    (code, modifiers)
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub scope: Scope,
+    pub action: Action,
+    pub keys: &'static [KeySpec],
+    pub description: &'static str,
+    /// Shown in the footer (all bindings are shown in Help).
+    pub hint: bool,
+}
+
+impl Binding {
+    /// All keys, e.g. `j, ↓`.
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+const fn bind(
+    scope: Scope,
+    action: Action,
+    keys: &'static [KeySpec],
+    description: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        scope,
+        action,
+        keys,
+        description,
+        hint,
+    }
+}
+
+use Action as A;
+use KeyCode as K;
+use Scope as S;
+
+/// The default bindings (PRODUCT §11), in the order hints are shown.
+pub static DEFAULT_BINDINGS: &[Binding] = &[
+    // Form
+    bind(S::Form, A::Submit, &[KeySpec::ctrl('s')], "submit", true),
+    bind(
+        S::Form,
+        A::CancelSubmit,
+        &[KeySpec::plain(K::Esc)],
+        "cancel sending",
+        false,
+    ),
+    bind(
+        S::Form,
+        A::NextField,
+        &[
+            KeySpec::plain(K::Tab),
+            KeySpec::plain(K::Down),
+            KeySpec::plain(K::Enter),
+        ],
+        "next field",
+        true,
+    ),
+    bind(
+        S::Form,
+        A::PrevField,
+        &[KeySpec::plain(K::BackTab), KeySpec::plain(K::Up)],
+        "previous field",
+        false,
+    ),
+    bind(S::Form, A::Back, &[KeySpec::plain(K::Esc)], "recent", true),
+    bind(
+        S::Form,
+        A::SaveDraft,
+        &[KeySpec::ctrl('d')],
+        "save draft (arrives with offline mode)",
+        false,
+    ),
+    // List
+    bind(
+        S::List,
+        A::MoveDown,
+        &[KeySpec::char('j'), KeySpec::plain(K::Down)],
+        "down",
+        false,
+    ),
+    bind(
+        S::List,
+        A::MoveUp,
+        &[KeySpec::char('k'), KeySpec::plain(K::Up)],
+        "up",
+        false,
+    ),
+    bind(
+        S::List,
+        A::PageDown,
+        &[KeySpec::plain(K::PageDown)],
+        "page down",
+        false,
+    ),
+    bind(
+        S::List,
+        A::PageUp,
+        &[KeySpec::plain(K::PageUp)],
+        "page up",
+        false,
+    ),
+    bind(
+        S::List,
+        A::First,
+        &[KeySpec::plain(K::Home), KeySpec::char('g')],
+        "first",
+        false,
+    ),
+    bind(
+        S::List,
+        A::Last,
+        &[KeySpec::plain(K::End), KeySpec::char('G')],
+        "last",
+        false,
+    ),
+    bind(
+        S::List,
+        A::OpenSelected,
+        &[KeySpec::plain(K::Enter)],
+        "detail",
+        true,
+    ),
+    bind(S::List, A::NewForm, &[KeySpec::char('n')], "new", true),
+    bind(
+        S::List,
+        A::Back,
+        &[KeySpec::char('q'), KeySpec::plain(K::Esc)],
+        "back",
+        true,
+    ),
+    // Detail
+    bind(
+        S::Detail,
+        A::Back,
+        &[KeySpec::plain(K::Esc), KeySpec::char('q')],
+        "back",
+        true,
+    ),
+    bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", true),
+    // Help
+    bind(
+        S::Help,
+        A::ToggleHelp,
+        &[
+            KeySpec::plain(K::Esc),
+            KeySpec::plain(K::F(1)),
+            KeySpec::char('?'),
+            KeySpec::char('q'),
+        ],
+        "close help",
+        true,
+    ),
+    // Global
+    bind(
+        S::Global,
+        A::ToggleHelp,
+        &[KeySpec::plain(K::F(1)), KeySpec::char('?')],
+        "help",
+        true,
+    ),
+    bind(
+        S::Global,
+        A::OpenForm,
+        &[KeySpec::plain(K::F(2))],
+        "new identity",
+        true,
+    ),
+    bind(
+        S::Global,
+        A::OpenList,
+        &[KeySpec::plain(K::F(4))],
+        "recent",
+        true,
+    ),
+    bind(S::Global, A::Quit, &[KeySpec::ctrl('c')], "quit", true),
+];
+
+/// The effective bindings.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Cow<'static, [Binding]>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bindings: Cow::Borrowed(DEFAULT_BINDINGS),
+        }
+    }
+}
+
+impl Keymap {
+    /// A keymap from other bindings (configuration, later).
+    pub fn from_bindings(bindings: Vec<Binding>) -> Self {
+        Keymap {
+            bindings: Cow::Owned(bindings),
+        }
+    }
+
+    /// The bindings of one scope, in table order.
+    pub fn bindings(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.scope == scope)
+    }
+
+    /// The actions a key is bound to in a scope, in table order (a key may
+    /// mean different things by state, e.g. Esc: cancel sending or back).
+    /// With `text_focus`, letter keys never match.
+    pub fn actions(&self, scope: Scope, key: &KeyEvent, text_focus: bool) -> Vec<Action> {
+        self.bindings(scope)
+            .filter(|b| {
+                b.keys
+                    .iter()
+                    .any(|k| k.matches(key) && !(text_focus && k.is_text()))
+            })
+            .map(|b| b.action)
+            .collect()
+    }
+
+    /// The first key of an action in a scope, for messages ("Esc to cancel").
+    pub fn first_key(&self, scope: Scope, action: Action) -> Option<Cow<'static, str>> {
+        self.bindings(scope)
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(KeySpec::label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_do_not_match_with_text_focus() {
+        let map = Keymap::default();
+        let q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(
+            map.actions(Scope::Global, &q, false),
+            vec![Action::ToggleHelp]
+        );
+        assert!(map.actions(Scope::Global, &q, true).is_empty());
+        let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
+        assert_eq!(
+            map.actions(Scope::Global, &f1, true),
+            vec![Action::ToggleHelp]
+        );
+    }
+
+    #[test]
+    fn ctrl_letters_and_back_tab_normalise() {
+        let map = Keymap::default();
+        let ctrl_s = KeyEvent::new(
+            KeyCode::Char('S'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
+        assert_eq!(
+            map.actions(Scope::Form, &ctrl_s, true),
+            vec![Action::Submit]
+        );
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(
+            map.actions(Scope::Form, &back_tab, true),
+            vec![Action::PrevField]
+        );
+        assert_eq!(KeySpec::ctrl('s').label(), "Ctrl-S");
+    }
+}

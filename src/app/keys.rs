@@ -1,0 +1,140 @@
+//! Key routing: the open overlay first (Help), then the focused widget (an
+//! open picker list, a text field, a picker), then the screen's bindings,
+//! then the global ones. Ctrl-C bypasses everything; key releases are dropped.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::keymap::{Action, Scope};
+use super::msg::Effect;
+use super::{App, DetailView, Screen};
+use crate::widgets::Tone;
+
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
+}
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if is_ctrl_c(&key) {
+            return self.quit();
+        }
+        if self.help_open {
+            if self
+                .keymap
+                .actions(Scope::Help, &key, false)
+                .contains(&Action::ToggleHelp)
+            {
+                self.help_open = false;
+            }
+            return Vec::new();
+        }
+        let handled = match self.screen {
+            Screen::Form => self.on_form_key(&key),
+            Screen::List => self.on_screen_key(Scope::List, &key),
+            Screen::Detail => self.on_screen_key(Scope::Detail, &key),
+        };
+        if let Some(effects) = handled {
+            return effects;
+        }
+        let text_focus = self.text_focused();
+        match self.keymap.actions(Scope::Global, &key, text_focus).first() {
+            Some(action) => self.apply(*action),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_form_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        let text_focus = self.form.text_focused();
+        let actions = self.keymap.actions(Scope::Form, key, text_focus);
+        if self.submission.is_busy() {
+            // The form is locked while sending: Esc cancels, a second submit
+            // does nothing, global keys still work.
+            if actions.contains(&Action::CancelSubmit) {
+                return Some(self.cancel_submit());
+            }
+            if actions.contains(&Action::Submit) || text_focus && is_text_key(key) {
+                return Some(Vec::new());
+            }
+            return None;
+        }
+        if self.form.handle_key(key) {
+            return Some(Vec::new());
+        }
+        actions
+            .into_iter()
+            .find(|a| *a != Action::CancelSubmit)
+            .map(|action| self.apply(action))
+    }
+
+    fn on_screen_key(&mut self, scope: Scope, key: &KeyEvent) -> Option<Vec<Effect>> {
+        self.keymap
+            .actions(scope, key, false)
+            .first()
+            .map(|action| self.apply(*action))
+    }
+
+    pub(super) fn apply(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => return self.quit(),
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
+            Action::OpenList => self.screen = Screen::List,
+            Action::Submit => return self.submit(),
+            Action::CancelSubmit => return self.cancel_submit(),
+            Action::SaveDraft => {
+                self.set_status("drafts arrive with offline mode", Tone::Info);
+            }
+            Action::NextField => {
+                let next = self.form.focus().next();
+                self.form.set_focus(next);
+            }
+            Action::PrevField => {
+                let prev = self.form.focus().prev();
+                self.form.set_focus(prev);
+            }
+            Action::Back => {
+                self.screen = match self.screen {
+                    Screen::Form => Screen::List,
+                    Screen::List => Screen::Form,
+                    Screen::Detail => self.detail_back,
+                };
+            }
+            Action::MoveUp => self.recent.move_by(-1),
+            Action::MoveDown => self.recent.move_by(1),
+            Action::PageUp => self.recent.move_by(-self.recent.page_size()),
+            Action::PageDown => self.recent.move_by(self.recent.page_size()),
+            Action::First => self.recent.first(),
+            Action::Last => self.recent.last(),
+            Action::OpenSelected => {
+                if let Some(entry) = self.recent.selected() {
+                    self.detail = Some(DetailView::from_recent(entry));
+                    self.detail_back = Screen::List;
+                    self.screen = Screen::Detail;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.screen == Screen::Form
+            && !self.help_open
+            && !self.submission.is_busy()
+            && !self.form.paste(text)
+        {
+            self.set_status("paste into a text field", Tone::Info);
+        }
+        Vec::new()
+    }
+}
+
+fn is_text_key(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}

@@ -1,0 +1,275 @@
+//! The application state and its pure `update`: messages in, effects out.
+//! No IO, no clock, no randomness here; the runtime does the work that the
+//! returned effects describe and reports back with messages.
+
+pub mod form;
+pub mod keymap;
+mod keys;
+pub mod msg;
+pub mod recent;
+pub mod submission;
+
+pub use form::{FieldId, FormState, TypeChoice};
+pub use keymap::{Action, Keymap, Scope};
+pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use recent::RecentList;
+pub use submission::Submission;
+
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
+use crate::graph::SubmitOutcome;
+use crate::session::{Paths, Session, Target};
+use crate::store::RecentEntry;
+use crate::widgets::{Theme, Tone};
+
+/// How often the runtime sends `Msg::Tick` while something animates.
+pub const TICK_MS: u64 = 100;
+
+/// What the screens need to know about the session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub target: Target,
+    pub profile: String,
+    pub paths: Paths,
+    pub offline: bool,
+}
+
+impl SessionInfo {
+    pub fn from_session(session: &Session) -> Self {
+        SessionInfo {
+            target: session.target.clone(),
+            profile: session.profile.clone(),
+            paths: session.paths.clone(),
+            offline: session.offline,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Form,
+    List,
+    Detail,
+}
+
+/// The last message, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// One identity as Detail shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailView {
+    pub result: ImportedDeviceIdentityResult,
+    /// "create", "import", or how it was learnt otherwise.
+    pub method: Option<String>,
+    /// The identifier already existed after an unknown outcome; not sent again.
+    pub found_existing: bool,
+    pub request_id: Option<String>,
+    pub recorded_at: Option<DateTimeOffset>,
+    /// Anything else to say, e.g. about a cancelled submission.
+    pub note: Option<String>,
+}
+
+impl DetailView {
+    pub fn from_recent(entry: &RecentEntry) -> Self {
+        DetailView {
+            result: entry.result.clone(),
+            method: Some(entry.method.clone()),
+            found_existing: false,
+            request_id: None,
+            recorded_at: Some(entry.recorded_at),
+            note: None,
+        }
+    }
+
+    pub fn from_outcome(outcome: &SubmitOutcome, received_at: DateTimeOffset) -> Self {
+        DetailView {
+            result: outcome.result.clone(),
+            method: Some(submission::method_name(outcome.method).to_string()),
+            found_existing: outcome.found_existing,
+            request_id: outcome.request_id.clone(),
+            recorded_at: Some(received_at),
+            note: None,
+        }
+    }
+}
+
+pub struct App {
+    info: SessionInfo,
+    theme: Theme,
+    keymap: Keymap,
+    screen: Screen,
+    detail: Option<DetailView>,
+    /// Where Esc on Detail goes.
+    detail_back: Screen,
+    help_open: bool,
+    form: FormState,
+    /// The last submission's error, shown in the form's error panel.
+    submit_error: Option<String>,
+    recent: RecentList,
+    submission: Submission,
+    next_request: RequestId,
+    tick: u64,
+    status: Option<StatusMessage>,
+    create_route_notice_shown: bool,
+    should_quit: bool,
+}
+
+impl App {
+    pub fn new(info: SessionInfo) -> Self {
+        let status = if info.offline {
+            Some(StatusMessage {
+                text: "offline mode arrives with drafts; submissions are sent".into(),
+                tone: Tone::Warning,
+            })
+        } else if info.target == Target::Sandbox {
+            Some(StatusMessage {
+                text: "sandbox: a local emulator, no real tenant is changed".into(),
+                tone: Tone::Info,
+            })
+        } else {
+            None
+        };
+        App {
+            info,
+            theme: Theme::default(),
+            keymap: Keymap::default(),
+            screen: Screen::Form,
+            detail: None,
+            detail_back: Screen::Form,
+            help_open: false,
+            form: FormState::new(),
+            submit_error: None,
+            recent: RecentList::default(),
+            submission: Submission::Idle,
+            next_request: 1,
+            tick: 0,
+            status,
+            create_route_notice_shown: false,
+            should_quit: false,
+        }
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
+    /// The work to do at start: load Recent.
+    pub fn startup_effects(&self) -> Vec<Effect> {
+        vec![Effect::LoadRecent]
+    }
+
+    pub fn info(&self) -> &SessionInfo {
+        &self.info
+    }
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+    pub fn detail(&self) -> Option<&DetailView> {
+        self.detail.as_ref()
+    }
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+    pub fn form(&self) -> &FormState {
+        &self.form
+    }
+    pub fn submit_error(&self) -> Option<&str> {
+        self.submit_error.as_deref()
+    }
+    pub fn recent(&self) -> &RecentList {
+        &self.recent
+    }
+    pub fn submission(&self) -> &Submission {
+        &self.submission
+    }
+    pub fn tick(&self) -> u64 {
+        self.tick
+    }
+    pub fn status(&self) -> Option<&StatusMessage> {
+        self.status.as_ref()
+    }
+    pub fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    /// Whether something animates (the runtime ticks only then).
+    pub fn is_animating(&self) -> bool {
+        self.submission.is_busy()
+    }
+
+    /// Whether a text field has focus (letters are text, never hotkeys).
+    pub fn text_focused(&self) -> bool {
+        self.screen == Screen::Form && !self.help_open && self.form.text_focused()
+    }
+
+    /// The scope whose keys apply now (for the footer and Help).
+    pub fn scope(&self) -> Scope {
+        match self.screen {
+            Screen::Form => Scope::Form,
+            Screen::List => Scope::List,
+            Screen::Detail => Scope::Detail,
+        }
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, tone: Tone) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            tone,
+        });
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.should_quit = true;
+        vec![Effect::Quit]
+    }
+
+    /// Applies one message; returns the work the runtime should do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Resize(..) => Vec::new(),
+            Msg::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::Quit => self.quit(),
+            Msg::SubmitFinished {
+                request,
+                received_at,
+                result,
+            } => self.on_submit_finished(request, received_at, result),
+            Msg::SubmitCancelled { request } => self.on_submit_cancelled(request),
+            Msg::SubmitChecked {
+                request,
+                received_at,
+                result,
+            } => self.on_submit_checked(request, received_at, result),
+            Msg::RecentLoaded(entries) => {
+                self.recent.set(entries);
+                Vec::new()
+            }
+            Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::StoreError(error) => {
+                let text = crate::sanitize::sanitize(&error).into_owned();
+                self.set_status(text, Tone::Error);
+                Vec::new()
+            }
+        }
+    }
+}

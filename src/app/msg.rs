@@ -1,0 +1,75 @@
+//! What flows into `App::update` (input and results of background work) and
+//! what comes out of it (work for the runtime to do).
+
+use crossterm::event::KeyEvent;
+
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
+use crate::graph::{GraphError, SubmitOutcome};
+use crate::store::RecentEntry;
+
+/// Identifies one submission, so late results of an older one are ignored.
+pub type RequestId = u64;
+
+#[derive(Debug)]
+pub enum Msg {
+    // Input.
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// The animation clock (only sent while something animates).
+    Tick,
+    /// Leave now (a signal such as SIGTERM or SIGHUP).
+    Quit,
+    // Results.
+    SubmitFinished {
+        request: RequestId,
+        /// When the runtime received the answer (update reads no clock).
+        received_at: DateTimeOffset,
+        result: Result<SubmitOutcome, GraphError>,
+    },
+    /// The submission task was stopped before it finished.
+    SubmitCancelled {
+        request: RequestId,
+    },
+    /// What the service holds for a cancelled submission's identifier.
+    SubmitChecked {
+        request: RequestId,
+        received_at: DateTimeOffset,
+        /// The error is user-facing text.
+        result: Result<Option<ImportedDeviceIdentity>, String>,
+    },
+    RecentLoaded(Vec<RecentEntry>),
+    RecentRecorded,
+    SettingSaved,
+    StoreError(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Submit {
+        request: RequestId,
+        identity: ImportedDeviceIdentity,
+    },
+    /// Stop a running submission; the runtime answers `SubmitCancelled`
+    /// (or the submission's own `SubmitFinished` if it had already ended).
+    CancelSubmit {
+        request: RequestId,
+    },
+    /// Ask the service whether a cancelled submission was created after all.
+    CheckOutcome {
+        request: RequestId,
+        identity: ImportedDeviceIdentity,
+    },
+    RecordRecent(RecentEntry),
+    LoadRecent,
+    /// Store `create_route_missing:<profile>` = `1`.
+    RememberCreateRouteMissing {
+        profile: String,
+    },
+    Quit,
+}
+
+/// The settings key under which a missing create route is remembered.
+pub fn create_route_missing_key(profile: &str) -> String {
+    format!("create_route_missing:{profile}")
+}

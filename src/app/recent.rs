@@ -1,0 +1,161 @@
+//! The Recent list: entries from the local store, newest first, with a
+//! selection and the scroll offset the last draw used.
+
+use std::cell::Cell;
+use std::ops::Range;
+
+use crate::store::RecentEntry;
+
+/// How many entries are loaded from the store.
+pub const RECENT_LIMIT: usize = 1000;
+
+#[derive(Debug, Clone, Default)]
+pub struct RecentList {
+    entries: Vec<RecentEntry>,
+    selected: usize,
+    /// First visible row; kept by drawing so scrolling is stable.
+    offset: Cell<usize>,
+    /// Rows that fit on the last draw (for page keys).
+    page: Cell<usize>,
+    loaded: bool,
+    /// Entries recorded in this session, newest first.
+    recorded: Vec<RecentEntry>,
+}
+
+impl RecentList {
+    pub fn entries(&self) -> &[RecentEntry] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    pub fn selected_index(&self) -> usize {
+        self.selected
+    }
+
+    pub fn selected(&self) -> Option<&RecentEntry> {
+        self.entries.get(self.selected)
+    }
+
+    /// Replaces the entries with those from the store. Entries recorded in
+    /// this session that the store did not return yet (a load that raced a
+    /// submission) stay on top.
+    pub fn set(&mut self, loaded: Vec<RecentEntry>) {
+        let key = |e: &RecentEntry| (e.result.identity.id.clone(), e.recorded_at);
+        let mut entries: Vec<RecentEntry> = self
+            .recorded
+            .iter()
+            .filter(|mine| !loaded.iter().any(|l| key(l) == key(mine)))
+            .cloned()
+            .collect();
+        entries.extend(loaded);
+        self.entries = entries;
+        self.loaded = true;
+        self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+    }
+
+    /// A newly recorded entry goes on top and is selected.
+    pub fn push_front(&mut self, entry: RecentEntry) {
+        self.recorded.insert(0, entry.clone());
+        self.entries.insert(0, entry);
+        self.selected = 0;
+        self.offset.set(0);
+    }
+
+    /// Moves the selection by `delta` rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.entries.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn page_size(&self) -> isize {
+        isize::try_from(self.page.get().max(1)).unwrap_or(1)
+    }
+
+    pub fn first(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn last(&mut self) {
+        self.selected = self.entries.len().saturating_sub(1);
+    }
+
+    /// The rows to draw in `height` rows: keeps the selection visible with
+    /// the least scrolling, and remembers the offset for the next draw.
+    pub fn visible_range(&self, height: usize) -> Range<usize> {
+        self.page.set(height);
+        if height == 0 || self.entries.is_empty() {
+            return 0..0;
+        }
+        let mut offset = self.offset.get();
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + height {
+            offset = self.selected + 1 - height;
+        }
+        offset = offset.min(self.entries.len().saturating_sub(height));
+        self.offset.set(offset);
+        offset..(offset + height).min(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
+
+    fn entries(n: usize) -> Vec<RecentEntry> {
+        let at = DateTimeOffset::parse("2024-05-01T09:30:00Z").unwrap();
+        (0..n)
+            .map(|_| RecentEntry {
+                recorded_at: at,
+                profile: "sandbox".into(),
+                method: "create".into(),
+                result: ImportedDeviceIdentityResult::default(),
+                raw: serde_json::Value::Null,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scrolls_only_as_far_as_needed() {
+        let mut list = RecentList::default();
+        list.set(entries(100));
+        assert_eq!(list.visible_range(10), 0..10);
+        list.move_by(12);
+        assert_eq!(list.visible_range(10), 3..13);
+        list.move_by(-5);
+        assert_eq!(list.visible_range(10), 3..13);
+        list.move_by(-100);
+        assert_eq!(list.visible_range(10), 0..10);
+        list.last();
+        assert_eq!(list.visible_range(10), 90..100);
+        assert_eq!(list.visible_range(0), 0..0);
+    }
+
+    #[test]
+    fn a_late_load_keeps_entries_recorded_meanwhile() {
+        let mut list = RecentList::default();
+        let mut mine = entries(1).remove(0);
+        mine.result.identity.id = Some("new".into());
+        list.push_front(mine.clone());
+        list.set(entries(3));
+        assert_eq!(list.len(), 4);
+        assert_eq!(list.entries()[0], mine);
+        // Once the store returns it too, it is not shown twice.
+        let mut with_mine = vec![mine.clone()];
+        with_mine.extend(entries(3));
+        list.set(with_mine);
+        assert_eq!(list.len(), 4);
+    }
+}

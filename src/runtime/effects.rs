@@ -1,0 +1,109 @@
+//! Turns effects into tokio tasks whose results come back as messages.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use super::services::Services;
+use crate::app::recent::RECENT_LIMIT;
+use crate::app::{Effect, Msg, RequestId, create_route_missing_key};
+use crate::domain::DateTimeOffset;
+
+/// Now, as the messages carry it (the app reads no clock).
+pub fn now() -> DateTimeOffset {
+    let now = time::OffsetDateTime::now_utc();
+    DateTimeOffset::from_unix_nanos(now.unix_timestamp_nanos()).unwrap_or(DateTimeOffset(now))
+}
+
+pub struct EffectRunner {
+    services: Services,
+    tx: UnboundedSender<Msg>,
+    submissions: HashMap<RequestId, AbortHandle>,
+}
+
+impl EffectRunner {
+    pub fn new(services: Services, tx: UnboundedSender<Msg>) -> Self {
+        EffectRunner {
+            services,
+            tx,
+            submissions: HashMap::new(),
+        }
+    }
+
+    /// Starts the work an effect describes; returns whether to quit.
+    pub fn run(&mut self, effect: Effect) -> bool {
+        let tx = self.tx.clone();
+        let services = self.services.clone();
+        match effect {
+            Effect::Quit => return true,
+            Effect::Submit { request, identity } => {
+                self.submissions.retain(|_, handle| !handle.is_finished());
+                let task = tokio::spawn(async move {
+                    let result = services.submitter.submit(&identity).await;
+                    let _ = tx.send(Msg::SubmitFinished {
+                        request,
+                        received_at: now(),
+                        result,
+                    });
+                });
+                self.submissions.insert(request, task.abort_handle());
+            }
+            Effect::CancelSubmit { request } => {
+                // A task that already finished has sent its own result.
+                if let Some(handle) = self.submissions.remove(&request)
+                    && !handle.is_finished()
+                {
+                    handle.abort();
+                    let _ = tx.send(Msg::SubmitCancelled { request });
+                }
+            }
+            Effect::CheckOutcome { request, identity } => {
+                tokio::spawn(async move {
+                    let result = services.submitter.find_existing(&identity).await;
+                    let _ = tx.send(Msg::SubmitChecked {
+                        request,
+                        received_at: now(),
+                        result,
+                    });
+                });
+            }
+            Effect::RecordRecent(entry) => {
+                tokio::spawn(async move {
+                    let done = services.with_store(move |s| s.record_recent(&entry)).await;
+                    let _ = tx.send(match done {
+                        Ok(()) => Msg::RecentRecorded,
+                        Err(e) => Msg::StoreError(format!("could not save to Recent: {e}")),
+                    });
+                });
+            }
+            Effect::LoadRecent => {
+                tokio::spawn(async move {
+                    let loaded = services.with_store(|s| s.recent(RECENT_LIMIT)).await;
+                    let _ = tx.send(match loaded {
+                        Ok(entries) => Msg::RecentLoaded(entries),
+                        Err(e) => Msg::StoreError(format!("could not load Recent: {e}")),
+                    });
+                });
+            }
+            Effect::RememberCreateRouteMissing { profile } => {
+                tokio::spawn(async move {
+                    let key = create_route_missing_key(&profile);
+                    let saved = services.with_store(move |s| s.set_setting(&key, "1")).await;
+                    let _ = tx.send(match saved {
+                        Ok(()) => Msg::SettingSaved,
+                        Err(e) => Msg::StoreError(format!("could not save a setting: {e}")),
+                    });
+                });
+            }
+        }
+        false
+    }
+
+    /// Stops submissions still running (on exit).
+    pub fn abort_all(&mut self) {
+        for (_, handle) in self.submissions.drain() {
+            handle.abort();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The one event loop: app messages (results of background work) before
+//! input, one redraw after the queue is drained, a tick only while something
+//! animates. Effects run as tokio tasks that report back as messages.
+
+mod effects;
+pub mod services;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::MissedTickBehavior;
+
+pub use effects::now;
+pub use services::{LocalStore, Services, SubmitService};
+
+use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::screens;
+use crate::session::Session;
+use crate::terminal;
+use crate::widgets::Theme;
+use effects::EffectRunner;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("could not set up the terminal: {0}")]
+    Terminal(#[source] io::Error),
+    #[error("could not draw the screen: {0}")]
+    Draw(String),
+    #[error("could not read from the terminal: {0}")]
+    Input(#[source] io::Error),
+}
+
+/// Opens the console on the terminal and runs it until the user quits;
+/// the terminal is restored on every way out.
+pub async fn run(session: Session) -> Result<(), RunError> {
+    let info = SessionInfo::from_session(&session);
+    let Session {
+        submitter,
+        store,
+        profile,
+        ..
+    } = session;
+    if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
+        && value == "1"
+    {
+        submitter.remember_create_route_missing();
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut app = App::new(info).with_theme(Theme::from_no_color(no_color));
+    let services = Services::new(submitter, store);
+
+    terminal::install_panic_hook();
+    let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;
+    let (tx, rx) = unbounded_channel();
+    let signals = terminal::spawn_quit_on_signals(tx.clone());
+    let result = run_loop(
+        guard.terminal(),
+        &mut app,
+        EventStream::new(),
+        services,
+        tx,
+        rx,
+    )
+    .await;
+    signals.abort();
+    let restored = guard.restore();
+    result?;
+    restored.map_err(RunError::Terminal)
+}
+
+fn message_for(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        _ => None,
+    }
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
+    terminal
+        .draw(|frame| screens::draw(frame, app))
+        .map(|_| ())
+        .map_err(|e| RunError::Draw(e.to_string()))
+}
+
+/// Runs the console on any backend with any stream of terminal events until
+/// the app quits or the input ends. `tx`/`rx` is the app's message channel;
+/// other senders (signal handlers, tests) may hold clones of `tx`.
+pub async fn run_loop<B, E>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: E,
+    services: Services,
+    tx: UnboundedSender<Msg>,
+    mut rx: UnboundedReceiver<Msg>,
+) -> Result<(), RunError>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut runner = EffectRunner::new(services, tx);
+    let mut quit = false;
+    for effect in app.startup_effects() {
+        quit |= runner.run(effect);
+    }
+    let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let outcome = loop {
+        if quit || app.should_quit() {
+            break Ok(());
+        }
+        if let Err(e) = draw(terminal, app) {
+            break Err(e);
+        }
+        let animating = app.is_animating();
+        let msg = tokio::select! {
+            biased;
+            Some(msg) = rx.recv() => Some(msg),
+            event = events.next() => match event {
+                Some(Ok(event)) => message_for(event),
+                Some(Err(e)) => break Err(RunError::Input(e)),
+                None => break Ok(()),
+            },
+            _ = ticker.tick(), if animating => Some(Msg::Tick),
+        };
+        let mut pending = msg.into_iter().collect::<Vec<_>>();
+        while let Ok(more) = rx.try_recv() {
+            pending.push(more);
+        }
+        for msg in pending {
+            for effect in app.update(msg) {
+                quit |= runner.run(effect);
+            }
+        }
+    };
+    runner.abort_all();
+    outcome
+}

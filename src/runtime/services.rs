@@ -1,0 +1,97 @@
+//! What the runtime's effects talk to, behind two small traits so the whole
+//! loop can run against fakes in tests: the submitter (Graph or the sandbox)
+//! and the local store. The `Store` holds a SQLite connection (`Send`, not
+//! `Sync`), so it lives behind a mutex here and is used on blocking threads.
+
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+
+use crate::domain::ImportedDeviceIdentity;
+use crate::graph::{GraphError, SubmitOutcome, Submitter};
+use crate::store::{RecentEntry, Store};
+
+/// Sends identities and checks what the service holds.
+pub trait SubmitService: Send + Sync + 'static {
+    fn submit<'a>(
+        &'a self,
+        identity: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<SubmitOutcome, GraphError>>;
+
+    /// The identity the service holds for this identifier, if any: used to
+    /// learn the outcome of a cancelled submission. Errors are user-facing text.
+    fn find_existing<'a>(
+        &'a self,
+        identity: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
+}
+
+impl SubmitService for Submitter {
+    fn submit<'a>(
+        &'a self,
+        identity: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<SubmitOutcome, GraphError>> {
+        Box::pin(Submitter::submit(self, identity))
+    }
+
+    fn find_existing<'a>(
+        &'a self,
+        _identity: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
+        // The submitter offers no lookup by identifier yet.
+        Box::pin(async {
+            Err("this build cannot look identifiers up yet; check the tenant list".to_string())
+        })
+    }
+}
+
+/// The local database, as the runtime uses it. Errors are user-facing text.
+pub trait LocalStore: Send + 'static {
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String>;
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String>;
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), String>;
+}
+
+impl LocalStore for Store {
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String> {
+        Store::recent(self, limit).map_err(|e| e.to_string())
+    }
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
+        Store::record_recent(self, entry).map_err(|e| e.to_string())
+    }
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
+        Store::set_setting(self, key, value).map_err(|e| e.to_string())
+    }
+}
+
+/// The services one console session uses.
+#[derive(Clone)]
+pub struct Services {
+    pub submitter: Arc<dyn SubmitService>,
+    pub store: Arc<Mutex<dyn LocalStore>>,
+}
+
+impl Services {
+    pub fn new(submitter: impl SubmitService, store: impl LocalStore) -> Self {
+        Services {
+            submitter: Arc::new(submitter),
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    /// Runs a store call on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn LocalStore) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let store = Arc::clone(&self.store);
+        let joined = tokio::task::spawn_blocking(move || {
+            let guard = store.lock().map_err(|_| {
+                "the local database is unavailable after an earlier failure".to_string()
+            })?;
+            call(&*guard)
+        })
+        .await;
+        joined.unwrap_or_else(|e| Err(format!("local database task failed: {e}")))
+    }
+}

@@ -1,0 +1,93 @@
+//! The Help overlay: the keys of the current screen and the global ones,
+//! straight from the keymap, plus the version and the folders in use. It
+//! covers the screen area; on short terminals the spacing goes first.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+
+use crate::app::{App, Scope};
+use crate::sanitize::sanitize;
+use crate::widgets::modal::truncate;
+
+const KEYS_WIDTH: usize = 22;
+
+/// A line and whether it may be dropped when space is short.
+type HelpLine = (Line<'static>, bool);
+
+fn lines(app: &App, width: usize) -> Vec<HelpLine> {
+    let theme = app.theme();
+    let keymap = app.keymap();
+    let mut lines: Vec<HelpLine> = Vec::new();
+    for scope in [app.scope(), Scope::Global] {
+        lines.push((
+            Line::from(Span::styled(scope.title().to_string(), theme.accent)),
+            false,
+        ));
+        for binding in keymap.bindings(scope) {
+            let keys = truncate(&binding.keys_label(), KEYS_WIDTH - 2);
+            let description = truncate(binding.description, width.saturating_sub(KEYS_WIDTH));
+            lines.push((
+                Line::from(vec![
+                    Span::styled(
+                        format!("  {keys:<w$}", w = KEYS_WIDTH - 2),
+                        theme.focused_label,
+                    ),
+                    Span::styled(description, theme.text),
+                ]),
+                false,
+            ));
+        }
+        lines.push((Line::default(), true));
+    }
+    lines.push((
+        Line::from(Span::styled(
+            truncate("Letter keys never act while a text field has focus.", width),
+            theme.muted,
+        )),
+        true,
+    ));
+    lines.push((Line::default(), true));
+    let paths = &app.info().paths;
+    for (label, path) in [
+        ("Config", &paths.config_dir),
+        ("Data", &paths.data_dir),
+        ("Logs", &paths.log_dir),
+    ] {
+        let shown = sanitize(&path.display().to_string()).into_owned();
+        lines.push((
+            Line::from(vec![
+                Span::styled(format!("{label:<8}"), theme.muted),
+                Span::styled(truncate(&shown, width.saturating_sub(8)), theme.text),
+            ]),
+            false,
+        ));
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let body_width = usize::from(area.width.saturating_sub(4));
+    let room = usize::from(area.height.saturating_sub(2));
+    let mut body = lines(app, body_width);
+    // Drop optional lines from the end until the rest fits.
+    while body.len() > room {
+        match body.iter().rposition(|(_, optional)| *optional) {
+            Some(i) => {
+                body.remove(i);
+            }
+            None => break,
+        }
+    }
+    let title = format!(" Help · enroll-console {} ", env!("CARGO_PKG_VERSION"));
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.accent))
+        .title_bottom(Span::styled(" Esc close ", theme.muted))
+        .border_style(theme.accent)
+        .padding(Padding::horizontal(1));
+    let text: Vec<Line> = body.into_iter().map(|(line, _)| line).collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}

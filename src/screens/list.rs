@@ -1,0 +1,167 @@
+//! The List screen, Recent tab: identities submitted from this machine,
+//! newest first. Only the visible slice of rows is built and drawn.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use crate::app::App;
+use crate::domain::ImportedDeviceIdentityType;
+use crate::sanitize::sanitize;
+use crate::store::RecentEntry;
+use crate::widgets::Theme;
+use crate::widgets::modal::truncate;
+
+/// A column: title, width, and how to get the text and style of a row.
+struct Column {
+    title: &'static str,
+    width: u16,
+    cell: fn(&RecentEntry, &Theme) -> (String, Style),
+}
+
+fn short_type(ty: Option<&ImportedDeviceIdentityType>) -> String {
+    match ty {
+        Some(ImportedDeviceIdentityType::Imei) => "IMEI".into(),
+        Some(ImportedDeviceIdentityType::SerialNumber) => "serial".into(),
+        Some(ImportedDeviceIdentityType::ManufacturerModelSerial) => "M,M,S".into(),
+        Some(other) => sanitize(other.as_str()).into_owned(),
+        None => "—".into(),
+    }
+}
+
+fn identifier(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    (
+        sanitize(e.result.identity.identifier()).into_owned(),
+        t.text,
+    )
+}
+fn kind(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    (
+        short_type(e.result.identity.imported_device_identity_type.as_ref()),
+        t.text,
+    )
+}
+fn platform(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    let p = e
+        .result
+        .identity
+        .platform
+        .as_ref()
+        .map(|p| p.label())
+        .unwrap_or("—");
+    (sanitize(p).into_owned(), t.text)
+}
+fn state(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    let s = e
+        .result
+        .identity
+        .enrollment_state
+        .as_ref()
+        .map(|s| s.label())
+        .unwrap_or("—");
+    (sanitize(s).into_owned(), t.text)
+}
+fn id(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    (
+        sanitize(e.result.identity.id.as_deref().unwrap_or("—")).into_owned(),
+        t.muted,
+    )
+}
+fn created(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    let at = e.result.identity.created_date_time.unwrap_or(e.recorded_at);
+    (at.short(), t.text)
+}
+fn created_date(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    let (text, style) = created(e, t);
+    (text.chars().take(10).collect(), style)
+}
+fn status(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    if e.result.succeeded() {
+        ("created".into(), t.success)
+    } else {
+        ("failed".into(), t.error)
+    }
+}
+
+/// The columns that fit `width` (the id column takes what is left).
+fn columns(width: u16) -> Vec<Column> {
+    let col = |title, width, cell| Column { title, width, cell };
+    let mut cols = vec![
+        col(
+            "Identifier",
+            17,
+            identifier as fn(&RecentEntry, &Theme) -> (String, Style),
+        ),
+        col("Type", 6, kind),
+    ];
+    if width >= 72 {
+        cols.push(col("Platform", 10, platform));
+    }
+    cols.push(col("Enrollment", 13, state));
+    cols.push(col("Id", 0, id));
+    if width >= 100 {
+        cols.push(col("Created", 16, created));
+    } else if width >= 72 {
+        cols.push(col("Created", 10, created_date));
+    }
+    cols.push(col("Status", 7, status));
+    let fixed: u16 = cols.iter().map(|c| c.width).sum();
+    let spacing = u16::try_from(cols.len()).unwrap_or(0).saturating_sub(1);
+    let rest = width.saturating_sub(3 + fixed + spacing).max(4);
+    for c in &mut cols {
+        if c.width == 0 {
+            c.width = rest;
+        }
+    }
+    cols
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let recent = app.recent();
+    let title = format!(" Recent ({}) ", recent.len());
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.accent))
+        .border_style(theme.muted);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if recent.is_empty() {
+        let text = if recent.is_loaded() {
+            "  Nothing submitted from this machine yet. Press n or F2 to register a device."
+        } else {
+            "  Loading…"
+        };
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::default(),
+                Line::from(Span::styled(text, theme.muted)),
+            ]),
+            inner,
+        );
+        return;
+    }
+    let cols = columns(inner.width);
+    let body_height = usize::from(inner.height.saturating_sub(1));
+    let range = recent.visible_range(body_height);
+    let selected_in_view = recent.selected_index().checked_sub(range.start);
+    let rows: Vec<Row> = recent.entries()[range]
+        .iter()
+        .map(|entry| {
+            Row::new(cols.iter().map(|c| {
+                let (text, style) = (c.cell)(entry, theme);
+                Cell::from(Span::styled(truncate(&text, usize::from(c.width)), style))
+            }))
+        })
+        .collect();
+    let header = Row::new(cols.iter().map(|c| Cell::from(c.title)))
+        .style(theme.accent.add_modifier(Modifier::BOLD));
+    let table = Table::new(rows, cols.iter().map(|c| Constraint::Length(c.width)))
+        .header(header)
+        .column_spacing(1)
+        .highlight_symbol("> ")
+        .row_highlight_style(theme.selection);
+    let mut state = TableState::default().with_selected(selected_in_view);
+    frame.render_stateful_widget(table, inner, &mut state);
+}

@@ -1,0 +1,165 @@
+//! Drawing: one function per screen, plus the frame around them (footer
+//! hints and status bar) and the Help overlay. Screens read the state and
+//! never change it (the Recent list's scroll offset aside).
+
+pub mod detail;
+pub mod form;
+pub mod help;
+pub mod list;
+
+use ratatui::Frame;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{Action, App, Scope, Screen};
+use crate::session::Target;
+use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, spinner};
+
+/// Below this size a screen asks for a larger window.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Width of the label column on Form and Detail.
+pub(crate) const LABEL_WIDTH: u16 = 20;
+
+/// Draws the whole console.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area);
+        return;
+    }
+    let [main, footer, status] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match app.screen() {
+        Screen::Form => form::draw(frame, main, app),
+        Screen::List => list::draw(frame, main, app),
+        Screen::Detail => detail::draw(frame, main, app),
+    }
+    let hints = footer_hints(app);
+    frame.render_widget(
+        Footer {
+            hints: &hints,
+            theme: app.theme(),
+        },
+        footer,
+    );
+    draw_status_bar(frame, status, app);
+    if app.help_open() {
+        help::draw(frame, main, app);
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Please make the window larger: at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
+        area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let info = app.info();
+    let target = match &info.target {
+        Target::Sandbox => TargetBadge::Sandbox,
+        Target::Tenant(label) => TargetBadge::Tenant(label),
+    };
+    let activity = app
+        .submission()
+        .activity(app.tick())
+        .map(|text| format!("{} {text}", spinner::frame(app.tick())));
+    frame.render_widget(
+        StatusBar {
+            target,
+            profile: &info.profile,
+            offline: info.offline,
+            activity,
+            message: app.status().map(|m| (m.text.as_str(), m.tone)),
+            theme: app.theme(),
+        },
+        area,
+    );
+}
+
+/// The footer's hints for what is on screen now, from the keymap.
+pub fn footer_hints(app: &App) -> Vec<Hint> {
+    let keymap = app.keymap();
+    let scopes: &[Scope] = if app.help_open() {
+        &[Scope::Help]
+    } else {
+        &[app.scope(), Scope::Global]
+    };
+    let busy = app.submission().is_busy();
+    let sending = app.submission().is_sending();
+    let mut hints = Vec::new();
+    for scope in scopes {
+        for binding in keymap.bindings(*scope) {
+            let shown = match (binding.scope, binding.action) {
+                (Scope::Form, Action::CancelSubmit) => sending,
+                (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
+                _ => binding.hint,
+            };
+            if !shown {
+                continue;
+            }
+            let key = binding
+                .keys
+                .iter()
+                .find(|k| !(app.text_focused() && k.is_text()))
+                .or(binding.keys.first());
+            if let Some(key) = key {
+                hints.push(Hint {
+                    key: key.label().into_owned(),
+                    description: binding.description.to_string(),
+                });
+            }
+        }
+    }
+    hints
+}
+
+/// Renders the console into a `width`×`height` text grid (tests, previews).
+pub fn render_to_string(app: &App, width: u16, height: u16) -> String {
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));
+    if let Err(never) = terminal.draw(|frame| draw(frame, app)) {
+        match never {}
+    }
+    buffer_to_string(terminal.backend().buffer())
+}
+
+/// A buffer as lines of text, trailing spaces trimmed.
+pub fn buffer_to_string(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut covered = 0usize;
+        for x in area.left()..area.right() {
+            let Some(cell) = buffer.cell((x, y)) else {
+                continue;
+            };
+            if covered > 0 {
+                // The right half of a wide character drawn just before.
+                covered -= 1;
+                continue;
+            }
+            let symbol = cell.symbol();
+            covered = Span::raw(symbol).width().saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,131 @@
+//! Terminal setup and restore: raw mode, the alternate screen and bracketed
+//! paste on the way in; all undone on every way out — normal exit, error
+//! (the guard's Drop), panic (a hook that restores, then chains to the
+//! previous hook), Ctrl-C (a key in raw mode → Quit), SIGTERM and SIGHUP
+//! (turned into a Quit message).
+
+use std::io::{self, Stdout, stdout};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use crate::app::Msg;
+
+pub type ConsoleTerminal = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether the terminal is currently set up by us (the panic hook restores
+/// only then, so a panic elsewhere prints no escape sequences).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore() -> io::Result<()> {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let raw = disable_raw_mode();
+    let screen = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
+    raw.and(screen)
+}
+
+/// Installs (once) a panic hook that restores the terminal before the
+/// previous hook prints the panic.
+pub fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = restore();
+            previous(info);
+        }));
+    });
+}
+
+/// The set-up terminal; dropping it restores the terminal.
+pub struct TerminalGuard {
+    terminal: ConsoleTerminal,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let entered = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
+            .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+        match entered {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                let _ = restore();
+                Err(e)
+            }
+        }
+    }
+
+    pub fn terminal(&mut self) -> &mut ConsoleTerminal {
+        &mut self.terminal
+    }
+
+    pub fn restore(&mut self) -> io::Result<()> {
+        restore()
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = restore();
+    }
+}
+
+/// Sends `Msg::Quit` when the process is asked to stop (SIGTERM, SIGHUP; on
+/// Windows the console closing or Ctrl-Break/Ctrl-C outside raw mode).
+pub fn spawn_quit_on_signals(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        wait_for_stop_signal().await;
+        let _ = tx.send(Msg::Quit);
+    })
+}
+
+#[cfg(unix)]
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(mut term), Ok(mut hup)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+#[cfg(windows)]
+async fn wait_for_stop_signal() {
+    use tokio::signal::windows::{ctrl_c, ctrl_close};
+    match (ctrl_close(), ctrl_c()) {
+        (Ok(mut close), Ok(mut interrupt)) => {
+            tokio::select! {
+                _ = close.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+async fn wait_for_stop_signal() {
+    std::future::pending().await
+}

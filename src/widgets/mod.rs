@@ -1,0 +1,16 @@
+//! Reusable pieces of the screens: they draw what they are given and know
+//! nothing of the application state.
+
+pub mod footer;
+pub mod modal;
+pub mod picker;
+pub mod spinner;
+pub mod status_bar;
+pub mod text_field;
+pub mod theme;
+
+pub use footer::{Footer, Hint};
+pub use picker::{Picker, PickerEvent};
+pub use status_bar::{StatusBar, TargetBadge};
+pub use text_field::TextField;
+pub use theme::{Theme, Tone};

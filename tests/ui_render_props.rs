@@ -1,0 +1,154 @@
+//! Every screen draws at any size without panicking, and hostile text from
+//! the service, the store or a paste reaches the buffer only as printable text.
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use enroll_console::app::{App, Msg};
+use enroll_console::domain::ImportedDeviceIdentityResult;
+use enroll_console::graph::UsedMethod;
+use enroll_console::screens::render_to_string;
+use enroll_console::store::RecentEntry;
+use proptest::prelude::*;
+use ui_support::*;
+
+/// The app in each state worth drawing.
+fn states() -> Vec<App> {
+    let mut states = Vec::new();
+    states.push(app());
+
+    let mut form_error = app();
+    type_text(&mut form_error, "490154203237517");
+    form_error.update(ctrl('s'));
+    states.push(form_error);
+
+    let mut picker = app();
+    send(&mut picker, [key(KeyCode::Tab), key(KeyCode::Enter)]);
+    states.push(picker);
+
+    let mut sending = app();
+    type_text(&mut sending, "490154203237518");
+    sending.update(ctrl('s'));
+    sending.update(Msg::Tick);
+    states.push(sending);
+
+    let mut detail = app();
+    type_text(&mut detail, "490154203237518");
+    let (request, _) = submitted(&detail.update(ctrl('s'))).expect("submit");
+    detail.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Ok(outcome(
+            created_result("490154203237518", "id-1"),
+            UsedMethod::Create,
+        )),
+    });
+    states.push(detail);
+
+    let mut list = app();
+    list.update(Msg::RecentLoaded(recent_entries()));
+    list.update(key(KeyCode::F(4)));
+    states.push(list);
+
+    let mut help = app();
+    help.update(key(KeyCode::F(1)));
+    states.push(help);
+    states
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn every_screen_renders_at_any_size(width in 1u16..=300, height in 1u16..=100) {
+        for app in states() {
+            let text = render_to_string(&app, width, height);
+            prop_assert_eq!(text.lines().count(), usize::from(height));
+        }
+    }
+}
+
+#[test]
+fn tiny_and_boundary_sizes_render() {
+    for app in states() {
+        for (w, h) in [
+            (1, 1),
+            (2, 1),
+            (1, 2),
+            (39, 10),
+            (40, 9),
+            (40, 10),
+            (41, 11),
+            (300, 100),
+        ] {
+            render_to_string(&app, w, h);
+        }
+    }
+}
+
+const HOSTILE: &str =
+    "\u{1b}]0;pwned\u{7}\u{1b}[2J\0evil\u{202E}txt.exe\u{2066}\u{9b}31m\u{1b}P1$r\u{1b}\\";
+
+fn hostile_entry() -> RecentEntry {
+    let mut entry = recent_entries().remove(0);
+    let identity = &mut entry.result.identity;
+    identity.id = Some(format!("id{HOSTILE}"));
+    identity.imported_device_identifier = Some(format!("4901{HOSTILE}"));
+    identity.description = Some(format!("desc{HOSTILE}"));
+    identity.platform = Some(enroll_console::domain::Platform::Other(HOSTILE.into()));
+    entry.method = format!("create{HOSTILE}");
+    entry
+}
+
+fn assert_printable(screen: &str) {
+    for c in screen.chars() {
+        assert!(
+            c == '\n'
+                || !(c.is_control()
+                    || ('\u{202A}'..='\u{202E}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c)),
+            "unprintable {c:?} in\n{screen}"
+        );
+    }
+    assert!(
+        !screen.contains("]0;"),
+        "an OSC sequence survived:\n{screen}"
+    );
+    assert!(
+        !screen.contains("[2J"),
+        "a CSI sequence survived:\n{screen}"
+    );
+}
+
+#[test]
+fn hostile_text_from_store_service_and_paste_is_drawn_printable() {
+    let mut app = app();
+    app.update(Msg::RecentLoaded(vec![hostile_entry()]));
+    app.update(Msg::StoreError(format!("store{HOSTILE}")));
+    app.update(Msg::Paste(format!("C02{HOSTILE}\n")));
+    assert_printable(&render_to_string(&app, 100, 30));
+
+    app.update(key(KeyCode::F(4)));
+    let list = render_to_string(&app, 120, 30);
+    assert_printable(&list);
+    assert!(list.contains("4901"), "{list}");
+
+    app.update(key(KeyCode::Enter));
+    let detail = render_to_string(&app, 120, 30);
+    assert_printable(&detail);
+    assert!(detail.contains("descevil"), "{detail}");
+
+    // A service answer on submit.
+    let mut app2 = ui_support::app();
+    type_text(&mut app2, "490154203237518");
+    let (request, _) = submitted(&app2.update(ctrl('s'))).expect("submit");
+    let result = ImportedDeviceIdentityResult {
+        identity: hostile_entry().result.identity,
+        status: Some(false),
+    };
+    app2.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Ok(outcome(result, UsedMethod::Import)),
+    });
+    assert_printable(&render_to_string(&app2, 120, 30));
+}

@@ -1,0 +1,151 @@
+//! Shared fixtures for the UI tests: a session description, keys, and
+//! fixed identities (fixed ids and timestamps, nothing random).
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use enroll_console::app::{App, Effect, Msg, SessionInfo};
+use enroll_console::domain::{
+    DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
+    ImportedDeviceIdentityType, Platform,
+};
+use enroll_console::graph::{SubmitOutcome, UsedMethod};
+use enroll_console::session::{Paths, Target};
+use enroll_console::store::RecentEntry;
+
+pub fn info() -> SessionInfo {
+    SessionInfo {
+        target: Target::Sandbox,
+        profile: "sandbox".into(),
+        paths: Paths {
+            config_dir: PathBuf::from("/home/helpdesk/.config/enroll-console"),
+            data_dir: PathBuf::from("/home/helpdesk/.local/share/enroll-console"),
+            log_dir: PathBuf::from("/home/helpdesk/.local/state/enroll-console"),
+        },
+        offline: false,
+    }
+}
+
+pub fn app() -> App {
+    App::new(info())
+}
+
+pub fn at(s: &str) -> DateTimeOffset {
+    DateTimeOffset::parse(s).expect("fixed test timestamp")
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Sends each message; returns all effects.
+pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| app.update(m)).collect()
+}
+
+/// Types text key by key.
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    send(app, text.chars().map(|c| key(KeyCode::Char(c))))
+}
+
+/// The identity a Submit effect carries, and its request id.
+pub fn submitted(effects: &[Effect]) -> Option<(u64, ImportedDeviceIdentity)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Submit { request, identity } => Some((*request, identity.clone())),
+        _ => None,
+    })
+}
+
+/// What the service answers for a created identity.
+pub fn created_result(identifier: &str, id: &str) -> ImportedDeviceIdentityResult {
+    let mut identity = ImportedDeviceIdentity::new(
+        identifier,
+        ImportedDeviceIdentityType::Imei,
+        Platform::Android,
+    );
+    identity.odata_type = None;
+    identity.id = Some(id.into());
+    identity.enrollment_state = Some(EnrollmentState::NotContacted);
+    identity.created_date_time = Some(at("2024-05-01T09:30:12.1234567Z"));
+    identity.last_modified_date_time = Some(at("2024-05-01T09:30:12.1234567Z"));
+    identity.last_contacted_date_time = Some(at("0001-01-01T00:00:00Z"));
+    identity.description = Some("PO-4711 cart 3".into());
+    ImportedDeviceIdentityResult {
+        identity,
+        status: None,
+    }
+}
+
+pub fn outcome(result: ImportedDeviceIdentityResult, method: UsedMethod) -> SubmitOutcome {
+    let raw = serde_json::to_value(&result).unwrap_or(serde_json::Value::Null);
+    SubmitOutcome {
+        result,
+        raw,
+        method,
+        switched_to_import: false,
+        found_existing: false,
+        request_id: Some("7d1c7a52-0000-4000-8000-000000000001".into()),
+    }
+}
+
+/// A few Recent entries, newest first.
+pub fn recent_entries() -> Vec<RecentEntry> {
+    let rows = [
+        (
+            "490154203237518",
+            "b6f3e8a0-51d4-4c1e-9a57-3c1f0e2d7a11",
+            ImportedDeviceIdentityType::Imei,
+            Platform::Android,
+            Some(true),
+        ),
+        (
+            "C02XK0XXJGH5",
+            "0f7a2c94-8e1b-4d63-b0a5-92e4c7d1f302",
+            ImportedDeviceIdentityType::SerialNumber,
+            Platform::MacOs,
+            None,
+        ),
+        (
+            "Lenovo,ThinkPad T14,PF3ABCDE",
+            "5e2d9b71-3a4f-4c8e-a1d6-7b0c9e8f4a23",
+            ImportedDeviceIdentityType::ManufacturerModelSerial,
+            Platform::Windows,
+            None,
+        ),
+        (
+            "35209900176148",
+            "9c4e1f08-7d2a-4b6e-8f3c-1a5d0e9b7c44",
+            ImportedDeviceIdentityType::Imei,
+            Platform::Ios,
+            Some(false),
+        ),
+    ];
+    rows.iter()
+        .enumerate()
+        .map(|(i, (identifier, id, ty, platform, status))| {
+            let mut identity =
+                ImportedDeviceIdentity::new(*identifier, ty.clone(), platform.clone());
+            identity.id = Some((*id).into());
+            identity.created_date_time = Some(at(&format!("2024-05-0{}T0{}:15:00Z", 4 - i, 9 - i)));
+            RecentEntry {
+                recorded_at: at(&format!("2024-05-0{}T0{}:15:01Z", 4 - i, 9 - i)),
+                profile: "sandbox".into(),
+                method: if i == 3 {
+                    "import".into()
+                } else {
+                    "create".into()
+                },
+                result: ImportedDeviceIdentityResult {
+                    identity,
+                    status: *status,
+                },
+                raw: serde_json::Value::Null,
+            }
+        })
+        .collect()
+}

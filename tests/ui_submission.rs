@@ -183,7 +183,6 @@ fn results_of_an_unknown_request_are_ignored() {
 }
 
 #[test]
-#[ignore = "needs GraphError::user_message, still a stub until the graph branch lands"]
 fn an_error_keeps_the_form_and_shows_the_service_message() {
     use enroll_console::graph::GraphError;
     let (mut app, request) = sending_app();

@@ -36,11 +36,12 @@ impl SubmitService for Submitter {
 
     fn find_existing<'a>(
         &'a self,
-        _identity: &'a ImportedDeviceIdentity,
+        identity: &'a ImportedDeviceIdentity,
     ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
-        // The submitter offers no lookup by identifier yet.
-        Box::pin(async {
-            Err("this build cannot look identifiers up yet; check the tenant list".to_string())
+        Box::pin(async move {
+            Submitter::find_existing(self, identity)
+                .await
+                .map_err(|e| e.user_message())
         })
     }
 }

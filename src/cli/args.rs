@@ -1,0 +1,98 @@
+//! The command line: global options and subcommands.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "enroll-console",
+    version,
+    about = "Register Intune corporate device identifiers (IMEI, serial, Windows manufacturer/model/serial)",
+    long_about = "Register Intune corporate device identifiers (IMEI, serial number, Windows \
+manufacturer,model,serial) and see at once what Intune made of each one.\n\n\
+With no tenant profile configured, the console runs against an embedded Graph sandbox on \
+127.0.0.1: no account is needed."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Use the embedded sandbox even when a tenant profile is configured.
+    #[arg(long, global = true, conflicts_with = "graph_url")]
+    pub sandbox: bool,
+    /// Talk to this Graph root (e.g. https://graph.microsoft.com/beta); the bearer token comes
+    /// from ENROLL_CONSOLE_TOKEN.
+    #[arg(long, global = true, value_name = "URL")]
+    pub graph_url: Option<String>,
+    /// Start with sending paused.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// The tenant profile from config.toml to use (default: its default_profile).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the Graph sandbox standalone on 127.0.0.1 (for tests, demos, other clients).
+    Sandbox(SandboxArgs),
+    /// Print the tenant's imported device identities.
+    List(ListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Keep the sandbox tenant in memory only (otherwise it persists in the data folder).
+    #[arg(long)]
+    pub in_memory: bool,
+    /// Delay every identity request by this many milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Share of identity requests answered 500 or 503 (0.0–1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
+    pub fail_rate: f64,
+    /// Share of identity requests answered 429 with Retry-After (0.0–1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
+    pub throttle_rate: f64,
+    /// Share of identity requests whose connection is closed with no response (0.0–1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
+    pub drop_rate: f64,
+    /// Answer the create POST the way the real service does today (no route).
+    #[arg(long)]
+    pub create_route_missing: bool,
+    /// Largest page a list returns.
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub page_size: u32,
+    /// Seconds sent in Retry-After with 429 and 503.
+    #[arg(long, default_value_t = 1, value_name = "SECS")]
+    pub retry_after: u64,
+    /// Seed for the fault dice (reproducible runs).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Start with this many synthetic identities (for demos and benchmarks).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed_identities: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// One JSON array of identities, as the service returned them.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0.0 and 1.0"))
+    }
+}

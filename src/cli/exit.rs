@@ -1,0 +1,60 @@
+//! Exit codes (PRODUCT §2) and the failure a command ends with.
+
+use std::process::ExitCode;
+
+/// 0 ok, 1 some rows failed, 2 usage/config error, 3 auth error, 4 service/network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    RowsFailed = 1,
+    Usage = 2,
+    Auth = 3,
+    Service = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// A command's failure: its exit code and one message for the user.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Usage,
+            message: message.into(),
+        }
+    }
+    pub fn auth(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Auth,
+            message: message.into(),
+        }
+    }
+    pub fn service(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Service,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::graph::GraphError> for Failure {
+    fn from(e: crate::graph::GraphError) -> Self {
+        let exit = match e.status() {
+            Some(401 | 403) => Exit::Auth,
+            _ => Exit::Service,
+        };
+        Failure {
+            exit,
+            message: e.user_message(),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The command line: parses arguments, sets up files and logging, and hands
+//! off to the TUI or to a command. `main.rs` only calls [`main`].
+
+pub mod args;
+mod connect;
+mod exit;
+mod list;
+mod sandbox_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+pub use connect::TOKEN_ENV;
+pub use exit::{Exit, Failure};
+
+use crate::session::{Paths, Session};
+use crate::store::Store;
+
+/// Runs the console with the process's arguments; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let paths = match Paths::from_env() {
+        Ok(p) => p,
+        Err(e) => return fail(Failure::usage(e.to_string())),
+    };
+    let _log_guard = crate::logging::init(&paths.log_dir);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(Failure::service(format!("cannot start: {e}"))),
+    };
+    match runtime.block_on(dispatch(cli, paths)) {
+        Ok(exit) => exit.into(),
+        Err(failure) => fail(failure),
+    }
+}
+
+fn fail(failure: Failure) -> ExitCode {
+    eprintln!("enroll-console: {}", failure.message);
+    failure.exit.into()
+}
+
+async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
+    match cli.command {
+        Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
+        Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
+        None => run_tui(&cli.global, paths).await,
+    }
+}
+
+async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failure> {
+    let store = Store::open(&paths.store_file()).map_err(|e| Failure::usage(e.to_string()))?;
+    let conn = connect::connect(global, &paths).await?;
+    let submitter = crate::graph::Submitter::new(conn.client.clone(), conn.submit_method);
+    let session = Session {
+        target: conn.target.clone(),
+        profile: conn.profile.clone(),
+        submitter,
+        store,
+        paths,
+        offline: global.offline,
+    };
+    let result = crate::runtime::run(session).await;
+    conn.shutdown().await;
+    result
+        .map(|()| Exit::Ok)
+        .map_err(|e| Failure::service(e.to_string()))
+}

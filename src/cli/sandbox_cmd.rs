@@ -1,0 +1,52 @@
+//! `enroll-console sandbox`: the Graph emulator, standalone, until interrupted.
+
+use crate::sandbox::{self, Faults, SandboxOptions, Storage};
+use crate::session::Paths;
+
+use super::args::SandboxArgs;
+use super::exit::{Exit, Failure};
+
+pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
+    let storage = if args.in_memory {
+        Storage::InMemory
+    } else {
+        Storage::File(paths.sandbox_file())
+    };
+    let options = SandboxOptions {
+        storage,
+        faults: Faults {
+            latency_ms: args.latency_ms,
+            fail_rate: args.fail_rate,
+            throttle_rate: args.throttle_rate,
+            drop_rate: args.drop_rate,
+            create_route_missing: args.create_route_missing,
+            retry_after_secs: args.retry_after,
+            seed: args.seed,
+        },
+        page_size: args.page_size as usize,
+        seed_identities: args.seed_identities,
+    };
+    let running = sandbox::start(([127, 0, 0, 1], args.port).into(), options)
+        .await
+        .map_err(|e| Failure::service(e.to_string()))?;
+    println!("Graph sandbox serving {}", running.graph_url());
+    println!("Any non-empty bearer token is accepted. Ctrl-C stops it.");
+    wait_for_stop().await;
+    running.shutdown().await;
+    Ok(Exit::Ok)
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -8,12 +8,20 @@ mod keys;
 pub mod msg;
 pub mod recent;
 pub mod submission;
+pub mod tabs;
+pub mod tenant;
+mod tenant_keys;
+mod tenant_msg;
+mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
 pub use submission::Submission;
+pub use tabs::ListTab;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
+pub use tenant_update::thousands;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
 use crate::graph::SubmitOutcome;
@@ -109,6 +117,8 @@ pub struct App {
     /// The last submission's error, shown in the form's error panel.
     submit_error: Option<String>,
     recent: RecentList,
+    list_tab: ListTab,
+    tenant: TenantState,
     submission: Submission,
     next_request: RequestId,
     tick: u64,
@@ -143,6 +153,8 @@ impl App {
             form: FormState::new(),
             submit_error: None,
             recent: RecentList::default(),
+            list_tab: ListTab::default(),
+            tenant: TenantState::default(),
             submission: Submission::Idle,
             next_request: 1,
             tick: 0,
@@ -214,7 +226,19 @@ impl App {
 
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
-        self.screen == Screen::Form && !self.help_open && self.form.text_focused()
+        !self.help_open
+            && match self.screen {
+                Screen::Form => self.form.text_focused(),
+                Screen::List | Screen::Detail => self.tenant.text_focused(),
+            }
+    }
+
+    /// The scopes whose keys apply now, most specific first (footer, Help).
+    pub fn scopes(&self) -> Vec<Scope> {
+        match (self.screen, self.list_tab) {
+            (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            _ => vec![self.scope(), Scope::Global],
+        }
     }
 
     /// The scope whose keys apply now (for the footer and Help).
@@ -265,6 +289,7 @@ impl App {
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

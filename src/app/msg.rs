@@ -42,6 +42,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantEffect),
     Quit,
 }
 

@@ -42,6 +42,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -86,6 +88,8 @@ pub struct ListArgs {
     /// One JSON array of identities, as the service returned them.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: super::export::ViewArgs,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

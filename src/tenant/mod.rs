@@ -7,9 +7,11 @@ pub mod export;
 pub mod osc52;
 pub mod query;
 pub mod rows;
+pub mod select;
 pub mod view;
 
 pub use export::{ExportError, ExportFormat, Exporter};
 pub use query::Query;
 pub use rows::{RowRef, TenantRows};
+pub use select::Selection;
 pub use view::{Column, DEFAULT_STALE_DAYS, Sort, Stale, TenantView, is_stale};

@@ -220,3 +220,31 @@ fn a_bad_check_digit_is_caught_inline_and_service_errors_are_shown() {
     let held = sandbox_identities(home.path(), &args);
     assert_eq!(held.len(), 1, "the bad one was never sent: {held:?}");
 }
+
+#[test]
+fn forced_import_shows_the_row_status_including_a_refused_duplicate() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let t = console(home.path(), &["--submit-method", "import"], &[]);
+    t.type_text("C02XK0XXJGH5");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    let first = t.wait_for("✓ created");
+    assert!(
+        first.contains("import (importDeviceIdentityList)"),
+        "{first}"
+    );
+
+    // The same serial again: the import answers status false for that row.
+    t.keys(&["F2"]);
+    t.wait_for("IMEI, serial number or Manufacturer,Model,Serial");
+    t.type_text("C02XK0XXJGH5");
+    t.keys(&["C-s"]);
+    let second = t.wait_for("✗ not imported");
+    assert!(second.contains("status false"), "{second}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+    assert_eq!(sandbox_identities(home.path(), &[]).len(), 1);
+}

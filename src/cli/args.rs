@@ -42,6 +42,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Drafts and the outbox: list, sync, discard.
+    Drafts(super::drafts::DraftsArgs),
 }
 
 #[derive(Debug, Clone, Args)]

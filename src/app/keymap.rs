@@ -50,6 +50,19 @@ pub enum Action {
     Last,
     OpenSelected,
     NewForm,
+    /// Pause or resume sending (offline mode).
+    ToggleOffline,
+    SyncOutbox,
+    NextTab,
+    PrevTab,
+    TabRecent,
+    TabOutbox,
+    /// Outbox tab: discard the selected item (asks first).
+    Discard,
+    /// Outbox tab: queue a rejected or duplicate item again.
+    Resend,
+    /// Outbox tab: queue it again, overwriting the tenant's copy.
+    ResendOverwrite,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -212,7 +225,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         S::Form,
         A::SaveDraft,
         &[KeySpec::ctrl('d')],
-        "save draft (arrives with offline mode)",
+        "save draft",
         false,
     ),
     // List
@@ -268,6 +281,50 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     bind(S::List, A::NewForm, &[KeySpec::char('n')], "new", true),
     bind(
         S::List,
+        A::NextTab,
+        &[KeySpec::plain(K::Tab)],
+        "next tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::PrevTab,
+        &[KeySpec::plain(K::BackTab)],
+        "previous tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::TabRecent,
+        &[KeySpec::char('1')],
+        "Recent tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::TabOutbox,
+        &[KeySpec::char('2')],
+        "Drafts/Outbox tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::SyncOutbox,
+        &[KeySpec::char('y')],
+        "sync outbox",
+        true,
+    ),
+    bind(S::List, A::Resend, &[KeySpec::char('r')], "resend", true),
+    bind(
+        S::List,
+        A::ResendOverwrite,
+        &[KeySpec::char('o')],
+        "resend, overwriting",
+        false,
+    ),
+    bind(S::List, A::Discard, &[KeySpec::char('d')], "discard", true),
+    bind(
+        S::List,
         A::Back,
         &[KeySpec::char('q'), KeySpec::plain(K::Esc)],
         "back",
@@ -318,6 +375,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         true,
     ),
     bind(S::Global, A::Quit, &[KeySpec::ctrl('c')], "quit", true),
+    bind(
+        S::Global,
+        A::ToggleOffline,
+        &[KeySpec::ctrl('o'), KeySpec::plain(K::F(6))],
+        "online/offline",
+        true,
+    ),
 ];
 
 /// The effective bindings.

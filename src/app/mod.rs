@@ -2,16 +2,19 @@
 //! No IO, no clock, no randomness here; the runtime does the work that the
 //! returned effects describe and reports back with messages.
 
+pub mod draft;
 pub mod form;
 pub mod keymap;
 mod keys;
 pub mod msg;
+pub mod outbox;
 pub mod recent;
 pub mod submission;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use submission::Submission;
 
@@ -41,6 +44,38 @@ impl SessionInfo {
             paths: session.paths.clone(),
             offline: session.offline,
         }
+    }
+}
+
+/// The tabs of the List screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListTab {
+    #[default]
+    Recent,
+    Outbox,
+}
+
+impl ListTab {
+    pub const ALL: [ListTab; 2] = [ListTab::Recent, ListTab::Outbox];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ListTab::Recent => "Recent",
+            ListTab::Outbox => "Drafts/Outbox",
+        }
+    }
+
+    fn index(self) -> usize {
+        ListTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> ListTab {
+        ListTab::ALL[(self.index() + 1) % ListTab::ALL.len()]
+    }
+
+    pub fn prev(self) -> ListTab {
+        let n = ListTab::ALL.len();
+        ListTab::ALL[(self.index() + n - 1) % n]
     }
 }
 
@@ -115,13 +150,15 @@ pub struct App {
     status: Option<StatusMessage>,
     create_route_notice_shown: bool,
     should_quit: bool,
+    outbox: OutboxState,
+    list_tab: ListTab,
 }
 
 impl App {
     pub fn new(info: SessionInfo) -> Self {
         let status = if info.offline {
             Some(StatusMessage {
-                text: "offline mode arrives with drafts; submissions are sent".into(),
+                text: "Offline: submissions go to the outbox".into(),
                 tone: Tone::Warning,
             })
         } else if info.target == Target::Sandbox {
@@ -133,7 +170,6 @@ impl App {
             None
         };
         App {
-            info,
             theme: Theme::default(),
             keymap: Keymap::default(),
             screen: Screen::Form,
@@ -149,6 +185,9 @@ impl App {
             status,
             create_route_notice_shown: false,
             should_quit: false,
+            outbox: OutboxState::new(info.offline),
+            list_tab: ListTab::default(),
+            info,
         }
     }
 
@@ -164,7 +203,9 @@ impl App {
 
     /// The work to do at start: load Recent.
     pub fn startup_effects(&self) -> Vec<Effect> {
-        vec![Effect::LoadRecent]
+        let mut effects = vec![Effect::LoadRecent];
+        effects.extend(self.outbox_startup_effects());
+        effects
     }
 
     pub fn info(&self) -> &SessionInfo {
@@ -206,6 +247,9 @@ impl App {
     pub fn should_quit(&self) -> bool {
         self.should_quit
     }
+    pub fn list_tab(&self) -> ListTab {
+        self.list_tab
+    }
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
@@ -234,15 +278,28 @@ impl App {
     }
 
     fn quit(&mut self) -> Vec<Effect> {
+        let mut effects = self.drafts_on_exit();
         self.should_quit = true;
-        vec![Effect::Quit]
+        effects.push(Effect::Quit);
+        effects
     }
 
     /// Applies one message; returns the work the runtime should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(key) => self.on_key(key),
-            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Key(key) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_key(key);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Paste(text) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_paste(&text);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Outbox(msg) => self.on_outbox(msg),
             Msg::Resize(..) => Vec::new(),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);

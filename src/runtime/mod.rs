@@ -3,6 +3,7 @@
 //! animates. Effects run as tokio tasks that report back as messages.
 
 mod effects;
+mod outbox_effects;
 pub mod services;
 
 use std::io;
@@ -19,8 +20,10 @@ pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
+use crate::store::Store;
 use crate::terminal;
 use crate::widgets::Theme;
 use effects::EffectRunner;
@@ -43,6 +46,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
+        paths,
         ..
     } = session;
     if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
@@ -52,7 +56,21 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut app = App::new(info).with_theme(Theme::from_no_color(no_color));
-    let services = Services::new(submitter, store);
+    // Drafts and the outbox use a connection of their own to the same file.
+    let outbox = match Store::open(&paths.store_file()) {
+        Ok(outbox_store) => Some(Syncer::new(
+            Outbox::new(outbox_store, profile.clone()),
+            &submitter,
+        )),
+        Err(e) => {
+            tracing::error!("drafts and the outbox are unavailable: {e}");
+            None
+        }
+    };
+    let mut services = Services::new(submitter, store);
+    if let Some(syncer) = outbox {
+        services = services.with_outbox(syncer);
+    }
 
     terminal::install_panic_hook();
     let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;
@@ -134,7 +152,17 @@ where
             pending.push(more);
         }
         for msg in pending {
-            for effect in app.update(msg) {
+            let updated =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
+            let effects = match updated {
+                Ok(effects) => effects,
+                Err(panic) => {
+                    // Nothing typed is lost, even now.
+                    runner.save_draft_now(&app.form().draft_fields());
+                    std::panic::resume_unwind(panic);
+                }
+            };
+            for effect in effects {
                 quit |= runner.run(effect);
             }
         }

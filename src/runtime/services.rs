@@ -70,6 +70,8 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// Drafts and the outbox (none: they are not kept, e.g. in tests with fakes).
+    pub outbox: Option<crate::outbox::Syncer>,
 }
 
 impl Services {
@@ -77,7 +79,14 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            outbox: None,
         }
+    }
+
+    /// Keeps drafts and the outbox with this syncer.
+    pub fn with_outbox(mut self, syncer: crate::outbox::Syncer) -> Self {
+        self.outbox = Some(syncer);
+        self
     }
 
     /// Runs a store call on a blocking thread.

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::App;
+use crate::app::{App, ListTab};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
 use crate::store::RecentEntry;
@@ -118,7 +118,34 @@ fn columns(width: u16) -> Vec<Column> {
     cols
 }
 
+/// The List screen: a tab bar, then the open tab.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let [tabs, body] =
+        ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    draw_tabs(frame, tabs, app);
+    match app.list_tab() {
+        ListTab::Recent => draw_recent(frame, body, app),
+        ListTab::Outbox => super::outbox::draw(frame, body, app),
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let mut spans = Vec::new();
+    for (i, tab) in ListTab::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, tab.title());
+        let style = if *tab == app.list_tab() {
+            theme.selection
+        } else {
+            theme.muted
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let recent = app.recent();
     let title = format!(" Recent ({}) ", recent.len());

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod outbox;
 
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -83,7 +84,8 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
         StatusBar {
             target,
             profile: &info.profile,
-            offline: info.offline,
+            offline: app.outbox().paused(),
+            outbox: app.outbox().badge(),
             activity,
             message: app.status().map(|m| (m.text.as_str(), m.tone)),
             theme: app.theme(),
@@ -108,6 +110,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
             let shown = match (binding.scope, binding.action) {
                 (Scope::Form, Action::CancelSubmit) => sending,
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
+                (Scope::List, Action::Discard | Action::Resend | Action::SyncOutbox) => {
+                    binding.hint && app.list_tab() == crate::app::ListTab::Outbox
+                }
                 _ => binding.hint,
             };
             if !shown {

@@ -460,6 +460,16 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Drops a draft (only while it is one). Returns whether it was dropped.
+    pub fn discard_draft(&self, id: i64, at: DateTimeOffset) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE outbox SET state = 'discarded', updated_at = ?2
+             WHERE id = ?1 AND state = 'draft'",
+            params![id, at.to_string()],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Queues a rejected or duplicate item again, optionally edited and
     /// optionally overwriting what the tenant holds. Returns whether it was requeued.
     pub fn requeue(

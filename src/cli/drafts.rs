@@ -82,7 +82,13 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
     }
     let store = open_store(paths)?;
     let conn = connect(global, paths).await?;
-    let submitter = Submitter::new(conn.client.clone(), conn.submit_method);
+    let method = match &global.submit_method {
+        Some(m) => m
+            .parse()
+            .map_err(|_| Failure::usage(format!("bad --submit-method {m}")))?,
+        None => conn.submit_method,
+    };
+    let submitter = Submitter::new(conn.client.clone(), method);
     if let Ok(Some(v)) = store.setting(&create_route_missing_key(&conn.profile))
         && v == "1"
     {

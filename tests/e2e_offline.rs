@@ -148,8 +148,8 @@ fn offline_submissions_survive_kill_9_and_are_created_once_when_online() {
     let start = t.wait_for("outbox 3");
     assert!(!start.contains("OFFLINE"), "{start}");
     t.wait_for("Outbox: 3 created");
-    t.keys(&["F4", "2"]);
-    let tab = t.wait_for("Drafts/Outbox (0 queued");
+    t.keys(&["F4", "3"]);
+    let tab = t.wait_for("0 queued");
 
     let held = json(home.path(), &["--graph-url", url, "list", "--json"]);
     assert_eq!(held.len(), 3, "exactly 3 in the sandbox: {held:?}");

@@ -80,7 +80,7 @@ fn outbox_app(offline: bool) -> App {
         &mut app,
         [
             key(KeyCode::F(4)),
-            key(KeyCode::Char('2')),
+            key(KeyCode::Char('3')),
             key(KeyCode::Down),
         ],
     );
@@ -108,7 +108,7 @@ fn outbox_tab_empty() {
         items: Vec::new(),
         counts: OutboxCounts::default(),
     }));
-    send(&mut app, [key(KeyCode::F(4)), key(KeyCode::Tab)]);
+    send(&mut app, [key(KeyCode::F(4)), key(KeyCode::Char('3'))]);
     for (width, height) in SIZES {
         insta::assert_snapshot!(
             format!("outbox_tab_empty_{width}x{height}"),

@@ -13,6 +13,10 @@ pub enum Scope {
     Global,
     Form,
     List,
+    /// The Tenant tab of the List screen (on top of `List`).
+    Tenant,
+    /// The Drafts/Outbox tab of the List screen (on top of `List`).
+    Outbox,
     Detail,
     Help,
 }
@@ -22,7 +26,9 @@ impl Scope {
         match self {
             Scope::Global => "Everywhere",
             Scope::Form => "New identity",
-            Scope::List => "Recent",
+            Scope::List => "List",
+            Scope::Tenant => "Tenant list",
+            Scope::Outbox => "Drafts/Outbox",
             Scope::Detail => "Detail",
             Scope::Help => "Help",
         }
@@ -50,13 +56,27 @@ pub enum Action {
     Last,
     OpenSelected,
     NewForm,
+    // List tabs and the Tenant list (see `app::tenant`).
+    NextTab,
+    PrevTab,
+    SelectTab(u8),
+    Filter,
+    Sort,
+    ReverseSort,
+    StaleView,
+    Refresh,
+    CancelLoad,
+    ToggleMark,
+    Delete,
+    Export,
+    // Detail actions.
+    EditDescription,
+    CopyId,
+    RawJson,
+    // Drafts and the outbox (see `app::outbox`).
     /// Pause or resume sending (offline mode).
     ToggleOffline,
     SyncOutbox,
-    NextTab,
-    PrevTab,
-    TabRecent,
-    TabOutbox,
     /// Outbox tab: discard the selected item (asks first).
     Discard,
     /// Outbox tab: queue a rejected or duplicate item again.
@@ -284,7 +304,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::NextTab,
         &[KeySpec::plain(K::Tab)],
         "next tab",
-        false,
+        true,
     ),
     bind(
         S::List,
@@ -295,15 +315,22 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     ),
     bind(
         S::List,
-        A::TabRecent,
+        A::SelectTab(0),
         &[KeySpec::char('1')],
         "Recent tab",
         false,
     ),
     bind(
         S::List,
-        A::TabOutbox,
+        A::SelectTab(1),
         &[KeySpec::char('2')],
+        "Tenant tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::SelectTab(2),
+        &[KeySpec::char('3')],
         "Drafts/Outbox tab",
         false,
     ),
@@ -312,17 +339,71 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::SyncOutbox,
         &[KeySpec::char('y')],
         "sync outbox",
+        false,
+    ),
+    // Drafts/Outbox tab
+    bind(
+        S::Outbox,
+        A::SyncOutbox,
+        &[KeySpec::char('y')],
+        "sync",
         true,
     ),
-    bind(S::List, A::Resend, &[KeySpec::char('r')], "resend", true),
+    bind(S::Outbox, A::Resend, &[KeySpec::char('r')], "resend", true),
     bind(
-        S::List,
+        S::Outbox,
         A::ResendOverwrite,
         &[KeySpec::char('o')],
         "resend, overwriting",
         false,
     ),
-    bind(S::List, A::Discard, &[KeySpec::char('d')], "discard", true),
+    bind(
+        S::Outbox,
+        A::Discard,
+        &[KeySpec::char('d')],
+        "discard",
+        true,
+    ),
+    // Tenant tab (before List: Esc stops a load before it goes back)
+    bind(
+        S::Tenant,
+        A::CancelLoad,
+        &[KeySpec::plain(K::Esc)],
+        "stop loading",
+        true,
+    ),
+    bind(S::Tenant, A::Filter, &[KeySpec::char('/')], "filter", true),
+    bind(S::Tenant, A::Sort, &[KeySpec::char('s')], "sort", true),
+    bind(
+        S::Tenant,
+        A::ReverseSort,
+        &[KeySpec::char('S')],
+        "reverse sort",
+        false,
+    ),
+    bind(
+        S::Tenant,
+        A::StaleView,
+        &[KeySpec::char('v')],
+        "stale view",
+        true,
+    ),
+    bind(
+        S::Tenant,
+        A::Refresh,
+        &[KeySpec::char('r'), KeySpec::plain(K::F(5))],
+        "reload",
+        true,
+    ),
+    bind(
+        S::Tenant,
+        A::ToggleMark,
+        &[KeySpec::char(' ')],
+        "select",
+        true,
+    ),
+    bind(S::Tenant, A::Delete, &[KeySpec::char('d')], "delete", true),
+    bind(S::Tenant, A::Export, &[KeySpec::char('x')], "export", true),
     bind(
         S::List,
         A::Back,
@@ -338,7 +419,23 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "back",
         true,
     ),
-    bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", true),
+    bind(
+        S::Detail,
+        A::EditDescription,
+        &[KeySpec::char('e')],
+        "edit description",
+        true,
+    ),
+    bind(S::Detail, A::Delete, &[KeySpec::char('d')], "delete", true),
+    bind(S::Detail, A::CopyId, &[KeySpec::char('c')], "copy id", true),
+    bind(
+        S::Detail,
+        A::RawJson,
+        &[KeySpec::char('J')],
+        "raw JSON",
+        true,
+    ),
+    bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", false),
     // Help
     bind(
         S::Help,

@@ -26,7 +26,7 @@ impl App {
             let confirms = self.screen == Screen::List
                 && self
                     .keymap
-                    .actions(Scope::List, &key, false)
+                    .actions(Scope::Outbox, &key, false)
                     .contains(&Action::Discard);
             if !confirms {
                 self.outbox.confirm_discard = None;
@@ -43,6 +43,15 @@ impl App {
                 self.help_open = false;
             }
             return Vec::new();
+        }
+        if let Some(effects) = self.on_tenant_key(&key) {
+            return effects;
+        }
+        if self.screen == Screen::List && self.list_tab == ListTab::Outbox {
+            let actions = self.keymap.actions(Scope::Outbox, &key, false);
+            if let Some(action) = actions.first() {
+                return self.apply(*action);
+            }
         }
         let handled = match self.screen {
             Screen::Form => self.on_form_key(&key),
@@ -103,10 +112,6 @@ impl App {
             Action::SaveDraft => return self.save_draft_now(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
-            Action::NextTab => self.list_tab = self.list_tab.next(),
-            Action::PrevTab => self.list_tab = self.list_tab.prev(),
-            Action::TabRecent => self.list_tab = ListTab::Recent,
-            Action::TabOutbox => self.list_tab = ListTab::Outbox,
             Action::Discard | Action::Resend | Action::ResendOverwrite
                 if self.list_tab != ListTab::Outbox => {}
             Action::Discard => return self.discard_selected(),
@@ -156,8 +161,25 @@ impl App {
                     self.detail = Some(DetailView::from_recent(entry));
                     self.detail_back = Screen::List;
                     self.screen = Screen::Detail;
+                    self.tenant.raw_json = false;
                 }
             }
+            // The tabs, the Tenant list and the Detail actions (tenant_keys.rs).
+            Action::NextTab
+            | Action::PrevTab
+            | Action::SelectTab(_)
+            | Action::Filter
+            | Action::Sort
+            | Action::ReverseSort
+            | Action::StaleView
+            | Action::Refresh
+            | Action::CancelLoad
+            | Action::ToggleMark
+            | Action::Delete
+            | Action::Export
+            | Action::EditDescription
+            | Action::CopyId
+            | Action::RawJson => {}
         }
         Vec::new()
     }

@@ -10,6 +10,11 @@ pub mod msg;
 pub mod outbox;
 pub mod recent;
 pub mod submission;
+pub mod tabs;
+pub mod tenant;
+mod tenant_keys;
+mod tenant_msg;
+mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
@@ -17,6 +22,9 @@ pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use submission::Submission;
+pub use tabs::ListTab;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
+pub use tenant_update::thousands;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
 use crate::graph::SubmitOutcome;
@@ -44,38 +52,6 @@ impl SessionInfo {
             paths: session.paths.clone(),
             offline: session.offline,
         }
-    }
-}
-
-/// The tabs of the List screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ListTab {
-    #[default]
-    Recent,
-    Outbox,
-}
-
-impl ListTab {
-    pub const ALL: [ListTab; 2] = [ListTab::Recent, ListTab::Outbox];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            ListTab::Recent => "Recent",
-            ListTab::Outbox => "Drafts/Outbox",
-        }
-    }
-
-    fn index(self) -> usize {
-        ListTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> ListTab {
-        ListTab::ALL[(self.index() + 1) % ListTab::ALL.len()]
-    }
-
-    pub fn prev(self) -> ListTab {
-        let n = ListTab::ALL.len();
-        ListTab::ALL[(self.index() + n - 1) % n]
     }
 }
 
@@ -144,6 +120,8 @@ pub struct App {
     /// The last submission's error, shown in the form's error panel.
     submit_error: Option<String>,
     recent: RecentList,
+    list_tab: ListTab,
+    tenant: TenantState,
     submission: Submission,
     next_request: RequestId,
     tick: u64,
@@ -151,7 +129,6 @@ pub struct App {
     create_route_notice_shown: bool,
     should_quit: bool,
     outbox: OutboxState,
-    list_tab: ListTab,
 }
 
 impl App {
@@ -179,6 +156,8 @@ impl App {
             form: FormState::new(),
             submit_error: None,
             recent: RecentList::default(),
+            list_tab: ListTab::default(),
+            tenant: TenantState::default(),
             submission: Submission::Idle,
             next_request: 1,
             tick: 0,
@@ -186,7 +165,6 @@ impl App {
             create_route_notice_shown: false,
             should_quit: false,
             outbox: OutboxState::new(info.offline),
-            list_tab: ListTab::default(),
             info,
         }
     }
@@ -247,9 +225,6 @@ impl App {
     pub fn should_quit(&self) -> bool {
         self.should_quit
     }
-    pub fn list_tab(&self) -> ListTab {
-        self.list_tab
-    }
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
@@ -258,7 +233,20 @@ impl App {
 
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
-        self.screen == Screen::Form && !self.help_open && self.form.text_focused()
+        !self.help_open
+            && match self.screen {
+                Screen::Form => self.form.text_focused(),
+                Screen::List | Screen::Detail => self.tenant.text_focused(),
+            }
+    }
+
+    /// The scopes whose keys apply now, most specific first (footer, Help).
+    pub fn scopes(&self) -> Vec<Scope> {
+        match (self.screen, self.list_tab) {
+            (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            (Screen::List, ListTab::Outbox) => vec![Scope::Outbox, Scope::List, Scope::Global],
+            _ => vec![self.scope(), Scope::Global],
+        }
     }
 
     /// The scope whose keys apply now (for the footer and Help).
@@ -322,6 +310,7 @@ impl App {
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

@@ -44,6 +44,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,8 @@ pub enum Effect {
     },
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxEffect),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantEffect),
     Quit,
 }
 

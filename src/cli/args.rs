@@ -48,6 +48,8 @@ pub enum Command {
     List(ListArgs),
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
+    /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -92,6 +94,8 @@ pub struct ListArgs {
     /// One JSON array of identities, as the service returned them.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: super::export::ViewArgs,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

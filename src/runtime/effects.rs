@@ -7,6 +7,7 @@ use tokio::task::AbortHandle;
 
 use super::outbox_effects::OutboxRunner;
 use super::services::Services;
+use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
 use crate::app::{Effect, Msg, RequestId, create_route_missing_key};
 use crate::domain::DateTimeOffset;
@@ -22,6 +23,7 @@ pub struct EffectRunner {
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
     outbox: OutboxRunner,
+    tenant: TenantRunner,
 }
 
 impl EffectRunner {
@@ -31,6 +33,7 @@ impl EffectRunner {
             services,
             tx,
             submissions: HashMap::new(),
+            tenant: TenantRunner::default(),
         }
     }
 
@@ -41,6 +44,7 @@ impl EffectRunner {
         match effect {
             Effect::Quit => return true,
             Effect::Outbox(effect) => self.outbox.run(effect, &tx),
+            Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
                 let task = tokio::spawn(async move {
@@ -117,5 +121,6 @@ impl EffectRunner {
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }
+        self.tenant.abort_all();
     }
 }

@@ -5,6 +5,7 @@
 mod effects;
 mod outbox_effects;
 pub mod services;
+pub mod tenant;
 
 use std::io;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use tokio::time::MissedTickBehavior;
 
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
+pub use tenant::{Clipboard, TenantService};
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::outbox::{Outbox, Syncer};
@@ -55,7 +57,14 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter.remember_create_route_missing();
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut app = App::new(info).with_theme(Theme::from_no_color(no_color));
+    let stale_days = crate::config::Config::load(&info.paths.config_file())
+        .ok()
+        .and_then(|c| c.stale_days)
+        .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
+    let mut app = App::new(info)
+        .with_theme(Theme::from_no_color(no_color))
+        .with_stale_days(stale_days);
+    let client = submitter.client().clone();
     // Drafts and the outbox use a connection of their own to the same file.
     let outbox = match Store::open(&paths.store_file()) {
         Ok(outbox_store) => Some(Syncer::new(
@@ -67,7 +76,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
             None
         }
     };
-    let mut services = Services::new(submitter, store);
+    let mut services = Services::new(submitter, store).with_tenant(client);
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
     }

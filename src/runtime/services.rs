@@ -11,6 +11,8 @@ use crate::domain::ImportedDeviceIdentity;
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{RecentEntry, Store};
 
+use super::tenant::{Clipboard, Osc52Clipboard, TenantService};
+
 /// Sends identities and checks what the service holds.
 pub trait SubmitService: Send + Sync + 'static {
     fn submit<'a>(
@@ -72,6 +74,9 @@ pub struct Services {
     pub store: Arc<Mutex<dyn LocalStore>>,
     /// Drafts and the outbox (none: they are not kept, e.g. in tests with fakes).
     pub outbox: Option<crate::outbox::Syncer>,
+    /// The Tenant list's calls (none: the tab says it is unavailable).
+    pub tenant: Option<Arc<dyn TenantService>>,
+    pub clipboard: Arc<dyn Clipboard>,
 }
 
 impl Services {
@@ -80,12 +85,24 @@ impl Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
             outbox: None,
+            tenant: None,
+            clipboard: Arc::new(Osc52Clipboard),
         }
     }
 
     /// Keeps drafts and the outbox with this syncer.
     pub fn with_outbox(mut self, syncer: crate::outbox::Syncer) -> Self {
         self.outbox = Some(syncer);
+        self
+    }
+
+    pub fn with_tenant(mut self, tenant: impl TenantService) -> Self {
+        self.tenant = Some(Arc::new(tenant));
+        self
+    }
+
+    pub fn with_clipboard(mut self, clipboard: impl Clipboard) -> Self {
+        self.clipboard = Arc::new(clipboard);
         self
     }
 

@@ -2,10 +2,11 @@
 //! its state — created with its id, rejected with the service's reason.
 
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::{App, SyncState};
 use crate::sanitize::sanitize;
@@ -33,6 +34,7 @@ fn detail(item: &OutboxItem) -> String {
     sanitize(&text).into_owned()
 }
 
+/// Draws the tab inside the List's frame: a summary line, then the items.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let outbox = app.outbox();
@@ -40,21 +42,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let sync = match outbox.sync() {
         SyncState::Syncing(p) => format!(" · syncing {}/{}", p.settled.min(p.total), p.total),
         SyncState::Unreachable { .. } => " · no connection".to_string(),
+        SyncState::Idle if outbox.paused() => " · offline: sending paused".to_string(),
         SyncState::Idle => String::new(),
     };
-    let title = format!(
-        " Drafts/Outbox ({} queued, {} drafts{sync}) ",
-        counts.pending, counts.drafts
+    let summary = format!(
+        " {} queued · {} drafts · {} created · {} need attention{sync}",
+        counts.pending,
+        counts.drafts,
+        counts.created,
+        counts.rejected + counts.duplicate
     );
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.accent))
-        .border_style(theme.muted);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let [summary_area, inner] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(summary, theme.accent))),
+        summary_area,
+    );
     let items = outbox.items();
     if items.is_empty() {
         let text = if outbox.is_loaded() {
-            "  Empty. Drafts are saved as you type; submissions made offline wait here."
+            "  Empty: drafts and unsent submissions wait here."
         } else {
             "  Loading…"
         };

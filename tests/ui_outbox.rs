@@ -141,3 +141,27 @@ fn discard_asks_first_and_any_other_key_keeps_the_item() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn enter_on_a_draft_restores_it_and_later_saves_go_to_it() {
+    let mut app = outbox_app(false);
+    let effects = send(&mut app, [key(KeyCode::End), key(KeyCode::Enter)]);
+    assert_eq!(app.screen(), enroll_console::app::Screen::Form);
+    assert_eq!(app.form().identifier.value(), "HALF-TYP");
+    assert!(
+        effects
+            .iter()
+            .any(|e| format!("{e:?}") == "Outbox(UseDraft(5))"),
+        "{effects:?}"
+    );
+    // A created item opens as a new draft (to edit and send again).
+    let mut app = outbox_app(false);
+    let effects = send(&mut app, [key(KeyCode::Home), key(KeyCode::Enter)]);
+    assert_eq!(app.form().identifier.value(), "C02XK0XXJGH5");
+    assert!(
+        effects
+            .iter()
+            .any(|e| format!("{e:?}").starts_with("Outbox(SaveDraft(")),
+        "{effects:?}"
+    );
+}

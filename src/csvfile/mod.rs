@@ -163,7 +163,7 @@ fn read_records(text: &str) -> Result<Vec<Record>, CsvError> {
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1
+        line_breaks(&bytes[..start]) + 1
     };
     let mut out = Vec::new();
     for result in reader.records() {
@@ -178,6 +178,16 @@ fn read_records(text: &str) -> Result<Vec<Record>, CsvError> {
         out.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(out)
+}
+
+/// Line breaks in `bytes`: LF, CRLF and a lone CR each count once, as the
+/// CSV reader ends records at any of them.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 fn finish(line: usize, mut identity: ImportedDeviceIdentity, mut findings: Vec<Finding>) -> Row {

@@ -2,6 +2,7 @@
 //! typed errors, and the submit strategy (create, import, or auto).
 
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod retry;
 pub mod submit;

@@ -1,0 +1,231 @@
+//! The fault campaign: for each of the sandbox's fault flags a batch of
+//! submissions goes through the product's batch path (the outbox syncer and
+//! its `Submitter`) and ends with every identity created exactly once or
+//! clearly refused — nothing lost, nothing duplicated — as a listing of the
+//! sandbox shows. Waits go through a recording sleeper except for the latency
+//! case, which uses real latency on a small batch.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::graph::{
+    BearerToken, ClientConfig, GraphClient, ListQuery, Sleeper, SubmitMethod, Submitter,
+};
+use enroll_console::outbox::{Outbox, SyncPolicy, SyncReport, Syncer};
+use enroll_console::sandbox::{self, Faults, SANDBOX_TOKEN, SandboxOptions};
+use enroll_console::store::{ItemState, Store};
+
+/// Already in the tenant before the batch: must be reported, not re-created.
+const EXISTING: &str = "FCEXISTING01";
+
+fn client(url: &str) -> GraphClient {
+    GraphClient::new(
+        ClientConfig::new(url)
+            .with_token(BearerToken::new(SANDBOX_TOKEN))
+            .with_timeout(Duration::from_secs(10)),
+    )
+    .expect("client")
+}
+
+fn recording_sleeper() -> (Sleeper, Arc<Mutex<Vec<Duration>>>) {
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let sleeper = Sleeper::new(move |d| {
+        seen.lock().expect("waits").push(d);
+        Box::pin(async {})
+    });
+    (sleeper, waits)
+}
+
+fn serial(identifier: &str) -> ImportedDeviceIdentity {
+    let mut identity = ImportedDeviceIdentity::new(
+        identifier,
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::Ios,
+    );
+    identity.description = Some("fault campaign".into());
+    identity
+}
+
+/// What one campaign run produced.
+struct Campaign {
+    report: SyncReport,
+    waits: Vec<Duration>,
+}
+
+/// Runs one batch of `size` new identities plus one already in the tenant
+/// against a sandbox with `faults`, and checks nothing was lost or duplicated.
+async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
+    let running = sandbox::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SandboxOptions::default(),
+    )
+    .await
+    .expect("sandbox");
+    let graph = client(&running.graph_url());
+    let existing = Submitter::new(graph.clone(), SubmitMethod::Auto)
+        .submit(&serial(EXISTING))
+        .await
+        .expect("seed the existing identity");
+    let existing_id = existing.result.identity.id.clone().expect("id");
+    running.set_faults(faults);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::new(
+        Store::open(&dir.path().join("console.db")).expect("store"),
+        "sandbox",
+    );
+    let mut batch: Vec<ImportedDeviceIdentity> = (0..size)
+        .map(|i| serial(&format!("FC{}{i:05}", name.to_ascii_uppercase())))
+        .collect();
+    batch.insert(size / 2, serial(EXISTING));
+    outbox.enqueue(batch, "campaign").await.expect("enqueue");
+
+    let submitter = Submitter::new(graph.clone(), SubmitMethod::Auto);
+    let (sleeper, waits) = recording_sleeper();
+    let syncer = Syncer::new(outbox.clone(), &submitter)
+        .with_sleeper(sleeper)
+        .with_policy(SyncPolicy {
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            max_total_wait: Duration::from_secs(24 * 3600),
+        });
+    let report = syncer.sync(&|_| {}).await.expect("sync");
+    assert_eq!(report.stopped, None, "{name}: {report:?}");
+    assert_eq!(report.pending, 0, "{name}: {report:?}");
+
+    // List the sandbox without faults: one identity per identifier.
+    running.set_faults(Faults::default());
+    let listed = graph
+        .list_all(&ListQuery::default())
+        .await
+        .expect("listing");
+    let mut by_identifier: HashMap<String, String> = HashMap::new();
+    for identity in &listed {
+        let before = by_identifier.insert(
+            identity.identifier().to_string(),
+            identity.id.clone().unwrap_or_default(),
+        );
+        assert!(
+            before.is_none(),
+            "{name}: duplicate {}",
+            identity.identifier()
+        );
+    }
+    assert_eq!(
+        listed.len(),
+        size + 1,
+        "{name}: nothing lost, nothing extra"
+    );
+    assert_eq!(
+        by_identifier.get(EXISTING),
+        Some(&existing_id),
+        "{name}: the existing identity was not replaced"
+    );
+
+    let items = outbox.items().await.expect("items");
+    assert_eq!(items.len(), size + 1, "{name}");
+    for item in &items {
+        if item.identifier == EXISTING {
+            assert!(
+                matches!(item.state, ItemState::Duplicate | ItemState::Rejected),
+                "{name}: the existing identifier is reported, not sent again: {item:?}"
+            );
+            assert!(
+                item.reason.as_deref().is_some_and(|r| !r.is_empty()),
+                "{name}: {item:?}"
+            );
+            continue;
+        }
+        assert_eq!(item.state, ItemState::Created, "{name}: {item:?}");
+        let listed_id = by_identifier.get(&item.identifier).expect("listed");
+        assert_eq!(item.service_id.as_ref(), Some(listed_id), "{name}");
+    }
+    assert_eq!(report.created, size, "{name}: {report:?}");
+    assert_eq!(report.rejected + report.duplicate, 1, "{name}: {report:?}");
+    let existing_state = items
+        .iter()
+        .find(|i| i.identifier == EXISTING)
+        .map(|i| format!("{:?}", i.state));
+    // The figures docs/RELIABILITY.md quotes (`--nocapture` shows them).
+    println!(
+        "campaign {name}: {} queued, {} created, {} refused (existing: {existing_state:?}), \
+         {} requests, {} retry waits, {} listed",
+        size + 1,
+        report.created,
+        report.rejected + report.duplicate,
+        report.requests,
+        waits.lock().expect("waits").len(),
+        listed.len()
+    );
+    running.shutdown().await;
+    Campaign {
+        report,
+        waits: waits.lock().expect("waits").clone(),
+    }
+}
+
+fn seeded(seed: u64) -> Faults {
+    Faults {
+        seed: Some(seed),
+        retry_after_secs: 1,
+        ..Faults::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_of_two_seconds() {
+    let faults = Faults {
+        latency_ms: 2000,
+        ..seeded(1)
+    };
+    let run = campaign("latency", faults, 3).await;
+    assert!(run.waits.is_empty(), "no retries needed: {:?}", run.waits);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_of_requests_throttled() {
+    let faults = Faults {
+        throttle_rate: 0.5,
+        ..seeded(2)
+    };
+    let run = campaign("throttle", faults, 40).await;
+    assert!(
+        run.waits.contains(&Duration::from_secs(1)),
+        "Retry-After was honoured: {:?}",
+        run.waits
+    );
+    assert!(run.report.requests > 41, "{:?}", run.report);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_of_requests_fail_with_server_errors() {
+    let faults = Faults {
+        fail_rate: 0.5,
+        ..seeded(3)
+    };
+    let run = campaign("fail", faults, 40).await;
+    assert!(run.waits.len() > 5, "retries happened: {:?}", run.waits);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_percent_of_connections_dropped() {
+    let faults = Faults {
+        drop_rate: 0.3,
+        ..seeded(4)
+    };
+    let run = campaign("drop", faults, 40).await;
+    assert!(run.waits.len() > 3, "retries happened: {:?}", run.waits);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_route_missing() {
+    let faults = Faults {
+        create_route_missing: true,
+        ..seeded(5)
+    };
+    campaign("noroute", faults, 40).await;
+}

@@ -5,6 +5,7 @@
 mod effects;
 pub mod services;
 pub mod tenant;
+mod tenant_client;
 
 use std::io;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use tokio::time::MissedTickBehavior;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use tenant::{Clipboard, TenantService};
+pub use tenant_client::TenantClient;
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::screens;
@@ -61,7 +63,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .with_theme(Theme::from_no_color(no_color))
         .with_stale_days(stale_days);
     let client = submitter.client().clone();
-    let services = Services::new(submitter, store).with_tenant(client);
+    let services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
 
     terminal::install_panic_hook();
     let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;

@@ -15,7 +15,6 @@ use super::services::Services;
 use crate::app::tenant::LoadId;
 use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::{ImportedDeviceIdentity, Page};
-use crate::graph::{GraphClient, ListQuery};
 use crate::tenant::{ExportFormat, Exporter};
 
 /// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
@@ -32,44 +31,6 @@ pub trait TenantService: Send + Sync + 'static {
         patch: &'a ImportedDeviceIdentity,
     ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
     fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>>;
-}
-
-impl TenantService for GraphClient {
-    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::list_first(self, &ListQuery::default())
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn list_next<'a>(
-        &'a self,
-        next_link: &'a str,
-    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::list_next(self, next_link)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn update<'a>(
-        &'a self,
-        id: &'a str,
-        patch: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::update(self, id, patch)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            GraphClient::delete(self, id)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
 }
 
 /// Where copied text goes: the terminal's OSC 52 by default.

@@ -15,7 +15,7 @@ use super::services::Services;
 use crate::app::tenant::LoadId;
 use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::{ImportedDeviceIdentity, Page};
-use crate::tenant::{ExportFormat, Exporter};
+use crate::tenant::{ExportFormat, Exporter, ViewSnapshot};
 
 /// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
 pub trait TenantService: Send + Sync + 'static {
@@ -89,18 +89,18 @@ async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSe
 fn write_export(
     path: PathBuf,
     format: ExportFormat,
-    identities: &[ImportedDeviceIdentity],
+    rows: &ViewSnapshot,
 ) -> Result<(PathBuf, usize), String> {
     let shown = path.display().to_string();
     let file = std::fs::File::create(&path).map_err(|e| format!("cannot create {shown}: {e}"))?;
     let mut exporter =
         Exporter::new(format, std::io::BufWriter::new(file)).map_err(|e| e.to_string())?;
-    for identity in identities {
-        exporter.write(identity).map_err(|e| e.to_string())?;
+    for identity in rows.identities() {
+        exporter.write(&identity).map_err(|e| e.to_string())?;
     }
     exporter.finish().map_err(|e| e.to_string())?;
     let full = std::path::absolute(&path).unwrap_or(path);
-    Ok((full, identities.len()))
+    Ok((full, rows.len()))
 }
 
 /// Runs tenant effects; remembers running loads so they can be stopped.
@@ -178,16 +178,9 @@ impl TenantRunner {
                     );
                 });
             }
-            TenantEffect::Export {
-                path,
-                format,
-                identities,
-            } => {
+            TenantEffect::Export { path, format, rows } => {
                 tokio::task::spawn_blocking(move || {
-                    send(
-                        &tx,
-                        TenantMsg::Exported(write_export(path, format, &identities)),
-                    );
+                    send(&tx, TenantMsg::Exported(write_export(path, format, &rows)));
                 });
             }
             TenantEffect::Copy { text } => {

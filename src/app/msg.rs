@@ -39,6 +39,8 @@ pub enum Msg {
         result: Result<Option<ImportedDeviceIdentity>, String>,
     },
     RecentLoaded(Vec<RecentEntry>),
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
     SettingSaved,
     StoreError(String),
@@ -68,6 +70,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
     Quit,

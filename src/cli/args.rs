@@ -46,6 +46,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Drafts and the outbox: list, sync, discard.
+    Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
 }

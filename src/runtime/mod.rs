@@ -6,6 +6,7 @@ mod effects;
 mod outbox_effects;
 pub mod services;
 pub mod tenant;
+mod tenant_client;
 
 use std::io;
 use std::time::Duration;
@@ -20,6 +21,7 @@ use tokio::time::MissedTickBehavior;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use tenant::{Clipboard, TenantService};
+pub use tenant_client::TenantClient;
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::outbox::{Outbox, Syncer};
@@ -76,7 +78,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
             None
         }
     };
-    let mut services = Services::new(submitter, store).with_tenant(client);
+    let mut services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
     }

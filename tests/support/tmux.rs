@@ -164,6 +164,21 @@ impl Tmux {
             .unwrap_or_else(|_| panic!("no pane pid in {text:?}"))
     }
 
+    /// A tmux format expanded for the pane (`#{alternate_on}`, …).
+    #[allow(dead_code)] // not every test binary that includes this reads pane flags
+    pub fn pane_format(&self, format: &str) -> String {
+        let out = run(&[
+            "-L",
+            &self.socket,
+            "display-message",
+            "-p",
+            "-t",
+            "0",
+            format,
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     pub fn wait_exit(&self) {
         let deadline = Instant::now() + SCREEN_TIMEOUT;
         while !self.exited() {

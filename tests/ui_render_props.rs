@@ -4,10 +4,11 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, Msg};
+use enroll_console::app::{App, Effect, Msg, OutboxMsg, TenantEffect, TenantMsg};
 use enroll_console::domain::ImportedDeviceIdentityResult;
+use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::graph::UsedMethod;
-use enroll_console::screens::render_to_string;
+use enroll_console::screens::{MIN_HEIGHT, MIN_WIDTH, render_to_string};
 use enroll_console::store::RecentEntry;
 use proptest::prelude::*;
 use ui_support::*;
@@ -53,7 +54,64 @@ fn states() -> Vec<App> {
     let mut help = app();
     help.update(key(KeyCode::F(1)));
     states.push(help);
+
+    // The Tenant tab, its Detail, and the Detail's dialogs.
+    states.push(tenant_loaded(25));
+    let tenant_detail = || {
+        let mut app = tenant_loaded(25);
+        send(&mut app, [key(KeyCode::Enter)]);
+        app
+    };
+    states.push(tenant_detail());
+    let mut editing = tenant_detail();
+    send(&mut editing, [key(KeyCode::Char('e'))]);
+    states.push(editing);
+    let mut deleting = tenant_detail();
+    send(&mut deleting, [key(KeyCode::Char('d'))]);
+    states.push(deleting);
+
+    // The Drafts/Outbox tab with items.
+    let mut outbox = app();
+    outbox.update(Msg::Outbox(OutboxMsg::Loaded {
+        items: Vec::new(),
+        counts: Default::default(),
+    }));
+    send(&mut outbox, [key(KeyCode::F(4)), key(KeyCode::Char('3'))]);
+    states.push(outbox);
     states
+}
+
+fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
+    let mut identity = ImportedDeviceIdentity::new(
+        format!("C02XK{n:04}GH5"),
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    identity.id = Some(format!("00000000-0000-4000-8000-{n:012}"));
+    identity.description = Some(format!("cart {n}"));
+    identity.created_date_time = Some(at("2024-05-01T09:30:13Z"));
+    identity
+}
+
+/// The Tenant tab with `n` identities loaded.
+fn tenant_loaded(n: usize) -> App {
+    let mut app = app();
+    send(&mut app, [key(KeyCode::F(4))]);
+    let effects = send(&mut app, [key(KeyCode::Char('2'))]);
+    let load = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
+            _ => None,
+        })
+        .expect("the Tenant tab loads");
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities: (0..n).map(tenant_identity).collect(),
+        last: true,
+    }));
+    app
 }
 
 proptest! {
@@ -64,6 +122,20 @@ proptest! {
             let text = render_to_string(&app, width, height);
             prop_assert_eq!(text.lines().count(), usize::from(height));
         }
+    }
+}
+
+#[test]
+fn too_small_terminals_ask_for_a_larger_window() {
+    for app in states() {
+        for (w, h) in [(MIN_WIDTH - 1, 24), (80, MIN_HEIGHT - 1), (30, 8)] {
+            let text = render_to_string(&app, w, h)
+                .split_whitespace()
+                .collect::<String>();
+            assert!(text.contains("larger"), "{w}x{h}: {text}");
+        }
+        let text = render_to_string(&app, MIN_WIDTH, MIN_HEIGHT);
+        assert!(!text.contains("Please make the window larger"), "{text}");
     }
 }
 

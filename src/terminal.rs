@@ -4,16 +4,16 @@
 //! previous hook), Ctrl-C (a key in raw mode → Quit), SIGTERM and SIGHUP
 //! (turned into a Quit message).
 
-use std::io::{self, Stdout, stdout};
+use std::io::{self, Stdout, Write, stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
@@ -29,12 +29,31 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() -> io::Result<()> {
+    restore_to(&mut stdout())
+}
+
+/// [`restore`] writing the sequence to `out`: raw mode off, then the
+/// sequence, only when the terminal is set up by us and only once.
+fn restore_to(out: &mut impl Write) -> io::Result<()> {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
     let raw = disable_raw_mode();
-    let screen = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
+    let screen = write_restore_sequence(out);
     raw.and(screen)
+}
+
+/// Bracketed paste and mouse capture off, the alternate screen left, the
+/// cursor shown. Turning off what was never turned on is harmless.
+fn write_restore_sequence(out: &mut impl Write) -> io::Result<()> {
+    queue!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    )?;
+    out.flush()
 }
 
 /// Installs (once) a panic hook that restores the terminal before the
@@ -128,4 +147,51 @@ async fn wait_for_stop_signal() {
 #[cfg(not(any(unix, windows)))]
 async fn wait_for_stop_signal() {
     std::future::pending().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_restore_sequence_turns_everything_off() {
+        let mut out = Vec::new();
+        write_restore_sequence(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for (what, seq) in [
+            ("bracketed paste off", "\u{1b}[?2004l"),
+            ("mouse capture off", "\u{1b}[?1000l"),
+            ("alternate screen left", "\u{1b}[?1049l"),
+            ("cursor shown", "\u{1b}[?25h"),
+        ] {
+            assert!(text.contains(seq), "{what}: {text:?}");
+        }
+    }
+
+    /// One test for everything that touches the process-wide flag and hook.
+    #[test]
+    fn restore_runs_once_when_set_up_and_the_panic_hook_restores_and_chains() {
+        // Set up by us: restored once; a second call writes nothing.
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut out = Vec::new();
+        restore_to(&mut out).unwrap();
+        assert!(!out.is_empty());
+        let mut again = Vec::new();
+        restore_to(&mut again).unwrap();
+        assert!(again.is_empty(), "restored twice");
+
+        // A panic while set up: the hook restores, then the previous hook runs.
+        static PREVIOUS_RAN: AtomicBool = AtomicBool::new(false);
+        let original = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| PREVIOUS_RAN.store(true, Ordering::SeqCst)));
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        let caught = std::panic::catch_unwind(|| panic!("a bug"));
+        let restored = !ACTIVE.load(Ordering::SeqCst);
+        let chained = PREVIOUS_RAN.load(Ordering::SeqCst);
+        std::panic::set_hook(original);
+        assert!(caught.is_err());
+        assert!(restored, "the panic hook did not restore the terminal");
+        assert!(chained, "the previous panic hook did not run");
+    }
 }

@@ -13,6 +13,7 @@ pub mod session;
 pub mod store;
 
 pub mod app;
+pub mod bulk;
 pub mod runtime;
 pub mod sanitize;
 pub mod screens;

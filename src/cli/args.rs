@@ -42,6 +42,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
+    Import(super::import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Args)]

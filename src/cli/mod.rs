@@ -4,6 +4,7 @@
 pub mod args;
 mod connect;
 mod exit;
+mod import;
 mod list;
 mod sandbox_cmd;
 
@@ -48,6 +49,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
     match cli.command {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
+        Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
         None => run_tui(&cli.global, paths).await,
     }
 }

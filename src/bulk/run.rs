@@ -41,7 +41,7 @@ impl ImportService for GraphClient {
         rows: &'a [ImportedDeviceIdentity],
         overwrite: bool,
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
-        Box::pin(async move { Ok(self.import_list(rows, overwrite).await?.value) })
+        Box::pin(self.import_list_results(rows, overwrite))
     }
     fn search<'a>(
         &'a self,

@@ -166,13 +166,26 @@ fn read_records(text: &str) -> Result<Vec<Record>, CsvError> {
     // Line numbers come from byte offsets: the reader counts CRLF as two
     // terminators and may report a record as starting at its leading line
     // break, so skip breaks to the record's first byte, then count lines.
+    // Records come in file order, so lines are counted incrementally from
+    // the previous record (counting from the start each time is quadratic).
     let bytes = text.as_bytes();
-    let line_at = |byte: u64| {
+    let mut counted_to = 0usize;
+    let mut lines_before = 0usize;
+    let mut line_at = |byte: u64| {
         let mut start = (byte as usize).min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1
+        if start < counted_to {
+            counted_to = 0;
+            lines_before = 0;
+        }
+        lines_before += bytes[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = start;
+        lines_before + 1
     };
     let mut out = Vec::new();
     for result in reader.records() {

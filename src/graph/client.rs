@@ -233,6 +233,30 @@ impl GraphClient {
         Ok(Self::sent(&reply, page.value, raw))
     }
 
+    /// [`Self::import_list`] decoded straight into the results, without
+    /// keeping the raw response (bulk imports of thousands of rows).
+    pub async fn import_list_results(
+        &self,
+        identities: &[ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> Result<Vec<ImportedDeviceIdentityResult>, GraphError> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            imported_device_identities: &'a [ImportedDeviceIdentity],
+            overwrite_imported_device_identities: bool,
+        }
+        let body = Body {
+            imported_device_identities: identities,
+            overwrite_imported_device_identities: overwrite,
+        };
+        let url = self.url("/importDeviceIdentityList")?;
+        let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
+        let page: Page<ImportedDeviceIdentityResult> = serde_json::from_slice(&reply.body)
+            .map_err(|e| reply.decode_error(format!("unexpected response shape ({e})")))?;
+        Ok(page.value)
+    }
+
     /// `POST .../searchExistingIdentities` with the whole response kept.
     pub async fn search_existing_sent(
         &self,

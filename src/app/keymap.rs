@@ -14,6 +14,7 @@ pub enum Scope {
     Form,
     List,
     Detail,
+    Scan,
     Help,
 }
 
@@ -24,6 +25,7 @@ impl Scope {
             Scope::Form => "New identity",
             Scope::List => "Recent",
             Scope::Detail => "Detail",
+            Scope::Scan => "Scan",
             Scope::Help => "Help",
         }
     }
@@ -50,6 +52,13 @@ pub enum Action {
     Last,
     OpenSelected,
     NewForm,
+    OpenScan,
+    ScanUndo,
+    ScanCycleType,
+    ScanCyclePlatform,
+    ScanEditSetting,
+    ScanToggleCommit,
+    ScanSendQueued,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -282,6 +291,50 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         true,
     ),
     bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", true),
+    // Scan (Enter and Tab end a scan; they are the scanner's suffix)
+    bind(
+        S::Scan,
+        A::ScanUndo,
+        &[KeySpec::ctrl('z')],
+        "undo last scan",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanCycleType,
+        &[KeySpec::ctrl('t')],
+        "type",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanCyclePlatform,
+        &[KeySpec::ctrl('p')],
+        "platform",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanEditSetting,
+        &[KeySpec::ctrl('e')],
+        "edit description / Windows manufacturer, model",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanToggleCommit,
+        &[KeySpec::ctrl('o')],
+        "commit each scan / in chunks",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanSendQueued,
+        &[KeySpec::ctrl('s')],
+        "send queued",
+        false,
+    ),
+    bind(S::Scan, A::Back, &[KeySpec::plain(K::Esc)], "back", true),
     // Help
     bind(
         S::Help,
@@ -309,6 +362,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         &[KeySpec::plain(K::F(2))],
         "new identity",
         true,
+    ),
+    bind(
+        S::Global,
+        A::OpenScan,
+        &[KeySpec::plain(K::F(3))],
+        "scan",
+        false,
     ),
     bind(
         S::Global,

@@ -16,6 +16,11 @@ fn is_ctrl_c(key: &KeyEvent) -> bool {
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.on_key_at(key, None)
+    }
+
+    /// A key with the time it arrived (scan mode tells scans from typing).
+    pub(super) fn on_key_at(&mut self, key: KeyEvent, at_ms: Option<u64>) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
@@ -36,6 +41,7 @@ impl App {
             Screen::Form => self.on_form_key(&key),
             Screen::List => self.on_screen_key(Scope::List, &key),
             Screen::Detail => self.on_screen_key(Scope::Detail, &key),
+            Screen::Scan => self.on_scan_key(&key, at_ms),
         };
         if let Some(effects) = handled {
             return effects;
@@ -83,6 +89,13 @@ impl App {
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => self.screen = Screen::List,
+            Action::OpenScan => self.screen = Screen::Scan,
+            Action::ScanUndo
+            | Action::ScanCycleType
+            | Action::ScanCyclePlatform
+            | Action::ScanEditSetting
+            | Action::ScanToggleCommit
+            | Action::ScanSendQueued => return self.on_scan_action(action),
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => {
@@ -101,6 +114,7 @@ impl App {
                     Screen::Form => Screen::List,
                     Screen::List => Screen::Form,
                     Screen::Detail => self.detail_back,
+                    Screen::Scan => return self.scan_back(),
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),
@@ -121,6 +135,10 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.screen == Screen::Scan && !self.help_open {
+            self.scan.paste(text);
+            return Vec::new();
+        }
         if self.screen == Screen::Form
             && !self.help_open
             && !self.submission.is_busy()

@@ -7,12 +7,15 @@ pub mod keymap;
 mod keys;
 pub mod msg;
 pub mod recent;
+pub mod scan;
+mod scan_keys;
 pub mod submission;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
+pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use submission::Submission;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
@@ -49,6 +52,7 @@ pub enum Screen {
     Form,
     List,
     Detail,
+    Scan,
 }
 
 /// The last message, shown in the status bar.
@@ -109,6 +113,7 @@ pub struct App {
     /// The last submission's error, shown in the form's error panel.
     submit_error: Option<String>,
     recent: RecentList,
+    scan: ScanState,
     submission: Submission,
     next_request: RequestId,
     tick: u64,
@@ -143,6 +148,7 @@ impl App {
             form: FormState::new(),
             submit_error: None,
             recent: RecentList::default(),
+            scan: ScanState::default(),
             submission: Submission::Idle,
             next_request: 1,
             tick: 0,
@@ -194,6 +200,13 @@ impl App {
     pub fn recent(&self) -> &RecentList {
         &self.recent
     }
+    pub fn scan(&self) -> &ScanState {
+        &self.scan
+    }
+    /// Whether keys should reach `update` with their times (scan mode).
+    pub fn wants_key_times(&self) -> bool {
+        self.screen == Screen::Scan && !self.help_open
+    }
     pub fn submission(&self) -> &Submission {
         &self.submission
     }
@@ -214,7 +227,9 @@ impl App {
 
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
-        self.screen == Screen::Form && !self.help_open && self.form.text_focused()
+        !self.help_open
+            && (self.screen == Screen::Scan
+                || self.screen == Screen::Form && self.form.text_focused())
     }
 
     /// The scope whose keys apply now (for the footer and Help).
@@ -223,6 +238,7 @@ impl App {
             Screen::Form => Scope::Form,
             Screen::List => Scope::List,
             Screen::Detail => Scope::Detail,
+            Screen::Scan => Scope::Scan,
         }
     }
 
@@ -260,6 +276,7 @@ impl App {
                 received_at,
                 result,
             } => self.on_submit_checked(request, received_at, result),
+            Msg::Scan(msg) => self.on_scan_msg(msg),
             Msg::RecentLoaded(entries) => {
                 self.recent.set(entries);
                 Vec::new()

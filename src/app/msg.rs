@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
+use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::{GraphError, SubmitOutcome};
 use crate::store::RecentEntry;
@@ -38,6 +39,8 @@ pub enum Msg {
         /// The error is user-facing text.
         result: Result<Option<ImportedDeviceIdentity>, String>,
     },
+    /// Scan mode (keys with their times, results of its work).
+    Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
     RecentRecorded,
     SettingSaved,
@@ -60,6 +63,8 @@ pub enum Effect {
         request: RequestId,
         identity: ImportedDeviceIdentity,
     },
+    /// Scan mode's work.
+    Scan(ScanEffect),
     RecordRecent(RecentEntry),
     LoadRecent,
     /// Store `create_route_missing:<profile>` = `1`.

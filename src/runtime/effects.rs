@@ -68,6 +68,7 @@ impl EffectRunner {
                     });
                 });
             }
+            Effect::Scan(effect) => super::scan_effects::run(effect, services, tx),
             Effect::RecordRecent(entry) => {
                 tokio::spawn(async move {
                     let done = services.with_store(move |s| s.record_recent(&entry)).await;

@@ -3,6 +3,7 @@
 //! animates. Effects run as tokio tasks that report back as messages.
 
 mod effects;
+mod scan_effects;
 pub mod services;
 
 use std::io;
@@ -18,7 +19,7 @@ use tokio::time::MissedTickBehavior;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 
-use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::screens;
 use crate::session::Session;
 use crate::terminal;
@@ -82,6 +83,17 @@ fn message_for(event: Event) -> Option<Msg> {
     }
 }
 
+/// Keys reach scan mode with the time they arrived (update reads no clock).
+fn stamp(msg: Msg, app: &App, started: std::time::Instant) -> Msg {
+    match msg {
+        Msg::Key(key) if app.wants_key_times() => Msg::Scan(ScanMsg::Key {
+            key,
+            at_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        }),
+        other => other,
+    }
+}
+
 fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
     terminal
         .draw(|frame| screens::draw(frame, app))
@@ -109,6 +121,7 @@ where
     for effect in app.startup_effects() {
         quit |= runner.run(effect);
     }
+    let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let outcome = loop {
@@ -123,7 +136,7 @@ where
             biased;
             Some(msg) = rx.recv() => Some(msg),
             event = events.next() => match event {
-                Some(Ok(event)) => message_for(event),
+                Some(Ok(event)) => message_for(event).map(|m| stamp(m, app, started)),
                 Some(Err(e)) => break Err(RunError::Input(e)),
                 None => break Ok(()),
             },

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 
-use crate::domain::ImportedDeviceIdentity;
+use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{RecentEntry, Store};
 
@@ -24,6 +24,38 @@ pub trait SubmitService: Send + Sync + 'static {
         &'a self,
         identity: &'a ImportedDeviceIdentity,
     ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
+
+    /// `importDeviceIdentityList` (scan mode, imports). Fakes may leave it out.
+    fn import_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
+        let _ = (rows, overwrite);
+        Box::pin(async { Err(not_available()) })
+    }
+
+    /// `searchExistingIdentities`. Fakes may leave it out.
+    fn search_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
+        let _ = rows;
+        Box::pin(async { Err(not_available()) })
+    }
+
+    /// Deletes an identity by id. Fakes may leave it out.
+    fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
+        let _ = id;
+        Box::pin(async { Err(not_available()) })
+    }
+}
+
+fn not_available() -> GraphError {
+    GraphError::InvalidUrl {
+        url: String::new(),
+        reason: "not available in this session".into(),
+    }
 }
 
 impl SubmitService for Submitter {
@@ -43,6 +75,25 @@ impl SubmitService for Submitter {
                 .await
                 .map_err(|e| e.user_message())
         })
+    }
+
+    fn import_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
+        Box::pin(self.client().import_list_results(rows, overwrite))
+    }
+
+    fn search_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
+        Box::pin(self.client().search_existing(rows))
+    }
+
+    fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
+        Box::pin(self.client().delete(id))
     }
 }
 

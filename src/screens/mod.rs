@@ -6,6 +6,7 @@ pub mod detail;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod scan;
 
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
         Screen::Detail => detail::draw(frame, main, app),
+        Screen::Scan => scan::draw(frame, main, app),
     }
     let hints = footer_hints(app);
     frame.render_widget(

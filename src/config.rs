@@ -91,14 +91,11 @@ mod submit_method_serde {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SubmitMethod, D::Error> {
         let s = String::deserialize(d)?;
-        match s.as_str() {
-            "auto" => Ok(SubmitMethod::Auto),
-            "create" => Ok(SubmitMethod::Create),
-            "import" => Ok(SubmitMethod::Import),
-            other => Err(serde::de::Error::custom(format!(
-                "submit_method must be auto, create or import, not {other:?}"
-            ))),
-        }
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "submit_method must be auto, create or import, not {s:?}"
+            ))
+        })
     }
 }
 
@@ -106,6 +103,9 @@ mod submit_method_serde {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub default_profile: Option<String>,
+    /// The Tenant list's Stale view: not contacted for this many days (default 90).
+    #[serde(default)]
+    pub stale_days: Option<u32>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }

@@ -10,6 +10,11 @@ pub mod recent;
 pub mod scan;
 mod scan_keys;
 pub mod submission;
+pub mod tabs;
+pub mod tenant;
+mod tenant_keys;
+mod tenant_msg;
+mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
@@ -17,6 +22,9 @@ pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
 pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use submission::Submission;
+pub use tabs::ListTab;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
+pub use tenant_update::thousands;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
 use crate::graph::SubmitOutcome;
@@ -114,6 +122,8 @@ pub struct App {
     submit_error: Option<String>,
     recent: RecentList,
     scan: ScanState,
+    list_tab: ListTab,
+    tenant: TenantState,
     submission: Submission,
     next_request: RequestId,
     tick: u64,
@@ -149,6 +159,8 @@ impl App {
             submit_error: None,
             recent: RecentList::default(),
             scan: ScanState::default(),
+            list_tab: ListTab::default(),
+            tenant: TenantState::default(),
             submission: Submission::Idle,
             next_request: 1,
             tick: 0,
@@ -228,8 +240,19 @@ impl App {
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
         !self.help_open
-            && (self.screen == Screen::Scan
-                || self.screen == Screen::Form && self.form.text_focused())
+            && match self.screen {
+                Screen::Form => self.form.text_focused(),
+                Screen::List | Screen::Detail => self.tenant.text_focused(),
+                Screen::Scan => true,
+            }
+    }
+
+    /// The scopes whose keys apply now, most specific first (footer, Help).
+    pub fn scopes(&self) -> Vec<Scope> {
+        match (self.screen, self.list_tab) {
+            (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            _ => vec![self.scope(), Scope::Global],
+        }
     }
 
     /// The scope whose keys apply now (for the footer and Help).
@@ -282,6 +305,7 @@ impl App {
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

@@ -45,6 +45,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +73,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantEffect),
     Quit,
 }
 

@@ -34,6 +34,10 @@ pub struct GlobalArgs {
     /// The tenant profile from config.toml to use (default: its default_profile).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
+    /// How identities are sent: auto (create, falling back to import when the service lacks the
+    /// create route), create, or import. Overrides the profile's submit_method.
+    #[arg(long, global = true, value_name = "METHOD", value_parser = ["auto", "create", "import"])]
+    pub submit_method: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +48,8 @@ pub enum Command {
     List(ListArgs),
     /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
     Import(super::import::ImportArgs),
+    /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -88,6 +94,8 @@ pub struct ListArgs {
     /// One JSON array of identities, as the service returned them.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: super::export::ViewArgs,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

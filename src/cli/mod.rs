@@ -4,6 +4,7 @@
 pub mod args;
 mod connect;
 mod exit;
+mod export;
 mod import;
 mod list;
 mod sandbox_cmd;
@@ -50,6 +51,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
         Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
+        Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         None => run_tui(&cli.global, paths).await,
     }
 }
@@ -57,7 +59,13 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
 async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failure> {
     let store = Store::open(&paths.store_file()).map_err(|e| Failure::usage(e.to_string()))?;
     let conn = connect::connect(global, &paths).await?;
-    let submitter = crate::graph::Submitter::new(conn.client.clone(), conn.submit_method);
+    let method = match &global.submit_method {
+        Some(m) => m
+            .parse()
+            .map_err(|_| Failure::usage(format!("bad --submit-method {m}")))?,
+        None => conn.submit_method,
+    };
+    let submitter = crate::graph::Submitter::new(conn.client.clone(), method);
     let session = Session {
         target: conn.target.clone(),
         profile: conn.profile.clone(),

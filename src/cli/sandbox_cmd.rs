@@ -1,5 +1,7 @@
 //! `enroll-console sandbox`: the Graph emulator, standalone, until interrupted.
 
+use std::io::Write;
+
 use crate::sandbox::{self, Faults, SandboxOptions, Storage};
 use crate::session::Paths;
 
@@ -29,8 +31,14 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
     let running = sandbox::start(([127, 0, 0, 1], args.port).into(), options)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;
-    println!("Graph sandbox serving {}", running.graph_url());
-    println!("Any non-empty bearer token is accepted. Ctrl-C stops it.");
+    // A closed stdout (a parent that stopped reading) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "Graph sandbox serving {}\nAny non-empty bearer token is accepted. Ctrl-C stops it.",
+        running.graph_url()
+    );
+    let _ = out.flush();
     wait_for_stop().await;
     running.shutdown().await;
     Ok(Exit::Ok)

@@ -6,6 +6,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::services::Services;
+use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
 use crate::app::{Effect, Msg, RequestId, create_route_missing_key};
 use crate::domain::DateTimeOffset;
@@ -20,6 +21,7 @@ pub struct EffectRunner {
     services: Services,
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
+    tenant: TenantRunner,
 }
 
 impl EffectRunner {
@@ -28,6 +30,7 @@ impl EffectRunner {
             services,
             tx,
             submissions: HashMap::new(),
+            tenant: TenantRunner::default(),
         }
     }
 
@@ -37,6 +40,7 @@ impl EffectRunner {
         let services = self.services.clone();
         match effect {
             Effect::Quit => return true,
+            Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
                 let task = tokio::spawn(async move {
@@ -106,5 +110,6 @@ impl EffectRunner {
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }
+        self.tenant.abort_all();
     }
 }

@@ -5,6 +5,7 @@
 mod effects;
 mod scan_effects;
 pub mod services;
+pub mod tenant;
 
 use std::io;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use tokio::time::MissedTickBehavior;
 
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
+pub use tenant::{Clipboard, TenantService};
 
 use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::screens;
@@ -52,8 +54,15 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter.remember_create_route_missing();
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut app = App::new(info).with_theme(Theme::from_no_color(no_color));
-    let services = Services::new(submitter, store);
+    let stale_days = crate::config::Config::load(&info.paths.config_file())
+        .ok()
+        .and_then(|c| c.stale_days)
+        .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
+    let mut app = App::new(info)
+        .with_theme(Theme::from_no_color(no_color))
+        .with_stale_days(stale_days);
+    let client = submitter.client().clone();
+    let services = Services::new(submitter, store).with_tenant(client);
 
     terminal::install_panic_hook();
     let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;

@@ -11,6 +11,8 @@ use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{RecentEntry, Store};
 
+use super::tenant::{Clipboard, Osc52Clipboard, TenantService};
+
 /// Sends identities and checks what the service holds.
 pub trait SubmitService: Send + Sync + 'static {
     fn submit<'a>(
@@ -121,6 +123,9 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// The Tenant list's calls (none: the tab says it is unavailable).
+    pub tenant: Option<Arc<dyn TenantService>>,
+    pub clipboard: Arc<dyn Clipboard>,
 }
 
 impl Services {
@@ -128,7 +133,19 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            tenant: None,
+            clipboard: Arc::new(Osc52Clipboard),
         }
+    }
+
+    pub fn with_tenant(mut self, tenant: impl TenantService) -> Self {
+        self.tenant = Some(Arc::new(tenant));
+        self
+    }
+
+    pub fn with_clipboard(mut self, clipboard: impl Clipboard) -> Self {
+        self.clipboard = Arc::new(clipboard);
+        self
     }
 
     /// Runs a store call on a blocking thread.

@@ -17,6 +17,7 @@ pub enum Scope {
     Tenant,
     Detail,
     Scan,
+    Import,
     Help,
 }
 
@@ -29,6 +30,7 @@ impl Scope {
             Scope::Tenant => "Tenant list",
             Scope::Detail => "Detail",
             Scope::Scan => "Scan",
+            Scope::Import => "Import CSV",
             Scope::Help => "Help",
         }
     }
@@ -62,6 +64,10 @@ pub enum Action {
     ScanEditSetting,
     ScanToggleCommit,
     ScanSendQueued,
+    OpenImport,
+    ImportCommit,
+    ImportToggleOverwrite,
+    ImportSaveReport,
     // List tabs and the Tenant list (see `app::tenant`).
     NextTab,
     PrevTab,
@@ -446,6 +452,29 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         false,
     ),
     bind(S::Scan, A::Back, &[KeySpec::plain(K::Esc)], "back", true),
+    // Import (keys read by the Import screen itself; listed for hints and Help)
+    bind(
+        S::Import,
+        A::ImportCommit,
+        &[KeySpec::ctrl('s')],
+        "import the rows",
+        true,
+    ),
+    bind(
+        S::Import,
+        A::ImportToggleOverwrite,
+        &[KeySpec::char(' ')],
+        "overwrite this row in the tenant",
+        true,
+    ),
+    bind(
+        S::Import,
+        A::ImportSaveReport,
+        &[KeySpec::char('w')],
+        "save the report",
+        true,
+    ),
+    bind(S::Import, A::Back, &[KeySpec::plain(K::Esc)], "back", true),
     // Help
     bind(
         S::Help,
@@ -479,6 +508,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::OpenScan,
         &[KeySpec::plain(K::F(3))],
         "scan",
+        false,
+    ),
+    bind(
+        S::Global,
+        A::OpenImport,
+        &[KeySpec::plain(K::F(6))],
+        "import a CSV file",
         false,
     ),
     bind(

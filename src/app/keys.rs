@@ -45,6 +45,7 @@ impl App {
             Screen::List => self.on_screen_key(Scope::List, &key),
             Screen::Detail => self.on_screen_key(Scope::Detail, &key),
             Screen::Scan => self.on_scan_key(&key, at_ms),
+            Screen::Import => self.on_import_key(&key),
         };
         if let Some(effects) = handled {
             return effects;
@@ -96,6 +97,8 @@ impl App {
                 self.list_tab = super::ListTab::Recent;
             }
             Action::OpenScan => self.screen = Screen::Scan,
+            Action::OpenImport => self.screen = Screen::Import,
+            Action::ImportCommit | Action::ImportToggleOverwrite | Action::ImportSaveReport => {}
             Action::ScanUndo
             | Action::ScanCycleType
             | Action::ScanCyclePlatform
@@ -121,6 +124,7 @@ impl App {
                     Screen::List => Screen::Form,
                     Screen::Detail => self.detail_back,
                     Screen::Scan => return self.scan_back(),
+                    Screen::Import => Screen::Form,
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),
@@ -160,6 +164,10 @@ impl App {
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         if self.screen == Screen::Scan && !self.help_open {
             self.scan.paste(text);
+            return Vec::new();
+        }
+        if self.screen == Screen::Import && !self.help_open {
+            self.import.paste(text);
             return Vec::new();
         }
         if self.screen == Screen::Form

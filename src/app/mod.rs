@@ -3,6 +3,8 @@
 //! returned effects describe and reports back with messages.
 
 pub mod form;
+pub mod import;
+mod import_keys;
 pub mod keymap;
 mod keys;
 pub mod msg;
@@ -17,6 +19,7 @@ mod tenant_msg;
 mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
+pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
@@ -61,6 +64,7 @@ pub enum Screen {
     List,
     Detail,
     Scan,
+    Import,
 }
 
 /// The last message, shown in the status bar.
@@ -122,6 +126,7 @@ pub struct App {
     submit_error: Option<String>,
     recent: RecentList,
     scan: ScanState,
+    import: ImportState,
     list_tab: ListTab,
     tenant: TenantState,
     submission: Submission,
@@ -159,6 +164,7 @@ impl App {
             submit_error: None,
             recent: RecentList::default(),
             scan: ScanState::default(),
+            import: ImportState::default(),
             list_tab: ListTab::default(),
             tenant: TenantState::default(),
             submission: Submission::Idle,
@@ -212,6 +218,9 @@ impl App {
     pub fn recent(&self) -> &RecentList {
         &self.recent
     }
+    pub fn import(&self) -> &ImportState {
+        &self.import
+    }
     pub fn scan(&self) -> &ScanState {
         &self.scan
     }
@@ -244,6 +253,7 @@ impl App {
                 Screen::Form => self.form.text_focused(),
                 Screen::List | Screen::Detail => self.tenant.text_focused(),
                 Screen::Scan => true,
+                Screen::Import => self.import.text_focused(),
             }
     }
 
@@ -262,6 +272,7 @@ impl App {
             Screen::List => Scope::List,
             Screen::Detail => Scope::Detail,
             Screen::Scan => Scope::Scan,
+            Screen::Import => Scope::Import,
         }
     }
 
@@ -300,6 +311,7 @@ impl App {
                 result,
             } => self.on_submit_checked(request, received_at, result),
             Msg::Scan(msg) => self.on_scan_msg(msg),
+            Msg::Import(msg) => self.on_import_msg(msg),
             Msg::RecentLoaded(entries) => {
                 self.recent.set(entries);
                 Vec::new()

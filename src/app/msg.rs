@@ -39,6 +39,8 @@ pub enum Msg {
         /// The error is user-facing text.
         result: Result<Option<ImportedDeviceIdentity>, String>,
     },
+    /// The Import screen's results.
+    Import(super::import::ImportMsg),
     /// Scan mode (keys with their times, results of its work).
     Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
@@ -65,6 +67,8 @@ pub enum Effect {
         request: RequestId,
         identity: ImportedDeviceIdentity,
     },
+    /// The Import screen's work.
+    Import(super::import::ImportEffect),
     /// Scan mode's work.
     Scan(ScanEffect),
     RecordRecent(RecentEntry),

@@ -73,6 +73,7 @@ impl EffectRunner {
                 });
             }
             Effect::Scan(effect) => super::scan_effects::run(effect, services, tx),
+            Effect::Import(effect) => super::import_effects::run(effect, services, tx),
             Effect::RecordRecent(entry) => {
                 tokio::spawn(async move {
                     let done = services.with_store(move |s| s.record_recent(&entry)).await;

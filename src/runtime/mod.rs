@@ -3,6 +3,7 @@
 //! animates. Effects run as tokio tasks that report back as messages.
 
 mod effects;
+mod import_effects;
 mod scan_effects;
 pub mod services;
 pub mod tenant;

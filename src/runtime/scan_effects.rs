@@ -14,7 +14,7 @@ use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, same_identifier};
 
 /// The bulk importer's view of the session's service.
-struct Via<'a>(&'a dyn SubmitService);
+pub(super) struct Via<'a>(pub(super) &'a dyn SubmitService);
 
 impl ImportService for Via<'_> {
     fn import<'a>(

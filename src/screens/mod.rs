@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod import;
 pub mod list;
 pub mod raw_json;
 pub mod scan;
@@ -48,6 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::List => list::draw(frame, main, app),
         Screen::Detail => detail::draw(frame, main, app),
         Screen::Scan => scan::draw(frame, main, app),
+        Screen::Import => import::draw(frame, main, app),
     }
     let hints = footer_hints(app);
     frame.render_widget(

@@ -10,6 +10,7 @@ mod keys;
 pub mod msg;
 pub mod recent;
 pub mod scan;
+mod scan_entry;
 mod scan_keys;
 pub mod submission;
 pub mod tabs;

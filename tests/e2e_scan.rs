@@ -94,3 +94,47 @@ fn scans_are_classified_refused_counted_and_sent() {
         ]
     );
 }
+
+#[test]
+fn a_csv_is_previewed_imported_and_its_report_saved() {
+    if !tmux::available() {
+        return;
+    }
+    let home = TempDir::new().unwrap();
+    let file = home.path().join("cart.csv");
+    std::fs::write(
+        &file,
+        "490154203237518,PO-4711\r\n490154203237517,wrong digit\r\nC02XK0XXJGH5,\r\n",
+    )
+    .unwrap();
+    let t = Tmux::start(
+        std::path::Path::new(BIN),
+        &[],
+        &[
+            ("ENROLL_CONSOLE_HOME", home.path().to_str().unwrap()),
+            ("NO_COLOR", "1"),
+        ],
+        home.path(),
+        100,
+        30,
+    );
+    t.wait_for("SANDBOX");
+    t.keys(&["F6"]);
+    t.wait_for("CSV file ›");
+    t.type_text(file.to_str().unwrap());
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("0 in the tenant");
+    assert!(screen.contains("3 rows · 1 invalid"), "{screen}");
+    assert!(screen.contains("check digit is wrong"), "{screen}");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("2 created · 0 already present · 0 rejected · 1 invalid");
+    assert!(screen.contains("2  490154203237517"), "{screen}");
+    t.keys(&["w"]);
+    t.wait_for("report saved to");
+    let report = std::fs::read_to_string(home.path().join("cart.csv.report.csv")).unwrap();
+    assert_eq!(
+        report.lines().filter(|l| l.contains(",created,")).count(),
+        2
+    );
+    assert!(report.contains("\n2,490154203237517,imei,invalid,"));
+}

@@ -247,3 +247,25 @@ async fn an_unreachable_service_exits_4_and_a_refused_sign_in_3() {
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert_eq!(sb.identity_count(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_import_reports_present_rows_and_overwrite_replaces_them() {
+    let sb = sandbox_with(Faults::default()).await;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("cart.csv");
+    std::fs::write(&file, "C02XK0XXJGH5,cart 1\n490154203237518,cart 1\n").unwrap();
+    let path = file.to_str().unwrap();
+    let first = import(dir.path(), &sb.graph_url(), true, &[path]).await;
+    assert_eq!(first.status.code(), Some(0));
+    std::fs::write(&file, "C02XK0XXJGH5,cart 2\n490154203237518,cart 2\n").unwrap();
+    let again = import(dir.path(), &sb.graph_url(), true, &[path]).await;
+    assert_eq!(again.status.code(), Some(1));
+    let stdout = text(&again.stdout);
+    assert!(stdout.contains("line 1: alreadyPresent"), "{stdout}");
+    assert!(stdout.contains("0 created, 2 already present"), "{stdout}");
+    let replaced = import(dir.path(), &sb.graph_url(), true, &[path, "--overwrite"]).await;
+    assert_eq!(replaced.status.code(), Some(0), "{}", text(&replaced.stdout));
+    let all = graph(&sb).list_all(&ListQuery::default()).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|i| i.description.as_deref() == Some("cart 2")));
+}

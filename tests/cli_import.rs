@@ -264,8 +264,16 @@ async fn a_second_import_reports_present_rows_and_overwrite_replaces_them() {
     assert!(stdout.contains("line 1: alreadyPresent"), "{stdout}");
     assert!(stdout.contains("0 created, 2 already present"), "{stdout}");
     let replaced = import(dir.path(), &sb.graph_url(), true, &[path, "--overwrite"]).await;
-    assert_eq!(replaced.status.code(), Some(0), "{}", text(&replaced.stdout));
+    assert_eq!(
+        replaced.status.code(),
+        Some(0),
+        "{}",
+        text(&replaced.stdout)
+    );
     let all = graph(&sb).list_all(&ListQuery::default()).await.unwrap();
     assert_eq!(all.len(), 2);
-    assert!(all.iter().all(|i| i.description.as_deref() == Some("cart 2")));
+    assert!(
+        all.iter()
+            .all(|i| i.description.as_deref() == Some("cart 2"))
+    );
 }

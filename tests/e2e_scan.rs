@@ -119,7 +119,7 @@ fn a_csv_is_previewed_imported_and_its_report_saved() {
         30,
     );
     t.wait_for("SANDBOX");
-    t.keys(&["F6"]);
+    t.keys(&["F7"]);
     t.wait_for("CSV file ›");
     t.type_text(file.to_str().unwrap());
     t.keys(&["Enter"]);

@@ -22,7 +22,7 @@ fn snapshot(name: &str, app: &App) {
 
 fn previewed() -> App {
     let mut app = app();
-    send(&mut app, [key(KeyCode::F(6))]);
+    send(&mut app, [key(KeyCode::F(7))]);
     assert_eq!(app.screen(), Screen::Import);
     type_text(&mut app, "/srv/po-4711/devices.csv");
     let effects = send(&mut app, [key(KeyCode::Enter)]);
@@ -46,7 +46,7 @@ fn previewed() -> App {
 #[test]
 fn letters_are_text_in_the_prompt_and_esc_leaves() {
     let mut app = app();
-    send(&mut app, [key(KeyCode::F(6))]);
+    send(&mut app, [key(KeyCode::F(7))]);
     type_text(&mut app, "?q");
     assert!(!app.help_open());
     assert_eq!(app.import().path, "?q");

@@ -96,7 +96,7 @@ fn ctrl_keys_change_the_sticky_settings_and_undo() {
     let mut app = app();
     send(
         &mut app,
-        [key(KeyCode::F(3)), ctrl('t'), ctrl('p'), ctrl('o')],
+        [key(KeyCode::F(3)), ctrl('t'), ctrl('p'), ctrl('k')],
     );
     assert_eq!(app.scan().type_label(), "imei");
     let queued = timed(&mut app, "490154203237518", 0, 5);

@@ -2,12 +2,14 @@
 //! No IO, no clock, no randomness here; the runtime does the work that the
 //! returned effects describe and reports back with messages.
 
+pub mod draft;
 pub mod form;
 pub mod import;
 mod import_keys;
 pub mod keymap;
 mod keys;
 pub mod msg;
+pub mod outbox;
 pub mod recent;
 pub mod scan;
 mod scan_entry;
@@ -23,6 +25,7 @@ pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use submission::Submission;
@@ -136,13 +139,14 @@ pub struct App {
     status: Option<StatusMessage>,
     create_route_notice_shown: bool,
     should_quit: bool,
+    outbox: OutboxState,
 }
 
 impl App {
     pub fn new(info: SessionInfo) -> Self {
         let status = if info.offline {
             Some(StatusMessage {
-                text: "offline mode arrives with drafts; submissions are sent".into(),
+                text: "Offline: submissions go to the outbox".into(),
                 tone: Tone::Warning,
             })
         } else if info.target == Target::Sandbox {
@@ -154,7 +158,6 @@ impl App {
             None
         };
         App {
-            info,
             theme: Theme::default(),
             keymap: Keymap::default(),
             screen: Screen::Form,
@@ -174,6 +177,8 @@ impl App {
             status,
             create_route_notice_shown: false,
             should_quit: false,
+            outbox: OutboxState::new(info.offline),
+            info,
         }
     }
 
@@ -189,7 +194,9 @@ impl App {
 
     /// The work to do at start: load Recent.
     pub fn startup_effects(&self) -> Vec<Effect> {
-        vec![Effect::LoadRecent]
+        let mut effects = vec![Effect::LoadRecent];
+        effects.extend(self.outbox_startup_effects());
+        effects
     }
 
     pub fn info(&self) -> &SessionInfo {
@@ -262,6 +269,7 @@ impl App {
     pub fn scopes(&self) -> Vec<Scope> {
         match (self.screen, self.list_tab) {
             (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            (Screen::List, ListTab::Outbox) => vec![Scope::Outbox, Scope::List, Scope::Global],
             _ => vec![self.scope(), Scope::Global],
         }
     }
@@ -285,15 +293,28 @@ impl App {
     }
 
     fn quit(&mut self) -> Vec<Effect> {
+        let mut effects = self.drafts_on_exit();
         self.should_quit = true;
-        vec![Effect::Quit]
+        effects.push(Effect::Quit);
+        effects
     }
 
     /// Applies one message; returns the work the runtime should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(key) => self.on_key(key),
-            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Key(key) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_key(key);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Paste(text) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_paste(&text);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Outbox(msg) => self.on_outbox(msg),
             Msg::Resize(..) => Vec::new(),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);

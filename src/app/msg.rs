@@ -44,6 +44,8 @@ pub enum Msg {
     /// Scan mode (keys with their times, results of its work).
     Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
     SettingSaved,
     StoreError(String),
@@ -77,6 +79,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
     Quit,

@@ -100,6 +100,9 @@ impl App {
                 );
                 Vec::new()
             }
+            Ok(identity) if self.outbox.paused() => {
+                self.queue_from_form(identity, "offline: sending paused".to_string(), false)
+            }
             Ok(identity) => {
                 let request = self.next_request;
                 self.next_request = self.next_request.wrapping_add(1);
@@ -165,10 +168,17 @@ impl App {
         if self.submission.request() != Some(request) {
             return Vec::new();
         }
-        self.submission = Submission::Idle;
-        let outcome = match result {
-            Ok(outcome) => outcome,
-            Err(error) => {
+        let sent = match std::mem::replace(&mut self.submission, Submission::Idle) {
+            Submission::Sending { identity, .. } => Some(identity),
+            _ => None,
+        };
+        let outcome = match (result, sent) {
+            (Ok(outcome), _) => outcome,
+            (Err(error), Some(identity)) if super::outbox::belongs_in_outbox(&error) => {
+                let reason = error.user_message();
+                return self.queue_from_form(identity, reason, error.outcome_unknown());
+            }
+            (Err(error), _) => {
                 let text = sanitize(&error.user_message()).into_owned();
                 self.set_status(format!("Not created: {text}"), Tone::Error);
                 self.submit_error = Some(text);
@@ -183,6 +193,9 @@ impl App {
         );
         self.recent.push_front(entry.clone());
         let mut effects = vec![Effect::RecordRecent(entry)];
+        if outcome.found_existing || outcome.result.succeeded() {
+            effects.push(Effect::Outbox(super::outbox::OutboxEffect::FinishDraft));
+        }
         let id = sanitize(outcome.result.identity.id.as_deref().unwrap_or("(no id)")).into_owned();
         let identifier = sanitize(outcome.result.identity.identifier()).into_owned();
         if outcome.found_existing {
@@ -273,7 +286,10 @@ impl App {
                     recorded_at: Some(received_at),
                     note: Some(note),
                 });
-                vec![Effect::RecordRecent(entry)]
+                vec![
+                    Effect::RecordRecent(entry),
+                    Effect::Outbox(super::outbox::OutboxEffect::FinishDraft),
+                ]
             }
             Err(error) => {
                 let text = sanitize(&error).into_owned();

@@ -48,6 +48,8 @@ pub enum Command {
     List(ListArgs),
     /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
     Import(super::import::ImportArgs),
+    /// Drafts and the outbox: list, sync, discard.
+    Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
 }

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod connect;
+pub mod drafts;
 mod exit;
 mod export;
 mod import;
@@ -51,6 +52,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
         Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
+        Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         None => run_tui(&cli.global, paths).await,
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
@@ -21,12 +22,14 @@ pub struct EffectRunner {
     services: Services,
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
+    outbox: OutboxRunner,
     tenant: TenantRunner,
 }
 
 impl EffectRunner {
     pub fn new(services: Services, tx: UnboundedSender<Msg>) -> Self {
         EffectRunner {
+            outbox: OutboxRunner::new(services.outbox.clone()),
             services,
             tx,
             submissions: HashMap::new(),
@@ -40,6 +43,7 @@ impl EffectRunner {
         let services = self.services.clone();
         match effect {
             Effect::Quit => return true,
+            Effect::Outbox(effect) => self.outbox.run(effect, &tx),
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
@@ -107,7 +111,15 @@ impl EffectRunner {
     }
 
     /// Stops submissions still running (on exit).
+    /// Saves the form's draft now (the console is panicking).
+    pub fn save_draft_now(&mut self, fields: &crate::store::DraftFields) {
+        if let Err(e) = self.outbox.save_draft_now(fields) {
+            tracing::error!("{e}");
+        }
+    }
+
     pub fn abort_all(&mut self) {
+        self.outbox.abort();
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }

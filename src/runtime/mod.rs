@@ -4,9 +4,11 @@
 
 mod effects;
 mod import_effects;
+mod outbox_effects;
 mod scan_effects;
 pub mod services;
 pub mod tenant;
+mod tenant_client;
 
 use std::io;
 use std::time::Duration;
@@ -21,10 +23,13 @@ use tokio::time::MissedTickBehavior;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use tenant::{Clipboard, TenantService};
+pub use tenant_client::TenantClient;
 
 use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
+use crate::store::Store;
 use crate::terminal;
 use crate::widgets::Theme;
 use effects::EffectRunner;
@@ -47,6 +52,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
+        paths,
         ..
     } = session;
     if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
@@ -63,7 +69,21 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .with_theme(Theme::from_no_color(no_color))
         .with_stale_days(stale_days);
     let client = submitter.client().clone();
-    let services = Services::new(submitter, store).with_tenant(client);
+    // Drafts and the outbox use a connection of their own to the same file.
+    let outbox = match Store::open(&paths.store_file()) {
+        Ok(outbox_store) => Some(Syncer::new(
+            Outbox::new(outbox_store, profile.clone()),
+            &submitter,
+        )),
+        Err(e) => {
+            tracing::error!("drafts and the outbox are unavailable: {e}");
+            None
+        }
+    };
+    let mut services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
+    if let Some(syncer) = outbox {
+        services = services.with_outbox(syncer);
+    }
 
     terminal::install_panic_hook();
     let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;
@@ -157,7 +177,17 @@ where
             pending.push(more);
         }
         for msg in pending {
-            for effect in app.update(msg) {
+            let updated =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
+            let effects = match updated {
+                Ok(effects) => effects,
+                Err(panic) => {
+                    // Nothing typed is lost, even now.
+                    runner.save_draft_now(&app.form().draft_fields());
+                    std::panic::resume_unwind(panic);
+                }
+            };
+            for effect in effects {
                 quit |= runner.run(effect);
             }
         }

@@ -123,6 +123,8 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// Drafts and the outbox (none: they are not kept, e.g. in tests with fakes).
+    pub outbox: Option<crate::outbox::Syncer>,
     /// The Tenant list's calls (none: the tab says it is unavailable).
     pub tenant: Option<Arc<dyn TenantService>>,
     pub clipboard: Arc<dyn Clipboard>,
@@ -133,9 +135,16 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            outbox: None,
             tenant: None,
             clipboard: Arc::new(Osc52Clipboard),
         }
+    }
+
+    /// Keeps drafts and the outbox with this syncer.
+    pub fn with_outbox(mut self, syncer: crate::outbox::Syncer) -> Self {
+        self.outbox = Some(syncer);
+        self
     }
 
     pub fn with_tenant(mut self, tenant: impl TenantService) -> Self {

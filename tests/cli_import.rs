@@ -42,6 +42,22 @@ async fn import(home: &Path, url: &str, token: bool, args: &[&str]) -> Output {
     cmd.output().await.unwrap()
 }
 
+/// `enroll-console drafts list --json` on the same data folder.
+async fn drafts_list(home: &Path) -> Vec<serde_json::Value> {
+    let out = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", home)
+        .args(["drafts", "list", "--json"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
@@ -231,10 +247,13 @@ async fn an_unreachable_service_exits_4_and_a_refused_sign_in_3() {
     assert_eq!(out.status.code(), Some(4));
     assert!(text(&out.stdout).contains("2 unsent"));
     assert!(
-        text(&out.stderr).contains("no outbox"),
+        text(&out.stderr).contains("2 unsent rows are in the outbox"),
         "{}",
         text(&out.stderr)
     );
+    let queued = drafts_list(dir.path()).await;
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    assert!(queued.iter().all(|i| i["state"] == "queued"), "{queued:?}");
 
     let sb = sandbox_with(Faults::default()).await;
     let out = import(
@@ -276,4 +295,24 @@ async fn a_second_import_reports_present_rows_and_overwrite_replaces_them() {
         all.iter()
             .all(|i| i.description.as_deref() == Some("cart 2"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_puts_every_valid_row_in_the_outbox_and_sends_nothing() {
+    let sb = sandbox_with(Faults::default()).await;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("cart.csv");
+    std::fs::write(&file, "C02XK0XXJGH5,\n490154203237517,bad\nSERIAL0003,\n").unwrap();
+    let out = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .env("ENROLL_CONSOLE_TOKEN", "test-token")
+        .args(["--offline", "--graph-url", &sb.graph_url(), "import"])
+        .arg(&file)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(sb.identity_count(), 0);
+    let queued = drafts_list(dir.path()).await;
+    assert_eq!(queued.len(), 2, "{queued:?}");
 }

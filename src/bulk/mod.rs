@@ -13,5 +13,5 @@ mod throttle;
 
 pub use plan::{DEFAULT_CHUNK, ImportPlan, MAX_CHUNK, PlannedRow, dedupe_key};
 pub use report::{Counts, Report, RowResult, RowStatus, StopReason};
-pub use run::{ImportOptions, ImportService, Progress, run};
+pub use run::{ImportOptions, ImportService, OUTCOME_UNKNOWN, Progress, run};
 pub use throttle::{INTUNE_WRITE_WINDOW, INTUNE_WRITES_PER_WINDOW, WriteWindow};

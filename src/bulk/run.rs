@@ -100,6 +100,10 @@ pub enum Progress {
 
 const CONFIRMED: &str = "confirmed by searchExistingIdentities after an unanswered request";
 
+/// The message of an unsent row whose last attempt may have been applied.
+pub const OUTCOME_UNKNOWN: &str =
+    "no answer from the service: it may have been created; check before sending again";
+
 struct Ctx<'a, S> {
     service: &'a S,
     options: &'a ImportOptions,
@@ -232,9 +236,7 @@ impl<S: ImportService> Ctx<'_, S> {
         loop {
             if let Some(reason) = self.stopped() {
                 let message = match (&reason, unknown) {
-                    (_, true) => "no answer from the service: it may have been created; \
-                                  check before sending again"
-                        .to_string(),
+                    (_, true) => OUTCOME_UNKNOWN.to_string(),
                     (StopReason::Service(m) | StopReason::Auth(m), false) => {
                         format!("not sent: {m}")
                     }

@@ -10,11 +10,12 @@ use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::bulk::{self, Counts, DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
-use crate::bulk::{MAX_CHUNK, RowResult, StopReason};
+use crate::bulk::{MAX_CHUNK, OUTCOME_UNKNOWN, RowResult, RowStatus, StopReason};
 use crate::csvfile::{self, Dialect};
 use crate::domain::validate::NormalizeOptions;
 use crate::sanitize::sanitize;
 use crate::session::Paths;
+use crate::store::{NewItem, Store};
 
 use super::args::GlobalArgs;
 use super::connect::connect;
@@ -99,6 +100,25 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
         report
     } else if plan.chunks.is_empty() {
         Report::new(plan.refused.clone())
+    } else if global.offline {
+        // Sending is paused: every valid row waits in the outbox.
+        let mut rows = plan.refused.clone();
+        rows.extend(plan.chunks.concat().iter().map(|r| {
+            RowResult::new(
+                r.line,
+                &r.identity,
+                RowStatus::Unsent,
+                None,
+                Some("sending is paused (--offline)".into()),
+            )
+        }));
+        let mut report = Report::new(rows);
+        // Connecting sends nothing; it names the profile the items belong to.
+        let conn = connect(global, paths).await?;
+        let profile = conn.profile.clone();
+        conn.shutdown().await;
+        to_outbox(&mut report, &parsed, paths, &profile);
+        report
     } else {
         let conn = connect(global, paths).await?;
         let defaults = ImportOptions::default();
@@ -117,8 +137,12 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
             let tx = tx;
             bulk::run(&conn.client, plan, &import, Some(&tx)).await
         };
-        let (report, ()) = tokio::join!(sending, print_progress(rx, show_progress));
+        let (mut report, ()) = tokio::join!(sending, print_progress(rx, show_progress));
+        let profile = conn.profile.clone();
         conn.shutdown().await;
+        if report.counts.unsent > 0 {
+            to_outbox(&mut report, &parsed, paths, &profile);
+        }
         report
     };
     let document = Document {
@@ -149,15 +173,52 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     out.flush().map_err(write_err)?;
     if let Some(reason) = &report.stopped {
         let (StopReason::Service(m) | StopReason::Auth(m)) = reason;
-        eprintln!(
-            "enroll-console: sending stopped: {}. {} rows were not sent; there is no outbox in \
-             this version: run the same import again (rows already created then show as already \
-             present).",
-            sanitize(m),
-            report.counts.unsent
-        );
+        eprintln!("enroll-console: sending stopped: {}.", sanitize(m));
     }
     Ok(exit_for(&report, args.dry_run))
+}
+
+/// Hands the unsent rows to the outbox (sent later, exactly once, by
+/// `drafts sync` or the console), noting it on each row and on stderr.
+fn to_outbox(report: &mut Report, parsed: &csvfile::Parsed, paths: &Paths, profile: &str) {
+    let by_line: std::collections::HashMap<usize, &csvfile::Row> =
+        parsed.rows.iter().map(|r| (r.line, r)).collect();
+    let queued = Store::open(&paths.store_file()).and_then(|store| {
+        let at = crate::outbox::now();
+        let mut n = 0;
+        for row in report
+            .rows
+            .iter_mut()
+            .filter(|r| r.status == RowStatus::Unsent)
+        {
+            let Some(source) = by_line.get(&row.line) else {
+                continue;
+            };
+            let reason = row.message.clone().unwrap_or_default();
+            let item = NewItem {
+                identity: source.identity.to_request(),
+                unknown_outcome: reason == OUTCOME_UNKNOWN,
+                reason,
+                form: None,
+                draft_id: None,
+            };
+            store.enqueue_item(profile, &item, at)?;
+            row.message = Some(format!("{} (queued in the outbox)", item.reason));
+            n += 1;
+        }
+        Ok(n)
+    });
+    match queued {
+        Ok(n) => eprintln!(
+            "enroll-console: {n} unsent rows are in the outbox: `enroll-console drafts sync` sends \
+             them (rows whose outcome is unknown are checked first)."
+        ),
+        Err(e) => eprintln!(
+            "enroll-console: {} rows were not sent and could not be put in the outbox ({e}): run \
+             the same import again (rows already created then show as already present).",
+            report.counts.unsent
+        ),
+    }
 }
 
 /// 0 all created (or, dry run, all valid), 1 some rows invalid or refused,

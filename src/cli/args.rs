@@ -42,6 +42,12 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Sign in to the profile's tenant with a device code (shown with the URL to open).
+    Login,
+    /// Forget the profile's sign-in (deletes its token cache).
+    Logout,
+    /// Show who is signed in to the profile, the tenant and when the sign-in expires.
+    Whoami,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -79,6 +85,15 @@ pub struct SandboxArgs {
     /// Start with this many synthetic identities (for demos and benchmarks).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed_identities: usize,
+    /// Approve a device code sign-in after this many polls.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub approve_after: u32,
+    /// Lifetime of the access tokens the sign-in endpoints issue.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub token_ttl: u64,
+    /// Accept on the Graph routes only unexpired tokens issued by these sign-in endpoints.
+    #[arg(long)]
+    pub require_auth: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,6 +1,8 @@
 //! `enroll-console sandbox`: the Graph emulator, standalone, until interrupted.
 
-use crate::sandbox::{self, Faults, SandboxOptions, Storage};
+use std::time::Duration;
+
+use crate::sandbox::{self, AuthOptions, Faults, SandboxOptions, Storage};
 use crate::session::Paths;
 
 use super::args::SandboxArgs;
@@ -26,11 +28,28 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
         page_size: args.page_size as usize,
         seed_identities: args.seed_identities,
     };
-    let running = sandbox::start(([127, 0, 0, 1], args.port).into(), options)
+    let auth = AuthOptions {
+        approve_after: args.approve_after,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        require_auth: args.require_auth,
+        ..AuthOptions::default()
+    };
+    let running = sandbox::start_with_auth(([127, 0, 0, 1], args.port).into(), options, auth)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;
     println!("Graph sandbox serving {}", running.graph_url());
-    println!("Any non-empty bearer token is accepted. Ctrl-C stops it.");
+    println!(
+        "Sign-in endpoints (device code, token) at {} (a profile's login_url)",
+        running.login_url()
+    );
+    if args.require_auth {
+        println!(
+            "Only unexpired tokens issued here are accepted (they live {} s). Ctrl-C stops it.",
+            args.token_ttl
+        );
+    } else {
+        println!("Any non-empty bearer token is accepted. Ctrl-C stops it.");
+    }
     wait_for_stop().await;
     running.shutdown().await;
     Ok(Exit::Ok)

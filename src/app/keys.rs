@@ -22,6 +22,9 @@ impl App {
         if is_ctrl_c(&key) {
             return self.quit();
         }
+        if self.screen == Screen::SignIn {
+            return self.on_sign_in_key(&key);
+        }
         if self.help_open {
             if self
                 .keymap
@@ -36,6 +39,7 @@ impl App {
             Screen::Form => self.on_form_key(&key),
             Screen::List => self.on_screen_key(Scope::List, &key),
             Screen::Detail => self.on_screen_key(Scope::Detail, &key),
+            Screen::SignIn => None,
         };
         if let Some(effects) = handled {
             return effects;
@@ -101,6 +105,8 @@ impl App {
                     Screen::Form => Screen::List,
                     Screen::List => Screen::Form,
                     Screen::Detail => self.detail_back,
+                    // Keys on Sign-in never reach the keymap.
+                    Screen::SignIn => Screen::SignIn,
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),

@@ -7,12 +7,14 @@ pub mod keymap;
 mod keys;
 pub mod msg;
 pub mod recent;
+pub mod sign_in;
 pub mod submission;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
+pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
@@ -49,6 +51,7 @@ pub enum Screen {
     Form,
     List,
     Detail,
+    SignIn,
 }
 
 /// The last message, shown in the status bar.
@@ -115,6 +118,9 @@ pub struct App {
     status: Option<StatusMessage>,
     create_route_notice_shown: bool,
     should_quit: bool,
+    /// A device code sign-in can be run when the service asks for one.
+    sign_in_available: bool,
+    sign_in: Option<SignInFlow>,
 }
 
 impl App {
@@ -149,12 +155,24 @@ impl App {
             status,
             create_route_notice_shown: false,
             should_quit: false,
+            sign_in_available: false,
+            sign_in: None,
         }
     }
 
     pub fn with_theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
         self
+    }
+
+    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    pub fn with_sign_in(mut self, available: bool) -> Self {
+        self.sign_in_available = available;
+        self
+    }
+
+    pub fn sign_in(&self) -> Option<&SignInFlow> {
+        self.sign_in.as_ref()
     }
 
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
@@ -209,7 +227,7 @@ impl App {
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
-        self.submission.is_busy()
+        self.submission.is_busy() || self.sign_in.is_some()
     }
 
     /// Whether a text field has focus (letters are text, never hotkeys).
@@ -223,6 +241,7 @@ impl App {
             Screen::Form => Scope::Form,
             Screen::List => Scope::List,
             Screen::Detail => Scope::Detail,
+            Screen::SignIn => Scope::Global,
         }
     }
 
@@ -265,6 +284,7 @@ impl App {
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

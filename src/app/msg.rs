@@ -42,6 +42,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// Progress of the device code sign-in.
+    SignIn(super::sign_in::SignInMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// Sign-in work (device code flow, copying the code).
+    SignIn(super::sign_in::SignInEffect),
     Quit,
 }
 

@@ -46,6 +46,16 @@ impl Submission {
         }
     }
 
+    /// The identity being sent (or checked).
+    pub fn identity(&self) -> Option<&ImportedDeviceIdentity> {
+        match self {
+            Submission::Idle => None,
+            Submission::Sending { identity, .. }
+            | Submission::Cancelling { identity, .. }
+            | Submission::Checking { identity, .. } => Some(identity),
+        }
+    }
+
     pub fn is_busy(&self) -> bool {
         !matches!(self, Submission::Idle)
     }
@@ -100,19 +110,22 @@ impl App {
                 );
                 Vec::new()
             }
-            Ok(identity) => {
-                let request = self.next_request;
-                self.next_request = self.next_request.wrapping_add(1);
-                self.submit_error = None;
-                self.set_status(format!("Sending {}…", identity.identifier()), Tone::Info);
-                self.submission = Submission::Sending {
-                    request,
-                    identity: identity.clone(),
-                    started_tick: self.tick,
-                };
-                vec![Effect::Submit { request, identity }]
-            }
+            Ok(identity) => self.send_identity(identity),
         }
+    }
+
+    /// Starts sending `identity` (typed now, or waiting for a sign-in).
+    pub(super) fn send_identity(&mut self, identity: ImportedDeviceIdentity) -> Vec<Effect> {
+        let request = self.next_request;
+        self.next_request = self.next_request.wrapping_add(1);
+        self.submit_error = None;
+        self.set_status(format!("Sending {}…", identity.identifier()), Tone::Info);
+        self.submission = Submission::Sending {
+            request,
+            identity: identity.clone(),
+            started_tick: self.tick,
+        };
+        vec![Effect::Submit { request, identity }]
     }
 
     pub(super) fn cancel_submit(&mut self) -> Vec<Effect> {
@@ -164,6 +177,17 @@ impl App {
     ) -> Vec<Effect> {
         if self.submission.request() != Some(request) {
             return Vec::new();
+        }
+        if let Err(error) = &result
+            && error.is_auth()
+            && self.sign_in_available
+        {
+            // The transport already renewed once: ask the user to sign in;
+            // the identity waits and is sent afterwards.
+            let waiting = self.submission.identity().cloned();
+            self.submission = Submission::Idle;
+            let why = format!("Sign-in needed: {}", error.user_message());
+            return self.begin_sign_in(waiting, &why);
         }
         self.submission = Submission::Idle;
         let outcome = match result {

@@ -7,7 +7,7 @@ use tokio::task::AbortHandle;
 
 use super::services::Services;
 use crate::app::recent::RECENT_LIMIT;
-use crate::app::{Effect, Msg, RequestId, create_route_missing_key};
+use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg, create_route_missing_key};
 use crate::domain::DateTimeOffset;
 
 /// Now, as the messages carry it (the app reads no clock).
@@ -20,6 +20,7 @@ pub struct EffectRunner {
     services: Services,
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
+    sign_in: Option<AbortHandle>,
 }
 
 impl EffectRunner {
@@ -28,6 +29,7 @@ impl EffectRunner {
             services,
             tx,
             submissions: HashMap::new(),
+            sign_in: None,
         }
     }
 
@@ -37,6 +39,7 @@ impl EffectRunner {
         let services = self.services.clone();
         match effect {
             Effect::Quit => return true,
+            Effect::SignIn(effect) => self.run_sign_in(effect),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
                 let task = tokio::spawn(async move {
@@ -100,8 +103,47 @@ impl EffectRunner {
         false
     }
 
+    fn run_sign_in(&mut self, effect: SignInEffect) {
+        let tx = self.tx.clone();
+        let Some(service) = self.services.sign_in.clone() else {
+            let _ = tx.send(Msg::SignIn(SignInMsg::Failed(
+                "this profile cannot sign in interactively".to_string(),
+            )));
+            return;
+        };
+        match effect {
+            SignInEffect::Start => {
+                if let Some(old) = self.sign_in.take() {
+                    old.abort();
+                }
+                let task = tokio::spawn(async move {
+                    let code_tx = tx.clone();
+                    let sink = Box::new(move |code| {
+                        let _ = code_tx.send(Msg::SignIn(SignInMsg::CodeReady(code)));
+                    });
+                    let msg = match service.sign_in(sink).await {
+                        Ok(account) => SignInMsg::Approved { account },
+                        Err(text) => SignInMsg::Failed(text),
+                    };
+                    let _ = tx.send(Msg::SignIn(msg));
+                });
+                self.sign_in = Some(task.abort_handle());
+            }
+            SignInEffect::Cancel => {
+                if let Some(task) = self.sign_in.take() {
+                    task.abort();
+                }
+            }
+            // Written at once, between two frames.
+            SignInEffect::Copy(text) => service.copy(&text),
+        }
+    }
+
     /// Stops submissions still running (on exit).
     pub fn abort_all(&mut self) {
+        if let Some(task) = self.sign_in.take() {
+            task.abort();
+        }
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }

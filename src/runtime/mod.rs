@@ -4,6 +4,7 @@
 
 mod effects;
 pub mod services;
+pub mod sign_in;
 
 use std::io;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use tokio::time::MissedTickBehavior;
 
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
+pub use sign_in::SignInService;
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::screens;
@@ -43,6 +45,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
+        device_login,
         ..
     } = session;
     if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
@@ -51,8 +54,13 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter.remember_create_route_missing();
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut app = App::new(info).with_theme(Theme::from_no_color(no_color));
-    let services = Services::new(submitter, store);
+    let mut app = App::new(info)
+        .with_theme(Theme::from_no_color(no_color))
+        .with_sign_in(device_login.is_some());
+    let mut services = Services::new(submitter, store);
+    if let Some(login) = device_login {
+        services = services.with_sign_in(login);
+    }
 
     terminal::install_panic_hook();
     let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;

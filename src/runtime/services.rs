@@ -70,6 +70,8 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// The device code sign-in, for profiles that have one.
+    pub sign_in: Option<Arc<dyn super::sign_in::SignInService>>,
 }
 
 impl Services {
@@ -77,7 +79,13 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            sign_in: None,
         }
+    }
+
+    pub fn with_sign_in(mut self, sign_in: impl super::sign_in::SignInService) -> Self {
+        self.sign_in = Some(Arc::new(sign_in));
+        self
     }
 
     /// Runs a store call on a blocking thread.

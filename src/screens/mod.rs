@@ -6,6 +6,7 @@ pub mod detail;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod sign_in;
 
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
         Screen::Detail => detail::draw(frame, main, app),
+        Screen::SignIn => sign_in::draw(frame, main, app),
     }
     let hints = footer_hints(app);
     frame.render_widget(
@@ -94,6 +96,9 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
 
 /// The footer's hints for what is on screen now, from the keymap.
 pub fn footer_hints(app: &App) -> Vec<Hint> {
+    if app.screen() == Screen::SignIn {
+        return sign_in::hints(app);
+    }
     let keymap = app.keymap();
     let scopes: &[Scope] = if app.help_open() {
         &[Scope::Help]

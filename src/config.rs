@@ -101,14 +101,11 @@ mod submit_method_serde {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SubmitMethod, D::Error> {
         let s = String::deserialize(d)?;
-        match s.as_str() {
-            "auto" => Ok(SubmitMethod::Auto),
-            "create" => Ok(SubmitMethod::Create),
-            "import" => Ok(SubmitMethod::Import),
-            other => Err(serde::de::Error::custom(format!(
-                "submit_method must be auto, create or import, not {other:?}"
-            ))),
-        }
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "submit_method must be auto, create or import, not {s:?}"
+            ))
+        })
     }
 }
 

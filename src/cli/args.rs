@@ -34,6 +34,10 @@ pub struct GlobalArgs {
     /// The tenant profile from config.toml to use (default: its default_profile).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
+    /// How identities are sent: auto (create, falling back to import when the service lacks the
+    /// create route), create, or import. Overrides the profile's submit_method.
+    #[arg(long, global = true, value_name = "METHOD", value_parser = ["auto", "create", "import"])]
+    pub submit_method: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

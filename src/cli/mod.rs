@@ -59,7 +59,13 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
 async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failure> {
     let store = Store::open(&paths.store_file()).map_err(|e| Failure::usage(e.to_string()))?;
     let conn = connect::connect(global, &paths).await?;
-    let submitter = crate::graph::Submitter::new(conn.client.clone(), conn.submit_method);
+    let method = match &global.submit_method {
+        Some(m) => m
+            .parse()
+            .map_err(|_| Failure::usage(format!("bad --submit-method {m}")))?,
+        None => conn.submit_method,
+    };
+    let submitter = crate::graph::Submitter::new(conn.client.clone(), method);
     let session = Session {
         target: conn.target.clone(),
         profile: conn.profile.clone(),

@@ -1,5 +1,6 @@
 //! `enroll-console sandbox`: the Graph emulator, standalone, until interrupted.
 
+use std::io::Write;
 use std::time::Duration;
 
 use crate::sandbox::{self, AuthOptions, Faults, SandboxOptions, Storage};
@@ -37,19 +38,24 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
     let running = sandbox::start_with_auth(([127, 0, 0, 1], args.port).into(), options, auth)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;
-    println!("Graph sandbox serving {}", running.graph_url());
-    println!(
-        "Sign-in endpoints (device code, token) at {} (a profile's login_url)",
+    let trust = if args.require_auth {
+        format!(
+            "Only unexpired tokens issued here are accepted (they live {} s).",
+            args.token_ttl
+        )
+    } else {
+        "Any non-empty bearer token is accepted.".to_string()
+    };
+    // A closed stdout (a parent that stopped reading) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "Graph sandbox serving {}\nSign-in endpoints (device code, token) at {} (a profile's \
+         login_url)\n{trust} Ctrl-C stops it.",
+        running.graph_url(),
         running.login_url()
     );
-    if args.require_auth {
-        println!(
-            "Only unexpired tokens issued here are accepted (they live {} s). Ctrl-C stops it.",
-            args.token_ttl
-        );
-    } else {
-        println!("Any non-empty bearer token is accepted. Ctrl-C stops it.");
-    }
+    let _ = out.flush();
     wait_for_stop().await;
     running.shutdown().await;
     Ok(Exit::Ok)

@@ -223,14 +223,14 @@ fn describe(e: &reqwest::Error) -> String {
     clean_text(&parts.join(": "), EXCERPT_CHARS)
 }
 
-/// Text from the network made safe for one terminal line: control
-/// characters become spaces, whitespace runs collapse, and it is cut to
+/// Text from the network made safe for one terminal line: escape sequences
+/// and controls removed (`sanitize`), whitespace runs collapsed, and cut to
 /// `max` characters with an ellipsis.
 pub(crate) fn clean_text(s: &str, max: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
     let mut pending_space = false;
-    for c in s.chars() {
+    for c in crate::sanitize::sanitize(s).chars() {
         if c.is_control() || c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;

@@ -82,7 +82,14 @@ impl Tmux {
             String::from_utf8_lossy(&out.stderr)
         );
         // Keep the pane after the program exits so its last screen can be read.
-        run(&["-L", &tmux.socket, "set-option", "-g", "remain-on-exit", "on"]);
+        run(&[
+            "-L",
+            &tmux.socket,
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
+        ]);
         tmux
     }
 

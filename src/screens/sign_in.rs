@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::{App, SignInPhase};
 use crate::session::Target;
+use crate::widgets::modal::wrap;
 use crate::widgets::{Hint, spinner};
 
 /// The code with room between its characters, so it reads from a distance.
@@ -79,10 +80,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         SignInPhase::Failed(text) => {
             top.push(Line::default());
-            top.push(Line::from(Span::styled(
-                format!("  Sign-in failed: {text}"),
-                theme.error,
-            )));
+            let width = usize::from(inner.width.saturating_sub(4)).max(10);
+            for part in wrap(&format!("Sign-in failed: {text}"), width) {
+                top.push(Line::from(Span::styled(format!("  {part}"), theme.error)));
+            }
         }
     }
     if let Some(identity) = &flow.pending {

@@ -261,3 +261,68 @@ async fn every_polling_answer_over_http() {
         "{text}"
     );
 }
+
+/// Hands out `t1`, and `t2` when asked to renew; counts renewals.
+#[derive(Debug, Default)]
+struct CountingSource {
+    renewals: Mutex<u32>,
+}
+
+impl enroll_console::graph::TokenSource for CountingSource {
+    fn token(
+        &self,
+    ) -> futures::future::BoxFuture<'_, Result<enroll_console::graph::BearerToken, GraphError>>
+    {
+        Box::pin(async { Ok(enroll_console::graph::BearerToken::new("t1")) })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        _rejected: &'a enroll_console::graph::BearerToken,
+    ) -> futures::future::BoxFuture<'a, Result<enroll_console::graph::BearerToken, GraphError>>
+    {
+        *self.renewals.lock().unwrap() += 1;
+        Box::pin(async { Ok(enroll_console::graph::BearerToken::new("t2")) })
+    }
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_after_exactly_one_renewal() {
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let app = Router::new().route(
+        "/beta/deviceManagement/importedDeviceIdentities",
+        axum::routing::get(move |headers: axum::http::HeaderMap| {
+            let record = record.clone();
+            async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                record.lock().unwrap().push(auth);
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(serde_json::json!({"error": {
+                        "code": "InvalidAuthenticationToken", "message": "expired"}})),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let source = Arc::new(CountingSource::default());
+    let client = GraphClient::new(
+        ClientConfig::new(format!("http://{addr}/beta")).with_token_source(source.clone()),
+    )
+    .unwrap();
+    let err = client.list_first(&ListQuery::default()).await.unwrap_err();
+    task.abort();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(*source.renewals.lock().unwrap(), 1);
+    assert_eq!(*seen.lock().unwrap(), vec!["Bearer t1", "Bearer t2"]);
+    assert!(err.user_message().starts_with("Sign-in missing or expired"));
+}

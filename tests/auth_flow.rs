@@ -326,3 +326,40 @@ async fn a_second_401_is_returned_after_exactly_one_renewal() {
     assert_eq!(*seen.lock().unwrap(), vec!["Bearer t1", "Bearer t2"]);
     assert!(err.user_message().starts_with("Sign-in missing or expired"));
 }
+
+#[tokio::test]
+async fn the_sandbox_accepts_only_tokens_it_issued_when_it_requires_sign_in() {
+    let running = sandbox_requiring_auth().await;
+    let root = running.login_url();
+
+    // A made-up token is refused.
+    let client = GraphClient::new(
+        ClientConfig::new(running.graph_url())
+            .with_token(enroll_console::graph::BearerToken::new("made-up")),
+    )
+    .unwrap();
+    let err = client.list_first(&ListQuery::default()).await.unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err:?}");
+
+    // An application token from the client credentials grant is accepted.
+    let tokens = endpoint(&root)
+        .client_credentials(&Secret::new("app-secret"))
+        .await
+        .unwrap();
+    assert!(tokens.refresh_token.is_none());
+    let client = GraphClient::new(ClientConfig::new(running.graph_url()).with_token(
+        enroll_console::graph::BearerToken::new(tokens.access_token.expose()),
+    ))
+    .unwrap();
+    client.list_first(&ListQuery::default()).await.unwrap();
+    let refused = endpoint(&root).client_credentials(&Secret::new(" ")).await;
+    assert!(
+        matches!(&refused, Err(AuthError::Refused { code, .. }) if code == "invalid_client"),
+        "{refused:?}"
+    );
+
+    // A device code the sandbox never gave is not recognised.
+    let (sleeper, _) = recording_sleeper();
+    let unknown = poll_for_token(&endpoint(&root), &device_code(900), &sleeper).await;
+    assert_eq!(unknown.unwrap_err(), AuthError::BadVerificationCode);
+}

@@ -19,6 +19,8 @@ use crate::graph::{BearerToken, GraphError, TokenSource};
 
 /// The longest head start for refreshing before expiry.
 const MAX_REFRESH_AHEAD_SECS: i64 = 60;
+/// How early an application token is fetched again before it expires.
+const APP_REFRESH_AHEAD_SECS: i64 = 30;
 
 /// Unix seconds now; replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -234,7 +236,7 @@ impl AppSignIn {
     async fn fetch(&self, rejected: Option<&str>) -> Result<Secret, AuthError> {
         let mut current = self.current.lock().await;
         if let Some((token, expires_at)) = current.as_ref()
-            && (self.clock)() + MAX_REFRESH_AHEAD_SECS.min(30) < *expires_at
+            && (self.clock)() + APP_REFRESH_AHEAD_SECS < *expires_at
             && rejected != Some(token.expose())
         {
             return Ok(token.clone());

@@ -212,7 +212,7 @@ impl GraphClient {
         let token = source.token().await?;
         match exchange(&self.inner.http, Some(&token), out.clone()).await {
             // A 401 means nothing was applied: renew the token once and resend once.
-            Err(e) if e.status() == Some(401) => {
+            Err(e) if e.status() == Some(401) && source.can_renew() => {
                 tracing::debug!("graph answered 401: renewing the sign-in and retrying once");
                 let fresh = source.renew(&token).await?;
                 exchange(&self.inner.http, Some(&fresh), out).await

@@ -22,6 +22,12 @@ pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
         &'a self,
         rejected: &'a BearerToken,
     ) -> BoxFuture<'a, Result<BearerToken, GraphError>>;
+
+    /// Whether [`TokenSource::renew`] can give anything new; when not, a 401
+    /// is returned as it is, without a second request.
+    fn can_renew(&self) -> bool {
+        true
+    }
 }
 
 /// A token that never changes (`ENROLL_CONSOLE_TOKEN`, the embedded sandbox).
@@ -38,11 +44,11 @@ impl TokenSource for StaticToken {
         &'a self,
         _rejected: &'a BearerToken,
     ) -> BoxFuture<'a, Result<BearerToken, GraphError>> {
-        Box::pin(async move {
-            Err(GraphError::SignIn {
-                message: "the service refused the token in ENROLL_CONSOLE_TOKEN; set a fresh one"
-                    .to_string(),
-            })
-        })
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn can_renew(&self) -> bool {
+        false
     }
 }

@@ -268,7 +268,9 @@ pub(crate) async fn token(
         }
     };
     let access = access_token(&tenant, ttl, app.as_deref());
-    issued.access.insert(access.clone(), Instant::now() + ttl);
+    let now = Instant::now();
+    issued.access.retain(|_, expires| *expires > now);
+    issued.access.insert(access.clone(), now + ttl);
     let mut body = serde_json::json!({
         "token_type": "Bearer",
         "scope": "DeviceManagementServiceConfig.ReadWrite.All",

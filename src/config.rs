@@ -113,6 +113,9 @@ mod submit_method_serde {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub default_profile: Option<String>,
+    /// The Tenant list's Stale view: not contacted for this many days (default 90).
+    #[serde(default)]
+    pub stale_days: Option<u32>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }

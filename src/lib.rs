@@ -17,5 +17,6 @@ pub mod app;
 pub mod runtime;
 pub mod sanitize;
 pub mod screens;
+pub mod tenant;
 pub mod terminal;
 pub mod widgets;

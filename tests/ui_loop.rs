@@ -285,6 +285,8 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
     let earlier = recent_entries().remove(1);
     store.record_recent(&earlier).expect("seed an entry");
     let (started_tx, mut started) = mpsc::unbounded_channel();
+    let (loads_tx, mut loads) = mpsc::unbounded_channel();
+    let recorded = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let services = Services::new(
         FakeSubmitter {
             answer: true,
@@ -292,7 +294,11 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
             started: started_tx,
             existing: None,
         },
-        store,
+        ObservedStore {
+            inner: store,
+            loads: loads_tx,
+            recorded: Arc::clone(&recorded),
+        },
     );
     let (keys, events) = input::unbounded();
     let Ok(mut terminal) = Terminal::new(TestBackend::new(80, 24));
@@ -305,16 +311,11 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
     let store = Arc::clone(&services.store);
     let driver = async {
         started.recv().await;
-        // Wait (without a clock) until the store holds the new entry.
-        loop {
-            let count = store
-                .lock()
-                .ok()
-                .and_then(|s| s.recent(10).ok())
-                .map_or(0, |r| r.len());
-            if count == 2 {
-                break;
-            }
+        // The start-up load has been read, and (without a clock) the new
+        // entry has been written: only then quit, so both reach the app
+        // before the quit key (the loop takes messages before input).
+        loads.recv().await;
+        while recorded.load(std::sync::atomic::Ordering::SeqCst) < 1 {
             tokio::task::yield_now().await;
         }
         let _ = keys.unbounded_send(press(KeyCode::F(4), KeyModifiers::NONE));
@@ -341,4 +342,28 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
         app.recent().entries()[0].result.identity.identifier(),
         "490154203237518"
     );
+}
+
+/// The real store, reporting its reads and writes to the test.
+struct ObservedStore {
+    inner: enroll_console::store::Store,
+    loads: mpsc::UnboundedSender<()>,
+    recorded: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl LocalStore for ObservedStore {
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String> {
+        let result = LocalStore::recent(&self.inner, limit);
+        let _ = self.loads.send(());
+        result
+    }
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
+        let result = LocalStore::record_recent(&self.inner, entry);
+        self.recorded
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        result
+    }
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
+        LocalStore::set_setting(&self.inner, key, value)
+    }
 }

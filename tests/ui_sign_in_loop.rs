@@ -13,7 +13,9 @@ use enroll_console::app::{Screen, SignInCode};
 use enroll_console::domain::ImportedDeviceIdentity;
 use enroll_console::graph::{GraphError, SubmitOutcome, UsedMethod};
 use enroll_console::runtime::sign_in::CodeSink;
-use enroll_console::runtime::{LocalStore, Services, SignInService, SubmitService, run_loop};
+use enroll_console::runtime::{
+    Clipboard, LocalStore, Services, SignInService, SubmitService, run_loop,
+};
 use enroll_console::screens::buffer_to_string;
 use enroll_console::store::RecentEntry;
 use futures::channel::mpsc as input;
@@ -82,7 +84,15 @@ impl LocalStore for NoStore {
 struct FakeSignIn {
     shown: mpsc::UnboundedSender<()>,
     approve: Arc<Notify>,
-    copied: Arc<Mutex<Vec<String>>>,
+}
+
+struct FakeClipboard(Arc<Mutex<Vec<String>>>);
+
+impl Clipboard for FakeClipboard {
+    fn copy(&self, text: &str) -> Result<(), String> {
+        self.0.lock().unwrap().push(text.to_string());
+        Ok(())
+    }
 }
 
 impl SignInService for FakeSignIn {
@@ -97,10 +107,6 @@ impl SignInService for FakeSignIn {
             self.approve.notified().await;
             Ok(Some("ana@contoso.test".into()))
         })
-    }
-
-    fn copy(&self, text: &str) {
-        self.copied.lock().unwrap().push(text.to_string());
     }
 }
 
@@ -125,8 +131,8 @@ async fn the_waiting_identity_is_sent_after_sign_in() {
     .with_sign_in(FakeSignIn {
         shown: shown_tx,
         approve: approve.clone(),
-        copied: copied.clone(),
-    });
+    })
+    .with_clipboard(FakeClipboard(copied.clone()));
     let mut app = app().with_sign_in(true);
     let Ok(mut terminal) = Terminal::new(TestBackend::new(80, 24));
     let key = |code, m| {

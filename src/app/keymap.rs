@@ -13,6 +13,8 @@ pub enum Scope {
     Global,
     Form,
     List,
+    /// The Tenant tab of the List screen (on top of `List`).
+    Tenant,
     Detail,
     Help,
 }
@@ -22,7 +24,8 @@ impl Scope {
         match self {
             Scope::Global => "Everywhere",
             Scope::Form => "New identity",
-            Scope::List => "Recent",
+            Scope::List => "List",
+            Scope::Tenant => "Tenant list",
             Scope::Detail => "Detail",
             Scope::Help => "Help",
         }
@@ -50,6 +53,23 @@ pub enum Action {
     Last,
     OpenSelected,
     NewForm,
+    // List tabs and the Tenant list (see `app::tenant`).
+    NextTab,
+    PrevTab,
+    SelectTab(u8),
+    Filter,
+    Sort,
+    ReverseSort,
+    StaleView,
+    Refresh,
+    CancelLoad,
+    ToggleMark,
+    Delete,
+    Export,
+    // Detail actions.
+    EditDescription,
+    CopyId,
+    RawJson,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -268,6 +288,81 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     bind(S::List, A::NewForm, &[KeySpec::char('n')], "new", true),
     bind(
         S::List,
+        A::NextTab,
+        &[KeySpec::plain(K::Tab)],
+        "next tab",
+        true,
+    ),
+    bind(
+        S::List,
+        A::PrevTab,
+        &[KeySpec::plain(K::BackTab)],
+        "previous tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::SelectTab(0),
+        &[KeySpec::char('1')],
+        "Recent tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::SelectTab(1),
+        &[KeySpec::char('2')],
+        "Tenant tab",
+        false,
+    ),
+    bind(
+        S::List,
+        A::SelectTab(2),
+        &[KeySpec::char('3')],
+        "third tab",
+        false,
+    ),
+    // Tenant tab (before List: Esc stops a load before it goes back)
+    bind(
+        S::Tenant,
+        A::CancelLoad,
+        &[KeySpec::plain(K::Esc)],
+        "stop loading",
+        true,
+    ),
+    bind(S::Tenant, A::Filter, &[KeySpec::char('/')], "filter", true),
+    bind(S::Tenant, A::Sort, &[KeySpec::char('s')], "sort", true),
+    bind(
+        S::Tenant,
+        A::ReverseSort,
+        &[KeySpec::char('S')],
+        "reverse sort",
+        false,
+    ),
+    bind(
+        S::Tenant,
+        A::StaleView,
+        &[KeySpec::char('v')],
+        "stale view",
+        true,
+    ),
+    bind(
+        S::Tenant,
+        A::Refresh,
+        &[KeySpec::char('r'), KeySpec::plain(K::F(5))],
+        "reload",
+        true,
+    ),
+    bind(
+        S::Tenant,
+        A::ToggleMark,
+        &[KeySpec::char(' ')],
+        "select",
+        true,
+    ),
+    bind(S::Tenant, A::Delete, &[KeySpec::char('d')], "delete", true),
+    bind(S::Tenant, A::Export, &[KeySpec::char('x')], "export", true),
+    bind(
+        S::List,
         A::Back,
         &[KeySpec::char('q'), KeySpec::plain(K::Esc)],
         "back",
@@ -281,7 +376,23 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "back",
         true,
     ),
-    bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", true),
+    bind(
+        S::Detail,
+        A::EditDescription,
+        &[KeySpec::char('e')],
+        "edit description",
+        true,
+    ),
+    bind(S::Detail, A::Delete, &[KeySpec::char('d')], "delete", true),
+    bind(S::Detail, A::CopyId, &[KeySpec::char('c')], "copy id", true),
+    bind(
+        S::Detail,
+        A::RawJson,
+        &[KeySpec::char('J')],
+        "raw JSON",
+        true,
+    ),
+    bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", false),
     // Help
     bind(
         S::Help,

@@ -35,6 +35,9 @@ impl App {
             }
             return Vec::new();
         }
+        if let Some(effects) = self.on_tenant_key(&key) {
+            return effects;
+        }
         let handled = match self.screen {
             Screen::Form => self.on_form_key(&key),
             Screen::List => self.on_screen_key(Scope::List, &key),
@@ -86,7 +89,10 @@ impl App {
             Action::Quit => return self.quit(),
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
-            Action::OpenList => self.screen = Screen::List,
+            Action::OpenList => {
+                self.screen = Screen::List;
+                self.list_tab = super::ListTab::Recent;
+            }
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => {
@@ -120,8 +126,25 @@ impl App {
                     self.detail = Some(DetailView::from_recent(entry));
                     self.detail_back = Screen::List;
                     self.screen = Screen::Detail;
+                    self.tenant.raw_json = false;
                 }
             }
+            // The tabs, the Tenant list and the Detail actions (tenant_keys.rs).
+            Action::NextTab
+            | Action::PrevTab
+            | Action::SelectTab(_)
+            | Action::Filter
+            | Action::Sort
+            | Action::ReverseSort
+            | Action::StaleView
+            | Action::Refresh
+            | Action::CancelLoad
+            | Action::ToggleMark
+            | Action::Delete
+            | Action::Export
+            | Action::EditDescription
+            | Action::CopyId
+            | Action::RawJson => {}
         }
         Vec::new()
     }

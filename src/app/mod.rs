@@ -9,6 +9,11 @@ pub mod msg;
 pub mod recent;
 pub mod sign_in;
 pub mod submission;
+pub mod tabs;
+pub mod tenant;
+mod tenant_keys;
+mod tenant_msg;
+mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
@@ -16,6 +21,9 @@ pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use recent::RecentList;
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
+pub use tabs::ListTab;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
+pub use tenant_update::thousands;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
 use crate::graph::SubmitOutcome;
@@ -112,6 +120,8 @@ pub struct App {
     /// The last submission's error, shown in the form's error panel.
     submit_error: Option<String>,
     recent: RecentList,
+    list_tab: ListTab,
+    tenant: TenantState,
     submission: Submission,
     next_request: RequestId,
     tick: u64,
@@ -149,6 +159,8 @@ impl App {
             form: FormState::new(),
             submit_error: None,
             recent: RecentList::default(),
+            list_tab: ListTab::default(),
+            tenant: TenantState::default(),
             submission: Submission::Idle,
             next_request: 1,
             tick: 0,
@@ -232,7 +244,20 @@ impl App {
 
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
-        self.screen == Screen::Form && !self.help_open && self.form.text_focused()
+        !self.help_open
+            && match self.screen {
+                Screen::Form => self.form.text_focused(),
+                Screen::List | Screen::Detail => self.tenant.text_focused(),
+                Screen::SignIn => false,
+            }
+    }
+
+    /// The scopes whose keys apply now, most specific first (footer, Help).
+    pub fn scopes(&self) -> Vec<Scope> {
+        match (self.screen, self.list_tab) {
+            (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            _ => vec![self.scope(), Scope::Global],
+        }
     }
 
     /// The scope whose keys apply now (for the footer and Help).
@@ -285,6 +310,7 @@ impl App {
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
             Msg::SignIn(msg) => self.on_sign_in_msg(msg),
+            Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

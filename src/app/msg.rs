@@ -44,6 +44,8 @@ pub enum Msg {
     StoreError(String),
     /// Progress of the device code sign-in.
     SignIn(super::sign_in::SignInMsg),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,8 @@ pub enum Effect {
     },
     /// Sign-in work (device code flow, copying the code).
     SignIn(super::sign_in::SignInEffect),
+    /// The Tenant list and the Detail actions.
+    Tenant(super::tenant::TenantEffect),
     Quit,
 }
 

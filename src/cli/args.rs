@@ -52,6 +52,8 @@ pub enum Command {
     Logout,
     /// Show who is signed in to the profile, the tenant and when the sign-in expires.
     Whoami,
+    /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -105,6 +107,8 @@ pub struct ListArgs {
     /// One JSON array of identities, as the service returned them.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: super::export::ViewArgs,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

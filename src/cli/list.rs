@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::graph::ListQuery;
 use crate::sanitize::sanitize;
 use crate::session::Paths;
+use crate::tenant::Selection;
 
 use super::args::{GlobalArgs, ListArgs};
 use super::connect::connect;
@@ -12,12 +13,17 @@ use super::exit::{Exit, Failure};
 
 pub async fn run(global: &GlobalArgs, args: ListArgs, paths: &Paths) -> Result<Exit, Failure> {
     let conn = connect(global, paths).await?;
-    let result = print_all(&conn.client, args.json).await;
+    let selection = args.view.selection();
+    let result = print_all(&conn.client, args.json, &selection).await;
     conn.shutdown().await;
     result
 }
 
-async fn print_all(client: &crate::graph::GraphClient, json: bool) -> Result<Exit, Failure> {
+async fn print_all(
+    client: &crate::graph::GraphClient,
+    json: bool,
+    selection: &Selection,
+) -> Result<Exit, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
@@ -35,7 +41,7 @@ async fn print_all(client: &crate::graph::GraphClient, json: bool) -> Result<Exi
         .map_err(write_err)?;
     }
     loop {
-        for identity in &page.value {
+        for identity in selection.pick(&page.value) {
             total += 1;
             if json {
                 let text =

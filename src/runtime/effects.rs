@@ -6,6 +6,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::services::Services;
+use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
 use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg, create_route_missing_key};
 use crate::domain::DateTimeOffset;
@@ -21,6 +22,7 @@ pub struct EffectRunner {
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
     sign_in: Option<AbortHandle>,
+    tenant: TenantRunner,
 }
 
 impl EffectRunner {
@@ -30,6 +32,7 @@ impl EffectRunner {
             tx,
             submissions: HashMap::new(),
             sign_in: None,
+            tenant: TenantRunner::default(),
         }
     }
 
@@ -40,6 +43,7 @@ impl EffectRunner {
         match effect {
             Effect::Quit => return true,
             Effect::SignIn(effect) => self.run_sign_in(effect),
+            Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
                 let task = tokio::spawn(async move {
@@ -104,6 +108,11 @@ impl EffectRunner {
     }
 
     fn run_sign_in(&mut self, effect: SignInEffect) {
+        if let SignInEffect::Copy(text) = &effect {
+            // Written at once, between two frames; OSC 52 has no answer to wait for.
+            let _ = self.services.clipboard.copy(text);
+            return;
+        }
         let tx = self.tx.clone();
         let Some(service) = self.services.sign_in.clone() else {
             let _ = tx.send(Msg::SignIn(SignInMsg::Failed(
@@ -134,8 +143,7 @@ impl EffectRunner {
                     task.abort();
                 }
             }
-            // Written at once, between two frames.
-            SignInEffect::Copy(text) => service.copy(&text),
+            SignInEffect::Copy(_) => {}
         }
     }
 
@@ -147,5 +155,6 @@ impl EffectRunner {
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }
+        self.tenant.abort_all();
     }
 }

@@ -5,6 +5,7 @@
 mod effects;
 pub mod services;
 pub mod sign_in;
+pub mod tenant;
 
 use std::io;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use tokio::time::MissedTickBehavior;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::SignInService;
+pub use tenant::{Clipboard, TenantService};
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::screens;
@@ -54,10 +56,16 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter.remember_create_route_missing();
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let stale_days = crate::config::Config::load(&info.paths.config_file())
+        .ok()
+        .and_then(|c| c.stale_days)
+        .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
     let mut app = App::new(info)
         .with_theme(Theme::from_no_color(no_color))
+        .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());
-    let mut services = Services::new(submitter, store);
+    let client = submitter.client().clone();
+    let mut services = Services::new(submitter, store).with_tenant(client);
     if let Some(login) = device_login {
         services = services.with_sign_in(login);
     }

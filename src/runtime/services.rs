@@ -11,6 +11,8 @@ use crate::domain::ImportedDeviceIdentity;
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{RecentEntry, Store};
 
+use super::tenant::{Clipboard, Osc52Clipboard, TenantService};
+
 /// Sends identities and checks what the service holds.
 pub trait SubmitService: Send + Sync + 'static {
     fn submit<'a>(
@@ -70,6 +72,9 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// The Tenant list's calls (none: the tab says it is unavailable).
+    pub tenant: Option<Arc<dyn TenantService>>,
+    pub clipboard: Arc<dyn Clipboard>,
     /// The device code sign-in, for profiles that have one.
     pub sign_in: Option<Arc<dyn super::sign_in::SignInService>>,
 }
@@ -79,12 +84,24 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            tenant: None,
+            clipboard: Arc::new(Osc52Clipboard),
             sign_in: None,
         }
     }
 
     pub fn with_sign_in(mut self, sign_in: impl super::sign_in::SignInService) -> Self {
         self.sign_in = Some(Arc::new(sign_in));
+        self
+    }
+
+    pub fn with_tenant(mut self, tenant: impl TenantService) -> Self {
+        self.tenant = Some(Arc::new(tenant));
+        self
+    }
+
+    pub fn with_clipboard(mut self, clipboard: impl Clipboard) -> Self {
+        self.clipboard = Arc::new(clipboard);
         self
     }
 

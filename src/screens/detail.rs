@@ -111,6 +111,11 @@ fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> 
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if app.tenant().raw_json()
+        && let Some(view) = app.detail()
+    {
+        return super::raw_json::draw(frame, area, app, view);
+    }
     let theme = app.theme();
     let block = Block::bordered()
         .title(Span::styled(" Device identity ", theme.accent))

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-use crate::app::{App, Scope};
+use crate::app::App;
 use crate::sanitize::sanitize;
 use crate::widgets::modal::truncate;
 
@@ -20,7 +20,7 @@ fn lines(app: &App, width: usize) -> Vec<HelpLine> {
     let theme = app.theme();
     let keymap = app.keymap();
     let mut lines: Vec<HelpLine> = Vec::new();
-    for scope in [app.scope(), Scope::Global] {
+    for scope in app.scopes() {
         lines.push((
             Line::from(Span::styled(scope.title().to_string(), theme.accent)),
             false,

@@ -1,5 +1,6 @@
-//! The List screen, Recent tab: identities submitted from this machine,
-//! newest first. Only the visible slice of rows is built and drawn.
+//! The List screen: a tab bar (Recent | Tenant | …) and the tab's body. The
+//! Recent tab: identities submitted from this machine, newest first. Only
+//! the visible slice of rows is built and drawn.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -7,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::App;
+use crate::app::{App, ListTab, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
 use crate::store::RecentEntry;
@@ -118,15 +119,53 @@ fn columns(width: u16) -> Vec<Column> {
     cols
 }
 
+/// A tab's title with its count, e.g. `2 Tenant (100,000)`.
+fn tab_title(app: &App, tab: ListTab) -> String {
+    let count = match tab {
+        ListTab::Recent => app.recent().is_loaded().then(|| app.recent().len()),
+        ListTab::Tenant => app
+            .tenant()
+            .has_started()
+            .then(|| app.tenant().view().total()),
+    };
+    let number = tab.index() + 1;
+    match count {
+        Some(n) => format!(" {number} {} ({}) ", tab.title(), thousands(n)),
+        None => format!(" {number} {} ", tab.title()),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
-    let recent = app.recent();
-    let title = format!(" Recent ({}) ", recent.len());
+    let mut title = Vec::new();
+    for (i, tab) in ListTab::ALL.iter().enumerate() {
+        if i > 0 {
+            title.push(Span::styled("│", theme.muted));
+        }
+        let style = if *tab == app.list_tab() {
+            theme
+                .selection
+                .patch(theme.accent)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            theme.muted
+        };
+        title.push(Span::styled(tab_title(app, *tab), style));
+    }
     let block = Block::bordered()
-        .title(Span::styled(title, theme.accent))
+        .title(Line::from(title))
         .border_style(theme.muted);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    match app.list_tab() {
+        ListTab::Recent => draw_recent(frame, inner, app),
+        ListTab::Tenant => super::tenant::draw(frame, inner, app),
+    }
+}
+
+fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
+    let theme = app.theme();
+    let recent = app.recent();
     if recent.is_empty() {
         let text = if recent.is_loaded() {
             "  Nothing submitted from this machine yet. Press n or F2 to register a device."

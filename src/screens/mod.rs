@@ -6,7 +6,10 @@ pub mod detail;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod raw_json;
 pub mod sign_in;
+pub mod tenant;
+pub mod tenant_modal;
 
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -55,6 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         footer,
     );
     draw_status_bar(frame, status, app);
+    tenant_modal::draw(frame, main, app);
     if app.help_open() {
         help::draw(frame, main, app);
     }
@@ -100,17 +104,18 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
-    let scopes: &[Scope] = if app.help_open() {
-        &[Scope::Help]
+    let scopes: Vec<Scope> = if app.help_open() {
+        vec![Scope::Help]
     } else {
-        &[app.scope(), Scope::Global]
+        app.scopes()
     };
     let busy = app.submission().is_busy();
     let sending = app.submission().is_sending();
     let mut hints = Vec::new();
-    for scope in scopes {
+    for scope in &scopes {
         for binding in keymap.bindings(*scope) {
             let shown = match (binding.scope, binding.action) {
+                (Scope::Tenant, Action::CancelLoad) => app.tenant().is_loading(),
                 (Scope::Form, Action::CancelSubmit) => sending,
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
                 _ => binding.hint,

@@ -1,0 +1,76 @@
+//! Messages and effects of the Tenant list and the Detail actions, wrapped
+//! by `Msg::Tenant` and `Effect::Tenant`.
+
+use std::path::PathBuf;
+
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
+use crate::tenant::ExportFormat;
+
+/// Identifies one load of the tenant list (late pages of an older one are dropped).
+pub type LoadId = u64;
+
+#[derive(Debug)]
+pub enum TenantMsg {
+    /// One page of the list; `last` when no next link followed.
+    Page {
+        load: LoadId,
+        received_at: DateTimeOffset,
+        identities: Vec<ImportedDeviceIdentity>,
+        last: bool,
+    },
+    /// The load stopped on an error (user-facing text).
+    LoadFailed {
+        load: LoadId,
+        error: String,
+    },
+    /// The load was stopped on request.
+    LoadCancelled {
+        load: LoadId,
+    },
+    /// One result per id, in the order asked.
+    Deleted {
+        received_at: DateTimeOffset,
+        results: Vec<(String, Result<(), String>)>,
+    },
+    /// The identity as it is after a description edit.
+    Updated {
+        received_at: DateTimeOffset,
+        id: String,
+        result: Result<Box<ImportedDeviceIdentity>, String>,
+    },
+    /// Where the export went and how many rows it holds.
+    Exported(Result<(PathBuf, usize), String>),
+    Copied(Result<(), String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TenantEffect {
+    /// Load every page, following `@odata.nextLink` verbatim.
+    Load {
+        load: LoadId,
+    },
+    /// Stop a load; the runtime answers `LoadCancelled` if it was running.
+    CancelLoad {
+        load: LoadId,
+    },
+    Delete {
+        ids: Vec<String>,
+    },
+    /// PATCH the description; `identity` is the row as known, with the new
+    /// description (what the row becomes when the service answers 204).
+    UpdateDescription {
+        id: String,
+        description: String,
+        identity: Box<ImportedDeviceIdentity>,
+    },
+    /// Write the identities to `path` (relative paths: the current folder).
+    Export {
+        path: PathBuf,
+        format: ExportFormat,
+        identities: Vec<ImportedDeviceIdentity>,
+    },
+    /// Put text on the clipboard with OSC 52.
+    Copy {
+        text: String,
+    },
+}

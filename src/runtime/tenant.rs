@@ -1,0 +1,243 @@
+//! The Tenant list's work: loading page by page (each page a message,
+//! following `@odata.nextLink` verbatim, stoppable), deletes, description
+//! edits, exports and the clipboard.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use super::effects::now;
+use super::services::Services;
+use crate::app::tenant::LoadId;
+use crate::app::{Msg, TenantEffect, TenantMsg};
+use crate::domain::{ImportedDeviceIdentity, Page};
+use crate::graph::{GraphClient, ListQuery};
+use crate::tenant::{ExportFormat, Exporter};
+
+/// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
+pub trait TenantService: Send + Sync + 'static {
+    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>>;
+    fn list_next<'a>(
+        &'a self,
+        next_link: &'a str,
+    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>>;
+    /// PATCH; `Some` when the service answered with the entity.
+    fn update<'a>(
+        &'a self,
+        id: &'a str,
+        patch: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>>;
+}
+
+impl TenantService for GraphClient {
+    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>> {
+        Box::pin(async move {
+            GraphClient::list_first(self, &ListQuery::default())
+                .await
+                .map_err(|e| e.user_message())
+        })
+    }
+    fn list_next<'a>(
+        &'a self,
+        next_link: &'a str,
+    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>> {
+        Box::pin(async move {
+            GraphClient::list_next(self, next_link)
+                .await
+                .map_err(|e| e.user_message())
+        })
+    }
+    fn update<'a>(
+        &'a self,
+        id: &'a str,
+        patch: &'a ImportedDeviceIdentity,
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
+        Box::pin(async move {
+            GraphClient::update(self, id, patch)
+                .await
+                .map_err(|e| e.user_message())
+        })
+    }
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            GraphClient::delete(self, id)
+                .await
+                .map_err(|e| e.user_message())
+        })
+    }
+}
+
+/// Where copied text goes: the terminal's OSC 52 by default.
+pub trait Clipboard: Send + Sync + 'static {
+    fn copy(&self, text: &str) -> Result<(), String>;
+}
+
+/// Writes OSC 52 to the terminal (stdout, which the TUI draws on).
+pub struct Osc52Clipboard;
+
+impl Clipboard for Osc52Clipboard {
+    fn copy(&self, text: &str) -> Result<(), String> {
+        crate::tenant::osc52::copy(&mut std::io::stdout().lock(), text).map_err(|e| e.to_string())
+    }
+}
+
+fn send(tx: &UnboundedSender<Msg>, msg: TenantMsg) {
+    let _ = tx.send(Msg::Tenant(msg));
+}
+
+const NO_SERVICE: &str = "the tenant list is not available in this session";
+
+async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSender<Msg>) {
+    let mut page = match service.list_first().await {
+        Ok(page) => page,
+        Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
+    };
+    let mut previous: Option<String> = None;
+    loop {
+        let next = page.next_link.take();
+        let last = next.is_none();
+        send(
+            &tx,
+            TenantMsg::Page {
+                load,
+                received_at: now(),
+                identities: std::mem::take(&mut page.value),
+                last,
+            },
+        );
+        let Some(link) = next else {
+            return;
+        };
+        if previous.as_deref() == Some(link.as_str()) {
+            let error = "the service repeated its next-page link".to_string();
+            return send(&tx, TenantMsg::LoadFailed { load, error });
+        }
+        page = match service.list_next(&link).await {
+            Ok(page) => page,
+            Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
+        };
+        previous = Some(link);
+    }
+}
+
+fn write_export(
+    path: PathBuf,
+    format: ExportFormat,
+    identities: &[ImportedDeviceIdentity],
+) -> Result<(PathBuf, usize), String> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::create(&path).map_err(|e| format!("cannot create {shown}: {e}"))?;
+    let mut exporter =
+        Exporter::new(format, std::io::BufWriter::new(file)).map_err(|e| e.to_string())?;
+    for identity in identities {
+        exporter.write(identity).map_err(|e| e.to_string())?;
+    }
+    exporter.finish().map_err(|e| e.to_string())?;
+    let full = std::path::absolute(&path).unwrap_or(path);
+    Ok((full, identities.len()))
+}
+
+/// Runs tenant effects; remembers running loads so they can be stopped.
+#[derive(Default)]
+pub struct TenantRunner {
+    loads: HashMap<LoadId, AbortHandle>,
+}
+
+impl TenantRunner {
+    pub fn run(&mut self, effect: TenantEffect, services: &Services, tx: UnboundedSender<Msg>) {
+        let service = services.tenant.clone();
+        match effect {
+            TenantEffect::Load { load } => {
+                self.loads.retain(|_, h| !h.is_finished());
+                let Some(service) = service else {
+                    let error = NO_SERVICE.to_string();
+                    return send(&tx, TenantMsg::LoadFailed { load, error });
+                };
+                let task = tokio::spawn(load_all(service, load, tx));
+                self.loads.insert(load, task.abort_handle());
+            }
+            TenantEffect::CancelLoad { load } => {
+                if let Some(handle) = self.loads.remove(&load)
+                    && !handle.is_finished()
+                {
+                    handle.abort();
+                    send(&tx, TenantMsg::LoadCancelled { load });
+                }
+            }
+            TenantEffect::Delete { ids } => {
+                tokio::spawn(async move {
+                    let mut results = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        let result = match &service {
+                            Some(s) => s.delete(&id).await,
+                            None => Err(NO_SERVICE.to_string()),
+                        };
+                        results.push((id, result));
+                    }
+                    let received_at = now();
+                    send(
+                        &tx,
+                        TenantMsg::Deleted {
+                            received_at,
+                            results,
+                        },
+                    );
+                });
+            }
+            TenantEffect::UpdateDescription {
+                id,
+                description,
+                identity,
+            } => {
+                tokio::spawn(async move {
+                    let patch = ImportedDeviceIdentity {
+                        description: Some(description),
+                        ..Default::default()
+                    };
+                    let result = match &service {
+                        Some(s) => s
+                            .update(&id, &patch)
+                            .await
+                            .map(|answer| answer.map(Box::new).unwrap_or(identity)),
+                        None => Err(NO_SERVICE.to_string()),
+                    };
+                    let received_at = now();
+                    send(
+                        &tx,
+                        TenantMsg::Updated {
+                            received_at,
+                            id,
+                            result,
+                        },
+                    );
+                });
+            }
+            TenantEffect::Export {
+                path,
+                format,
+                identities,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    send(
+                        &tx,
+                        TenantMsg::Exported(write_export(path, format, &identities)),
+                    );
+                });
+            }
+            TenantEffect::Copy { text } => {
+                send(&tx, TenantMsg::Copied(services.clipboard.copy(&text)));
+            }
+        }
+    }
+
+    pub fn abort_all(&mut self) {
+        for (_, handle) in self.loads.drain() {
+            handle.abort();
+        }
+    }
+}

@@ -114,6 +114,11 @@ impl LoginEndpoint {
         })
     }
 
+    /// The identity host root this endpoint talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     fn url(&self, leaf: &str) -> Result<Url, AuthError> {
         let text = format!(
             "{}/{}/oauth2/v2.0/{leaf}",

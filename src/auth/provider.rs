@@ -270,3 +270,107 @@ impl TokenSource for AppSignIn {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Cloud;
+
+    fn profile(text: &str) -> Profile {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn each_cloud_signs_in_at_its_login_host_for_its_graph_host() {
+        for (cloud, login, graph) in [
+            (
+                "global",
+                "https://login.microsoftonline.com",
+                "https://graph.microsoft.com",
+            ),
+            (
+                "usgov",
+                "https://login.microsoftonline.us",
+                "https://graph.microsoft.us",
+            ),
+            (
+                "usgov-dod",
+                "https://login.microsoftonline.us",
+                "https://dod-graph.microsoft.us",
+            ),
+            (
+                "china",
+                "https://login.chinacloudapi.cn",
+                "https://microsoftgraph.chinacloudapi.cn",
+            ),
+        ] {
+            let p = profile(&format!("client_id = \"c\"\ncloud = \"{cloud}\""));
+            let e = build_login_endpoint("p", &p).unwrap();
+            assert_eq!(e.base_url(), login, "{cloud}");
+            assert_eq!(
+                e.scope,
+                format!("{graph}/DeviceManagementServiceConfig.ReadWrite.All offline_access")
+            );
+            assert_eq!(
+                e.tenant, "organizations",
+                "people sign in to their own tenant"
+            );
+        }
+        assert_eq!(
+            Cloud::China.graph_host(),
+            "https://microsoftgraph.chinacloudapi.cn"
+        );
+    }
+
+    #[test]
+    fn overrides_missing_settings_and_app_sign_in() {
+        let p =
+            profile("client_id = \"c\"\ntenant = \"t.test\"\nlogin_url = \"http://127.0.0.1:9/\"");
+        let e = build_login_endpoint("p", &p).unwrap();
+        assert_eq!(
+            (e.base_url(), e.tenant.as_str()),
+            ("http://127.0.0.1:9", "t.test")
+        );
+
+        let e = build_login_endpoint("p", &profile("tenant = \"t\"")).unwrap_err();
+        assert!(e.to_string().contains("client_id"), "{e}");
+
+        let app = profile("client_id = \"c\"\nauth = \"client-secret\"\ncloud = \"usgov\"");
+        let e = build_login_endpoint("p", &app).unwrap_err();
+        assert!(e.to_string().contains("tenant"), "{e}");
+        let app = profile(
+            "client_id = \"c\"\ntenant = \"t\"\nauth = \"client-secret\"\ncloud = \"usgov\"",
+        );
+        let e = build_login_endpoint("p", &app).unwrap();
+        assert_eq!(e.scope, "https://graph.microsoft.us/.default");
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+        let first = cached_sign_in(
+            TokenSet {
+                access_token: Secret::new("a1"),
+                refresh_token: Some(Secret::new("r1")),
+                expires_in: 3600,
+                id_token: None,
+            },
+            "organizations",
+            None,
+            100,
+        );
+        assert_eq!((first.expires_at, first.lifetime_secs), (3700, 3600));
+        let second = cached_sign_in(
+            TokenSet {
+                access_token: Secret::new("a2"),
+                refresh_token: None,
+                expires_in: 60,
+                id_token: None,
+            },
+            &first.tenant,
+            Some(&first),
+            200,
+        );
+        assert_eq!(second.refresh_token, Some(Secret::new("r1")));
+        assert_eq!(second.expires_at, 260);
+    }
+}

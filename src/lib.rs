@@ -8,6 +8,7 @@ pub mod csvfile;
 pub mod domain;
 pub mod graph;
 pub mod logging;
+pub mod outbox;
 pub mod paths;
 pub mod sandbox;
 pub mod session;

@@ -65,13 +65,18 @@ fn a_401_opens_sign_in_with_the_identity_waiting() {
 }
 
 #[test]
-fn without_interactive_sign_in_a_401_is_an_ordinary_error() {
+fn without_interactive_sign_in_a_401_goes_to_the_outbox() {
     let (app, effects) = refused(false);
-    assert!(effects.is_empty());
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SignIn(_))));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Outbox(_))),
+        "{effects:?}"
+    );
     assert_eq!(app.screen(), Screen::Form);
     assert!(
-        app.submit_error()
+        app.status()
             .unwrap()
+            .text
             .contains("Sign-in missing or expired")
     );
 }

@@ -3,7 +3,7 @@
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use enroll_console::app::{Effect, FieldId, Msg, Screen, Submission};
+use enroll_console::app::{Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
 use enroll_console::domain::validate::Severity;
 use enroll_console::domain::{EnrollmentState, ImportedDeviceIdentityType, Platform};
 use enroll_console::widgets::Tone;
@@ -14,7 +14,7 @@ fn typing_an_imei_and_ctrl_s_submits_with_detected_type_and_defaults() {
     let mut app = app();
     assert_eq!(app.screen(), Screen::Form);
     assert_eq!(app.form().focus(), FieldId::Identifier);
-    assert!(type_text(&mut app, "490154203237518").is_empty());
+    assert!(without_drafts(type_text(&mut app, "490154203237518")).is_empty());
     let effects = app.update(ctrl('s'));
     let (_, identity) = submitted(&effects).expect("a Submit effect");
     assert_eq!(identity.identifier(), "490154203237518");
@@ -142,7 +142,7 @@ fn an_empty_identifier_is_required_only_once_submit_is_tried() {
 fn letters_in_a_text_field_are_text_never_hotkeys() {
     let mut app = app();
     let effects = type_text(&mut app, "?qjn");
-    assert!(effects.is_empty());
+    assert!(without_drafts(effects).is_empty());
     assert_eq!(app.form().identifier.value(), "?qjn");
     assert!(!app.help_open());
     assert_eq!(app.screen(), Screen::Form);
@@ -187,7 +187,7 @@ fn key_releases_are_dropped_and_ctrl_c_always_quits() {
 fn paste_goes_into_the_focused_field_and_never_submits() {
     let mut app = app();
     let effects = app.update(Msg::Paste("490154203237518\r\n".into()));
-    assert!(effects.is_empty());
+    assert!(without_drafts(effects).is_empty());
     assert_eq!(app.form().identifier.value(), "490154203237518");
     assert_eq!(app.submission(), &Submission::Idle);
     app.update(Msg::Paste("\u{1b}[2J\u{1b}]0;x\u{7}A\u{202E}B\0".into()));
@@ -250,7 +250,7 @@ fn f2_keeps_what_is_typed_until_it_was_sent() {
 #[test]
 fn the_list_navigates_and_opens_detail() {
     let mut app = app();
-    assert_eq!(app.startup_effects(), vec![Effect::LoadRecent]);
+    assert_eq!(app.startup_effects()[0], Effect::LoadRecent);
     app.update(Msg::RecentLoaded(recent_entries()));
     app.update(key(KeyCode::F(4)));
     assert_eq!(app.screen(), Screen::List);
@@ -290,11 +290,17 @@ fn store_errors_are_shown_sanitised() {
 }
 
 #[test]
-fn ctrl_d_says_drafts_come_later() {
+fn ctrl_d_saves_a_draft_of_a_form_with_something_in_it() {
     let mut app = app();
     assert!(app.update(ctrl('d')).is_empty());
     assert!(
         app.status()
-            .is_some_and(|s| s.text.contains("drafts arrive with offline mode"))
+            .is_some_and(|s| s.text.contains("Nothing to save"))
+    );
+    type_text(&mut app, "C02");
+    let effects = app.update(ctrl('d'));
+    assert!(
+        matches!(&effects[..], [Effect::Outbox(OutboxEffect::SaveDraft(f))] if f.identifier == "C02"),
+        "{effects:?}"
     );
 }

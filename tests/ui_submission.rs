@@ -5,7 +5,7 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use enroll_console::app::submission::CREATE_ROUTE_MISSING_NOTICE;
-use enroll_console::app::{App, Effect, FieldId, Msg, Screen, Submission};
+use enroll_console::app::{App, Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
 use enroll_console::graph::UsedMethod;
 use enroll_console::widgets::Tone;
 use ui_support::*;
@@ -35,7 +35,7 @@ fn success_opens_detail_records_recent_and_f2_gives_an_empty_form() {
         result: Ok(outcome(result.clone(), UsedMethod::Create)),
     });
     assert!(
-        matches!(effects.as_slice(), [Effect::RecordRecent(e)] if e.result == result && e.method == "create")
+        matches!(effects.as_slice(), [Effect::RecordRecent(e), Effect::Outbox(OutboxEffect::FinishDraft)] if e.result == result && e.method == "create")
     );
     assert_eq!(app.screen(), Screen::Detail);
     assert_eq!(app.detail().map(|d| &d.result), Some(&result));
@@ -144,7 +144,13 @@ fn a_cancelled_submission_that_was_created_opens_detail() {
         received_at: at("2024-05-01T09:30:13Z"),
         result: Ok(Some(found)),
     });
-    assert!(matches!(effects.as_slice(), [Effect::RecordRecent(_)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [
+            Effect::RecordRecent(_),
+            Effect::Outbox(OutboxEffect::FinishDraft)
+        ]
+    ));
     assert_eq!(app.screen(), Screen::Detail);
     assert!(
         app.status()

@@ -15,6 +15,8 @@ pub enum Scope {
     List,
     /// The Tenant tab of the List screen (on top of `List`).
     Tenant,
+    /// The Drafts/Outbox tab of the List screen (on top of `List`).
+    Outbox,
     Detail,
     Help,
 }
@@ -26,6 +28,7 @@ impl Scope {
             Scope::Form => "New identity",
             Scope::List => "List",
             Scope::Tenant => "Tenant list",
+            Scope::Outbox => "Drafts/Outbox",
             Scope::Detail => "Detail",
             Scope::Help => "Help",
         }
@@ -70,6 +73,16 @@ pub enum Action {
     EditDescription,
     CopyId,
     RawJson,
+    // Drafts and the outbox (see `app::outbox`).
+    /// Pause or resume sending (offline mode).
+    ToggleOffline,
+    SyncOutbox,
+    /// Outbox tab: discard the selected item (asks first).
+    Discard,
+    /// Outbox tab: queue a rejected or duplicate item again.
+    Resend,
+    /// Outbox tab: queue it again, overwriting the tenant's copy.
+    ResendOverwrite,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -232,7 +245,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         S::Form,
         A::SaveDraft,
         &[KeySpec::ctrl('d')],
-        "save draft (arrives with offline mode)",
+        "save draft",
         false,
     ),
     // List
@@ -318,8 +331,38 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         S::List,
         A::SelectTab(2),
         &[KeySpec::char('3')],
-        "third tab",
+        "Drafts/Outbox tab",
         false,
+    ),
+    bind(
+        S::List,
+        A::SyncOutbox,
+        &[KeySpec::char('y')],
+        "sync outbox",
+        false,
+    ),
+    // Drafts/Outbox tab
+    bind(
+        S::Outbox,
+        A::SyncOutbox,
+        &[KeySpec::char('y')],
+        "sync",
+        true,
+    ),
+    bind(S::Outbox, A::Resend, &[KeySpec::char('r')], "resend", true),
+    bind(
+        S::Outbox,
+        A::ResendOverwrite,
+        &[KeySpec::char('o')],
+        "resend, overwriting",
+        false,
+    ),
+    bind(
+        S::Outbox,
+        A::Discard,
+        &[KeySpec::char('d')],
+        "discard",
+        true,
     ),
     // Tenant tab (before List: Esc stops a load before it goes back)
     bind(
@@ -429,6 +472,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         true,
     ),
     bind(S::Global, A::Quit, &[KeySpec::ctrl('c')], "quit", true),
+    bind(
+        S::Global,
+        A::ToggleOffline,
+        &[KeySpec::ctrl('o'), KeySpec::plain(K::F(6))],
+        "online/offline",
+        true,
+    ),
 ];
 
 /// The effective bindings.

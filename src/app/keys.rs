@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
-use super::{App, DetailView, Screen};
+use super::{App, DetailView, ListTab, Screen};
 use crate::widgets::Tone;
 
 fn is_ctrl_c(key: &KeyEvent) -> bool {
@@ -25,6 +25,18 @@ impl App {
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
+        if self.outbox.confirm_discard.is_some() {
+            let confirms = self.screen == Screen::List
+                && self
+                    .keymap
+                    .actions(Scope::Outbox, &key, false)
+                    .contains(&Action::Discard);
+            if !confirms {
+                self.outbox.confirm_discard = None;
+                self.set_status("Kept", Tone::Info);
+                return Vec::new();
+            }
+        }
         if self.help_open {
             if self
                 .keymap
@@ -37,6 +49,12 @@ impl App {
         }
         if let Some(effects) = self.on_tenant_key(&key) {
             return effects;
+        }
+        if self.screen == Screen::List && self.list_tab == ListTab::Outbox {
+            let actions = self.keymap.actions(Scope::Outbox, &key, false);
+            if let Some(action) = actions.first() {
+                return self.apply(*action);
+            }
         }
         let handled = match self.screen {
             Screen::Form => self.on_form_key(&key),
@@ -91,12 +109,35 @@ impl App {
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
                 self.screen = Screen::List;
-                self.list_tab = super::ListTab::Recent;
+                self.list_tab = ListTab::Recent;
             }
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
-            Action::SaveDraft => {
-                self.set_status("drafts arrive with offline mode", Tone::Info);
+            Action::SaveDraft => return self.save_draft_now(),
+            Action::ToggleOffline => return self.toggle_offline(),
+            Action::SyncOutbox => return self.start_sync(true),
+            Action::Discard | Action::Resend | Action::ResendOverwrite
+                if self.list_tab != ListTab::Outbox => {}
+            Action::Discard => return self.discard_selected(),
+            Action::Resend => return self.resend_selected(false),
+            Action::ResendOverwrite => return self.resend_selected(true),
+            Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown
+                if self.list_tab == ListTab::Outbox =>
+            {
+                let by = match action {
+                    Action::MoveUp => -1,
+                    Action::MoveDown => 1,
+                    Action::PageUp => -10,
+                    _ => 10,
+                };
+                self.move_outbox_selection(by);
+            }
+            Action::First if self.list_tab == ListTab::Outbox => self.outbox.selected = 0,
+            Action::Last if self.list_tab == ListTab::Outbox => {
+                self.move_outbox_selection(isize::MAX / 2);
+            }
+            Action::OpenSelected if self.list_tab == ListTab::Outbox => {
+                return self.open_outbox_item();
             }
             Action::NextField => {
                 let next = self.form.focus().next();

@@ -2,10 +2,12 @@
 //! No IO, no clock, no randomness here; the runtime does the work that the
 //! returned effects describe and reports back with messages.
 
+pub mod draft;
 pub mod form;
 pub mod keymap;
 mod keys;
 pub mod msg;
+pub mod outbox;
 pub mod recent;
 pub mod sign_in;
 pub mod submission;
@@ -18,6 +20,7 @@ mod tenant_update;
 pub use form::{FieldId, FormState, TypeChoice};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
@@ -131,13 +134,14 @@ pub struct App {
     /// A device code sign-in can be run when the service asks for one.
     sign_in_available: bool,
     sign_in: Option<SignInFlow>,
+    outbox: OutboxState,
 }
 
 impl App {
     pub fn new(info: SessionInfo) -> Self {
         let status = if info.offline {
             Some(StatusMessage {
-                text: "offline mode arrives with drafts; submissions are sent".into(),
+                text: "Offline: submissions go to the outbox".into(),
                 tone: Tone::Warning,
             })
         } else if info.target == Target::Sandbox {
@@ -149,7 +153,6 @@ impl App {
             None
         };
         App {
-            info,
             theme: Theme::default(),
             keymap: Keymap::default(),
             screen: Screen::Form,
@@ -169,6 +172,8 @@ impl App {
             should_quit: false,
             sign_in_available: false,
             sign_in: None,
+            outbox: OutboxState::new(info.offline),
+            info,
         }
     }
 
@@ -194,7 +199,9 @@ impl App {
 
     /// The work to do at start: load Recent.
     pub fn startup_effects(&self) -> Vec<Effect> {
-        vec![Effect::LoadRecent]
+        let mut effects = vec![Effect::LoadRecent];
+        effects.extend(self.outbox_startup_effects());
+        effects
     }
 
     pub fn info(&self) -> &SessionInfo {
@@ -256,6 +263,7 @@ impl App {
     pub fn scopes(&self) -> Vec<Scope> {
         match (self.screen, self.list_tab) {
             (Screen::List, ListTab::Tenant) => vec![Scope::Tenant, Scope::List, Scope::Global],
+            (Screen::List, ListTab::Outbox) => vec![Scope::Outbox, Scope::List, Scope::Global],
             _ => vec![self.scope(), Scope::Global],
         }
     }
@@ -278,15 +286,28 @@ impl App {
     }
 
     fn quit(&mut self) -> Vec<Effect> {
+        let mut effects = self.drafts_on_exit();
         self.should_quit = true;
-        vec![Effect::Quit]
+        effects.push(Effect::Quit);
+        effects
     }
 
     /// Applies one message; returns the work the runtime should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(key) => self.on_key(key),
-            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Key(key) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_key(key);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Paste(text) => {
+                let before = self.form_snapshot();
+                let mut effects = self.on_paste(&text);
+                effects.extend(self.after_form_input(before));
+                effects
+            }
+            Msg::Outbox(msg) => self.on_outbox(msg),
             Msg::Resize(..) => Vec::new(),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);

@@ -39,6 +39,8 @@ pub enum Msg {
         result: Result<Option<ImportedDeviceIdentity>, String>,
     },
     RecentLoaded(Vec<RecentEntry>),
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
     SettingSaved,
     StoreError(String),
@@ -72,6 +74,8 @@ pub enum Effect {
     },
     /// Sign-in work (device code flow, copying the code).
     SignIn(super::sign_in::SignInEffect),
+    /// Drafts and the outbox.
+    Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
     Quit,

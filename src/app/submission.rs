@@ -110,6 +110,9 @@ impl App {
                 );
                 Vec::new()
             }
+            Ok(identity) if self.outbox.paused() => {
+                self.queue_from_form(identity, "offline: sending paused".to_string(), false)
+            }
             Ok(identity) => self.send_identity(identity),
         }
     }
@@ -178,21 +181,23 @@ impl App {
         if self.submission.request() != Some(request) {
             return Vec::new();
         }
-        if let Err(error) = &result
-            && error.is_auth()
-            && self.sign_in_available
-        {
-            // The transport already renewed once: ask the user to sign in;
-            // the identity waits and is sent afterwards.
-            let waiting = self.submission.identity().cloned();
-            self.submission = Submission::Idle;
-            let why = format!("Sign-in needed: {}", error.user_message());
-            return self.begin_sign_in(waiting, &why);
-        }
-        self.submission = Submission::Idle;
-        let outcome = match result {
-            Ok(outcome) => outcome,
-            Err(error) => {
+        let sent = match std::mem::replace(&mut self.submission, Submission::Idle) {
+            Submission::Sending { identity, .. } => Some(identity),
+            _ => None,
+        };
+        let outcome = match (result, sent) {
+            (Ok(outcome), _) => outcome,
+            (Err(error), Some(identity)) if error.is_auth() && self.sign_in_available => {
+                // The transport already renewed once: the user signs in and
+                // the identity, kept here, is sent afterwards.
+                let why = format!("Sign-in needed: {}", error.user_message());
+                return self.begin_sign_in(Some(identity), &why);
+            }
+            (Err(error), Some(identity)) if super::outbox::belongs_in_outbox(&error) => {
+                let reason = error.user_message();
+                return self.queue_from_form(identity, reason, error.outcome_unknown());
+            }
+            (Err(error), _) => {
                 let text = sanitize(&error.user_message()).into_owned();
                 self.set_status(format!("Not created: {text}"), Tone::Error);
                 self.submit_error = Some(text);
@@ -207,6 +212,9 @@ impl App {
         );
         self.recent.push_front(entry.clone());
         let mut effects = vec![Effect::RecordRecent(entry)];
+        if outcome.found_existing || outcome.result.succeeded() {
+            effects.push(Effect::Outbox(super::outbox::OutboxEffect::FinishDraft));
+        }
         let id = sanitize(outcome.result.identity.id.as_deref().unwrap_or("(no id)")).into_owned();
         let identifier = sanitize(outcome.result.identity.identifier()).into_owned();
         if outcome.found_existing {
@@ -297,7 +305,10 @@ impl App {
                     recorded_at: Some(received_at),
                     note: Some(note),
                 });
-                vec![Effect::RecordRecent(entry)]
+                vec![
+                    Effect::RecordRecent(entry),
+                    Effect::Outbox(super::outbox::OutboxEffect::FinishDraft),
+                ]
             }
             Err(error) => {
                 let text = sanitize(&error).into_owned();

@@ -6,16 +6,19 @@ pub enum ListTab {
     #[default]
     Recent,
     Tenant,
+    /// Drafts and the outbox (`app::outbox`).
+    Outbox,
 }
 
 impl ListTab {
     /// The tabs in the order shown (and numbered 1, 2, …).
-    pub const ALL: &'static [ListTab] = &[ListTab::Recent, ListTab::Tenant];
+    pub const ALL: &'static [ListTab] = &[ListTab::Recent, ListTab::Tenant, ListTab::Outbox];
 
     pub fn title(self) -> &'static str {
         match self {
             ListTab::Recent => "Recent",
             ListTab::Tenant => "Tenant",
+            ListTab::Outbox => "Drafts/Outbox",
         }
     }
 

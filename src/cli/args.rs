@@ -52,6 +52,8 @@ pub enum Command {
     Logout,
     /// Show who is signed in to the profile, the tenant and when the sign-in expires.
     Whoami,
+    /// Drafts and the outbox: list, sync, discard.
+    Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
 }

@@ -4,6 +4,7 @@
 pub mod args;
 mod auth_cmd;
 mod connect;
+pub mod drafts;
 mod exit;
 mod export;
 mod list;
@@ -53,6 +54,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Login) => auth_cmd::login(&cli.global, &paths).await,
         Some(args::Command::Logout) => auth_cmd::logout(&cli.global, &paths),
         Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
+        Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         None => run_tui(&cli.global, paths).await,
     }

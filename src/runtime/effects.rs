@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
@@ -21,6 +22,7 @@ pub struct EffectRunner {
     services: Services,
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
+    outbox: OutboxRunner,
     sign_in: Option<AbortHandle>,
     tenant: TenantRunner,
 }
@@ -28,6 +30,7 @@ pub struct EffectRunner {
 impl EffectRunner {
     pub fn new(services: Services, tx: UnboundedSender<Msg>) -> Self {
         EffectRunner {
+            outbox: OutboxRunner::new(services.outbox.clone()),
             services,
             tx,
             submissions: HashMap::new(),
@@ -43,6 +46,7 @@ impl EffectRunner {
         match effect {
             Effect::Quit => return true,
             Effect::SignIn(effect) => self.run_sign_in(effect),
+            Effect::Outbox(effect) => self.outbox.run(effect, &tx),
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
@@ -148,10 +152,18 @@ impl EffectRunner {
     }
 
     /// Stops submissions still running (on exit).
+    /// Saves the form's draft now (the console is panicking).
+    pub fn save_draft_now(&mut self, fields: &crate::store::DraftFields) {
+        if let Err(e) = self.outbox.save_draft_now(fields) {
+            tracing::error!("{e}");
+        }
+    }
+
     pub fn abort_all(&mut self) {
         if let Some(task) = self.sign_in.take() {
             task.abort();
         }
+        self.outbox.abort();
         for (_, handle) in self.submissions.drain() {
             handle.abort();
         }

@@ -3,6 +3,7 @@
 //! animates. Effects run as tokio tasks that report back as messages.
 
 mod effects;
+mod outbox_effects;
 pub mod services;
 pub mod sign_in;
 pub mod tenant;
@@ -23,8 +24,10 @@ pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
+use crate::store::Store;
 use crate::terminal;
 use crate::widgets::Theme;
 use effects::EffectRunner;
@@ -48,6 +51,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         store,
         profile,
         device_login,
+        paths,
         ..
     } = session;
     if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
@@ -65,7 +69,21 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();
+    // Drafts and the outbox use a connection of their own to the same file.
+    let outbox = match Store::open(&paths.store_file()) {
+        Ok(outbox_store) => Some(Syncer::new(
+            Outbox::new(outbox_store, profile.clone()),
+            &submitter,
+        )),
+        Err(e) => {
+            tracing::error!("drafts and the outbox are unavailable: {e}");
+            None
+        }
+    };
     let mut services = Services::new(submitter, store).with_tenant(client);
+    if let Some(syncer) = outbox {
+        services = services.with_outbox(syncer);
+    }
     if let Some(login) = device_login {
         services = services.with_sign_in(login);
     }
@@ -150,7 +168,17 @@ where
             pending.push(more);
         }
         for msg in pending {
-            for effect in app.update(msg) {
+            let updated =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
+            let effects = match updated {
+                Ok(effects) => effects,
+                Err(panic) => {
+                    // Nothing typed is lost, even now.
+                    runner.save_draft_now(&app.form().draft_fields());
+                    std::panic::resume_unwind(panic);
+                }
+            };
+            for effect in effects {
                 quit |= runner.run(effect);
             }
         }

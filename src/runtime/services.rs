@@ -72,6 +72,8 @@ impl LocalStore for Store {
 pub struct Services {
     pub submitter: Arc<dyn SubmitService>,
     pub store: Arc<Mutex<dyn LocalStore>>,
+    /// Drafts and the outbox (none: they are not kept, e.g. in tests with fakes).
+    pub outbox: Option<crate::outbox::Syncer>,
     /// The Tenant list's calls (none: the tab says it is unavailable).
     pub tenant: Option<Arc<dyn TenantService>>,
     pub clipboard: Arc<dyn Clipboard>,
@@ -84,6 +86,7 @@ impl Services {
         Services {
             submitter: Arc::new(submitter),
             store: Arc::new(Mutex::new(store)),
+            outbox: None,
             tenant: None,
             clipboard: Arc::new(Osc52Clipboard),
             sign_in: None,
@@ -92,6 +95,12 @@ impl Services {
 
     pub fn with_sign_in(mut self, sign_in: impl super::sign_in::SignInService) -> Self {
         self.sign_in = Some(Arc::new(sign_in));
+        self
+    }
+
+    /// Keeps drafts and the outbox with this syncer.
+    pub fn with_outbox(mut self, syncer: crate::outbox::Syncer) -> Self {
+        self.outbox = Some(syncer);
         self
     }
 

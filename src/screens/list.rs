@@ -127,6 +127,7 @@ fn tab_title(app: &App, tab: ListTab) -> String {
             .tenant()
             .has_started()
             .then(|| app.tenant().view().total()),
+        ListTab::Outbox => app.outbox().is_loaded().then(|| app.outbox().items().len()),
     };
     let number = tab.index() + 1;
     match count {
@@ -160,6 +161,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match app.list_tab() {
         ListTab::Recent => draw_recent(frame, inner, app),
         ListTab::Tenant => super::tenant::draw(frame, inner, app),
+        ListTab::Outbox => super::outbox::draw(frame, inner, app),
     }
 }
 

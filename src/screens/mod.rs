@@ -6,6 +6,7 @@ pub mod detail;
 pub mod form;
 pub mod help;
 pub mod list;
+pub mod outbox;
 pub mod raw_json;
 pub mod sign_in;
 pub mod tenant;
@@ -89,7 +90,8 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
         StatusBar {
             target,
             profile: &info.profile,
-            offline: info.offline,
+            offline: app.outbox().paused(),
+            outbox: app.outbox().badge(),
             activity,
             message: app.status().map(|m| (m.text.as_str(), m.tone)),
             theme: app.theme(),

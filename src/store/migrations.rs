@@ -20,6 +20,42 @@ const STEPS: &[&str] = &[
      );
      CREATE INDEX recent_by_time ON recent (recorded_unix_ns DESC);
      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: Drafts and the outbox (one table: an item's life runs draft → queued →
+    // sending → created | rejected | duplicate), and the append-only journal of
+    // every attempt.
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        state TEXT NOT NULL,
+        identifier TEXT NOT NULL DEFAULT '',
+        form_json TEXT,
+        identity_json TEXT,
+        unknown_outcome INTEGER NOT NULL DEFAULT 0,
+        overwrite INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        service_id TEXT,
+        result_json TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+     );
+     CREATE INDEX outbox_by_profile_state ON outbox (profile, state, id);
+     CREATE TABLE attempts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id INTEGER NOT NULL REFERENCES outbox (id),
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        request_id TEXT,
+        client_request_id TEXT,
+        http_status INTEGER,
+        error TEXT,
+        outcome TEXT NOT NULL
+     );
+     CREATE INDEX attempts_by_item ON attempts (item_id, seq);
+     CREATE TRIGGER attempts_append_only_update BEFORE UPDATE ON attempts
+     BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;
+     CREATE TRIGGER attempts_append_only_delete BEFORE DELETE ON attempts
+     BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -1,7 +1,11 @@
 //! The local SQLite database in the data folder: what was submitted from this
-//! machine (Recent) and small remembered settings. Versioned migrations.
+//! machine (Recent), drafts and the outbox with its attempt journal, and
+//! small remembered settings. Versioned migrations.
 
 mod migrations;
+mod outbox;
+
+pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
 
 use std::path::Path;
 

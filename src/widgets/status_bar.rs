@@ -23,6 +23,8 @@ pub struct StatusBar<'a> {
     pub target: TargetBadge<'a>,
     pub profile: &'a str,
     pub offline: bool,
+    /// The outbox, e.g. "outbox 3 · syncing 1/3" (none when empty).
+    pub outbox: Option<String>,
     /// What is running, with its spinner frame.
     pub activity: Option<String>,
     pub message: Option<(&'a str, Tone)>,
@@ -55,6 +57,10 @@ impl StatusBar<'_> {
         if self.offline {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" OFFLINE ", theme.badge_offline));
+        }
+        if let Some(outbox) = &self.outbox {
+            spans.push(Span::styled(" │ ", theme.muted));
+            spans.push(Span::styled(sanitize(outbox).into_owned(), theme.accent));
         }
         if let Some(activity) = &self.activity {
             spans.push(Span::styled(" │ ", theme.muted));

@@ -146,6 +146,24 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim() == "1"
     }
 
+    /// The process id of the program in the pane.
+    #[allow(dead_code)] // not every test binary that includes this kills the console
+    pub fn pane_pid(&self) -> u32 {
+        let out = run(&[
+            "-L",
+            &self.socket,
+            "display-message",
+            "-p",
+            "-t",
+            "0",
+            "#{pane_pid}",
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no pane pid in {text:?}"))
+    }
+
     pub fn wait_exit(&self) {
         let deadline = Instant::now() + SCREEN_TIMEOUT;
         while !self.exited() {

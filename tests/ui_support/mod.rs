@@ -43,6 +43,22 @@ pub fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+/// The effects other than saving drafts (which typing arms).
+pub fn without_drafts(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
+        .into_iter()
+        .filter(|e| {
+            !matches!(
+                e,
+                Effect::Outbox(
+                    enroll_console::app::OutboxEffect::ArmDraftTimer
+                        | enroll_console::app::OutboxEffect::SaveDraft(_)
+                )
+            )
+        })
+        .collect()
+}
+
 /// Sends each message; returns all effects.
 pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
     msgs.into_iter().flat_map(|m| app.update(m)).collect()

@@ -1,0 +1,210 @@
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::app::{Msg, SessionInfo};
+use crate::session::{Paths, Target};
+
+fn app(offline: bool) -> App {
+    App::new(SessionInfo {
+        target: Target::Sandbox,
+        profile: "sandbox".into(),
+        paths: Paths::under(PathBuf::from("/h")),
+        offline,
+    })
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| app.update(key(KeyCode::Char(c))))
+        .collect()
+}
+
+fn outbox_effects(effects: &[Effect]) -> Vec<OutboxEffect> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Outbox(o) => Some(o.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn loaded(pending: usize) -> Msg {
+    Msg::Outbox(OutboxMsg::Loaded {
+        items: Vec::new(),
+        counts: OutboxCounts {
+            pending,
+            ..OutboxCounts::default()
+        },
+    })
+}
+
+#[test]
+fn typing_arms_the_draft_timer_once_and_the_timer_saves_the_form() {
+    let mut app = app(false);
+    let effects = type_text(&mut app, "C02XK0");
+    assert_eq!(outbox_effects(&effects), [OutboxEffect::ArmDraftTimer]);
+    let effects = app.update(Msg::Outbox(OutboxMsg::DraftTimer));
+    let [OutboxEffect::SaveDraft(fields)] = &outbox_effects(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(fields.identifier, "C02XK0");
+    // Nothing changed since: the next timer saves nothing; a new key re-arms.
+    assert!(app.update(Msg::Outbox(OutboxMsg::DraftTimer)).is_empty());
+    assert_eq!(
+        outbox_effects(&type_text(&mut app, "X")),
+        [OutboxEffect::ArmDraftTimer]
+    );
+}
+
+#[test]
+fn every_way_out_saves_the_draft_first() {
+    for exit in [ctrl('c'), Msg::Quit] {
+        let mut app = app(false);
+        type_text(&mut app, "C02XK0XX");
+        let effects = app.update(exit);
+        assert!(
+            matches!(&effects[..], [Effect::Outbox(OutboxEffect::SaveDraft(f)), Effect::Quit] if f.identifier == "C02XK0XX"),
+            "{effects:?}"
+        );
+    }
+    // Esc leaves the form for the List: saved at once.
+    let mut app = app(false);
+    type_text(&mut app, "AB");
+    let effects = app.update(key(KeyCode::Esc));
+    assert!(matches!(
+        &outbox_effects(&effects)[..],
+        [OutboxEffect::SaveDraft(_)]
+    ));
+    // Ctrl-D saves explicitly.
+    let mut app = self::app(false);
+    type_text(&mut app, "AB");
+    let effects = app.update(ctrl('d'));
+    assert!(matches!(
+        &outbox_effects(&effects)[..],
+        [OutboxEffect::SaveDraft(_)]
+    ));
+}
+
+#[test]
+fn offline_submissions_are_queued_and_the_form_starts_afresh() {
+    let mut app = app(true);
+    app.update(loaded(0));
+    type_text(&mut app, "C02XK0XXJGH5");
+    let effects = app.update(ctrl('s'));
+    let [
+        OutboxEffect::Enqueue {
+            identity,
+            unknown_outcome,
+            form,
+            ..
+        },
+    ] = &outbox_effects(&effects)[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(identity.identifier(), "C02XK0XXJGH5");
+    assert_eq!(form.identifier, "C02XK0XXJGH5");
+    assert!(!unknown_outcome);
+    assert!(app.form().is_blank());
+    assert_eq!(app.outbox().badge().as_deref(), Some("outbox 1"));
+    assert!(app.status().unwrap().text.contains("Queued C02XK0XXJGH5"));
+}
+
+#[test]
+fn failures_that_may_pass_go_to_the_outbox_with_their_outcome() {
+    let mut app = app(false);
+    app.update(loaded(0));
+    type_text(&mut app, "C02XK0XXJGH5");
+    let effects = app.update(ctrl('s'));
+    let Some(Effect::Submit { request, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::Submit { .. }))
+    else {
+        panic!("{effects:?}");
+    };
+    let error = crate::graph::GraphError::Service {
+        status: 503,
+        code: String::new(),
+        message: "busy".into(),
+        request_id: None,
+        client_request_id: "c".into(),
+        retry_after_secs: Some(3),
+    };
+    let effects = app.update(Msg::SubmitFinished {
+        request: *request,
+        received_at: crate::domain::DateTimeOffset::parse("2026-01-01T00:00:00Z").unwrap(),
+        result: Err(error),
+    });
+    let effects = outbox_effects(&effects);
+    assert!(
+        matches!(
+            &effects[..],
+            [
+                OutboxEffect::Enqueue {
+                    unknown_outcome: true,
+                    ..
+                },
+                OutboxEffect::Sync
+            ]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn sync_starts_online_waits_for_the_probe_when_unreachable_and_pauses_offline() {
+    let mut paused = app(true);
+    assert!(paused.update(loaded(3)).is_empty());
+    assert_eq!(
+        outbox_effects(&paused.update(ctrl('o'))),
+        [OutboxEffect::Sync],
+        "going online sends the outbox"
+    );
+    let mut app = app(false);
+    assert_eq!(outbox_effects(&app.update(loaded(3))), [OutboxEffect::Sync]);
+    let report = SyncReport {
+        pending: 3,
+        stopped: Some(Stop::Unreachable("dns".into())),
+        ..SyncReport::default()
+    };
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(report)))));
+    assert_eq!(
+        effects,
+        [OutboxEffect::Load, OutboxEffect::ProbeLater { attempt: 1 }]
+    );
+    assert!(
+        app.update(loaded(3)).is_empty(),
+        "no sync while unreachable"
+    );
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::Probed(Err("no".into())))));
+    assert_eq!(effects, [OutboxEffect::ProbeLater { attempt: 2 }]);
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::Probed(Ok(())))));
+    assert_eq!(effects, [OutboxEffect::Sync]);
+    // Going offline stops the running sync.
+    let effects = outbox_effects(&app.update(ctrl('o')));
+    assert_eq!(effects, [OutboxEffect::CancelSync, OutboxEffect::Load]);
+    assert!(app.outbox().paused());
+}
+
+#[test]
+fn the_newest_draft_is_restored_into_a_blank_form() {
+    let mut app = app(false);
+    let mut typed = FormState::new();
+    typed.identifier.insert_str("HALF-TYPED");
+    typed.set_focus(crate::app::FieldId::Description);
+    app.update(Msg::Outbox(OutboxMsg::LatestDraft(Some(
+        typed.draft_fields(),
+    ))));
+    assert_eq!(app.form().draft_fields(), typed.draft_fields());
+    assert_eq!(app.status().unwrap().text, "Draft restored");
+}

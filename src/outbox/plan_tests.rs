@@ -1,0 +1,180 @@
+use super::*;
+use crate::domain::{
+    DateTimeOffset, ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform,
+};
+
+fn at() -> DateTimeOffset {
+    DateTimeOffset::parse("2026-01-01T10:00:00Z").unwrap()
+}
+
+fn item(unknown: bool) -> OutboxItem {
+    let identity = ImportedDeviceIdentity::new(
+        "C02XK0XXJGH5",
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    OutboxItem {
+        id: 7,
+        profile: "p".into(),
+        state: ItemState::Queued,
+        identifier: identity.identifier().into(),
+        form: None,
+        identity: Some(identity),
+        unknown_outcome: unknown,
+        overwrite: false,
+        reason: Some("offline".into()),
+        service_id: None,
+        result: None,
+        attempts: 0,
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+fn service(status: u16, retry_after: Option<u64>) -> GraphError {
+    GraphError::Service {
+        status,
+        code: String::new(),
+        message: "m".into(),
+        request_id: Some("rid".into()),
+        client_request_id: "cid".into(),
+        retry_after_secs: retry_after,
+    }
+}
+
+fn sent(status: Option<bool>) -> Answer {
+    let mut identity = ImportedDeviceIdentity::new(
+        "C02XK0XXJGH5",
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    identity.id = Some("id-1".into());
+    Answer::Sent(SubmitOutcome {
+        result: ImportedDeviceIdentityResult { identity, status },
+        raw: serde_json::json!({"id": "id-1"}),
+        method: UsedMethod::Import,
+        switched_to_import: false,
+        found_existing: false,
+        request_id: Some("rid".into()),
+    })
+}
+
+#[test]
+fn an_unknown_outcome_or_a_crash_while_sending_means_check_first() {
+    assert_eq!(next_step(&item(false)), Step::Send);
+    assert_eq!(next_step(&item(true)), Step::Check);
+    let mut crashed = item(false);
+    crashed.state = ItemState::Sending;
+    assert_eq!(next_step(&crashed), Step::Check);
+}
+
+#[test]
+fn sends_whose_outcome_is_unknown_are_checked_next_time() {
+    for error in [
+        service(500, None),
+        service(503, Some(2)),
+        GraphError::Timeout {
+            client_request_id: "c".into(),
+        },
+        GraphError::Dropped {
+            message: "eof".into(),
+            client_request_id: "c".into(),
+        },
+    ] {
+        let (s, attempt, then) = settle(
+            &item(false),
+            Step::Send,
+            &Answer::Failed(error.clone()),
+            at(),
+        );
+        assert_eq!(
+            (s.state, s.unknown_outcome),
+            (ItemState::Queued, true),
+            "{error:?}"
+        );
+        assert_eq!(then, Then::Pause(error.retry_after()));
+        assert_eq!(attempt.error, Some(error.user_message()));
+        assert_eq!(attempt.http_status, error.status());
+    }
+}
+
+#[test]
+fn a_check_settles_or_clears_the_way_to_send() {
+    let mut identity = ImportedDeviceIdentity::new(
+        "c02xk0xxjgh5",
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    identity.id = Some("existing".into());
+    let found = Answer::Found {
+        existing: Some((identity, serde_json::json!({}))),
+        request_id: None,
+    };
+    let (s, a, then) = settle(&item(true), Step::Check, &found, at());
+    assert_eq!(
+        (s.state, s.service_id.as_deref(), then),
+        (ItemState::Created, Some("existing"), Then::Next)
+    );
+    assert_eq!(a.action, "check");
+    let none = Answer::Found {
+        existing: None,
+        request_id: None,
+    };
+    let (s, a, then) = settle(&item(true), Step::Check, &none, at());
+    assert_eq!(
+        (s.state, s.unknown_outcome, then),
+        (ItemState::Queued, false, Then::SendNow)
+    );
+    assert_eq!(a.outcome, "not-found");
+    // A failed check leaves the outcome unknown, whatever the failure.
+    let (s, _, then) = settle(
+        &item(true),
+        Step::Check,
+        &Answer::Failed(service(429, Some(1))),
+        at(),
+    );
+    assert_eq!(
+        (s.unknown_outcome, then),
+        (true, Then::Pause(Some(std::time::Duration::from_secs(1))))
+    );
+}
+
+#[test]
+fn answers_and_refusals_settle_the_item() {
+    let (s, a, _) = settle(&item(false), Step::Send, &sent(Some(true)), at());
+    assert_eq!(
+        (s.state, s.service_id.as_deref(), a.action.as_str()),
+        (ItemState::Created, Some("id-1"), "import")
+    );
+    let (s, _, _) = settle(&item(false), Step::Send, &sent(Some(false)), at());
+    assert_eq!(s.state, ItemState::Duplicate);
+    let (s, _, _) = settle(
+        &item(false),
+        Step::Send,
+        &Answer::Failed(service(409, None)),
+        at(),
+    );
+    assert_eq!(s.state, ItemState::Duplicate);
+    let (s, _, then) = settle(
+        &item(false),
+        Step::Send,
+        &Answer::Failed(service(400, None)),
+        at(),
+    );
+    assert_eq!((s.state, then), (ItemState::Rejected, Then::Next));
+    let (s, _, then) = settle(
+        &item(false),
+        Step::Send,
+        &Answer::Failed(service(401, None)),
+        at(),
+    );
+    assert_eq!(s.state, ItemState::Queued);
+    assert!(matches!(then, Then::Stop(Stop::Auth(_))));
+    let offline = GraphError::Connect {
+        message: "dns".into(),
+        client_request_id: "c".into(),
+    };
+    let (s, _, then) = settle(&item(false), Step::Send, &Answer::Failed(offline), at());
+    assert_eq!((s.state, s.unknown_outcome), (ItemState::Queued, false));
+    assert!(matches!(then, Then::Stop(Stop::Unreachable(_))));
+}

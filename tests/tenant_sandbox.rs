@@ -10,8 +10,9 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 use enroll_console::app::{App, Effect, Msg, Screen, TenantModal};
 use enroll_console::graph::{BearerToken, ClientConfig, GraphClient, GraphError, ListQuery};
+use enroll_console::graph::{RetryPolicy, Sleeper};
 use enroll_console::runtime::tenant::TenantRunner;
-use enroll_console::runtime::{Clipboard, LocalStore, Services, SubmitService};
+use enroll_console::runtime::{Clipboard, LocalStore, Services, SubmitService, TenantClient};
 use enroll_console::sandbox::{self, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions};
 use enroll_console::store::RecentEntry;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -95,7 +96,7 @@ impl Pump {
         let (tx, rx) = unbounded_channel();
         let copied = Copied::default();
         let services = Services::new(Unused, Unused)
-            .with_tenant(client(sb))
+            .with_tenant(TenantClient::new(client(sb)))
             .with_clipboard(copied.clone());
         Pump {
             app: app(),
@@ -278,5 +279,52 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
     let mut all = client(&sb).list_all(&ListQuery::default()).await.unwrap();
     all.iter_mut().for_each(|i| i.odata_type = None);
     assert_eq!(written[..], all[..stopped_at]);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn bulk_delete_rides_out_throttling_and_dropped_connections() {
+    let sb = sandbox(60, 100, 0).await;
+    let graph = client(&sb);
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&waits);
+    let sleeper = Sleeper::new(move |d| {
+        recorded.lock().unwrap().push(d);
+        Box::pin(async {})
+    });
+    let mut pump = Pump::new(&sb);
+    pump.services = Services::new(Unused, Unused).with_tenant(
+        TenantClient::new(client(&sb))
+            .with_sleeper(sleeper)
+            .with_retry_policy(RetryPolicy {
+                max_attempts: 10,
+                ..RetryPolicy::default()
+            }),
+    );
+    pump.load().await;
+    for _ in 0..20 {
+        pump.keys([key(KeyCode::Char(' '))]);
+    }
+    sb.set_faults(Faults {
+        throttle_rate: 0.3,
+        drop_rate: 0.1,
+        seed: Some(7),
+        ..Faults::default()
+    });
+    pump.keys([key(KeyCode::Char('d')), key(KeyCode::Char('y'))]);
+    pump.until("the bulk delete", |app| {
+        matches!(app.tenant().modal(), Some(TenantModal::Results { .. }))
+    })
+    .await;
+    sb.set_faults(Faults::default());
+    match pump.app.tenant().modal() {
+        Some(TenantModal::Results { title, lines }) => {
+            assert_eq!(title, "Deleted 20 of 20", "{lines:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!waits.lock().unwrap().is_empty(), "no fault was injected");
+    assert_eq!(graph.count(None).await.unwrap(), 40);
+    assert_eq!(pump.app.tenant().view().total(), 40);
     sb.shutdown().await;
 }

@@ -347,16 +347,11 @@ fn detail_copy_raw_json_and_export() {
     send(&mut app, [key(KeyCode::Tab)]);
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     match effects.as_slice() {
-        [
-            Effect::Tenant(TenantEffect::Export {
-                path,
-                format,
-                identities,
-            }),
-        ] => {
+        [Effect::Tenant(TenantEffect::Export { path, format, rows })] => {
             assert_eq!(path.to_str(), Some("identities.csv"));
             assert_eq!(*format, ExportFormat::CsvAdmin);
-            assert_eq!(identities.len(), 3);
+            assert_eq!(rows.len(), 3);
+            assert!(rows.identities().all(|i| i.description.is_some()));
         }
         other => panic!("{other:?}"),
     }

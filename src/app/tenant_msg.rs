@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
-use crate::tenant::ExportFormat;
+use crate::tenant::{ExportFormat, ViewSnapshot};
 
 /// Identifies one load of the tenant list (late pages of an older one are dropped).
 pub type LoadId = u64;
@@ -67,7 +67,7 @@ pub enum TenantEffect {
     Export {
         path: PathBuf,
         format: ExportFormat,
-        identities: Vec<ImportedDeviceIdentity>,
+        rows: ViewSnapshot,
     },
     /// Put text on the clipboard with OSC 52.
     Copy {

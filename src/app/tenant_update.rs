@@ -289,7 +289,7 @@ impl App {
         tenant(TenantEffect::Export {
             path: PathBuf::from(path),
             format,
-            identities: self.tenant.view.view_identities(),
+            rows: self.tenant.view.snapshot(),
         })
     }
 

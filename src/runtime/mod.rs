@@ -7,6 +7,7 @@ mod outbox_effects;
 pub mod services;
 pub mod sign_in;
 pub mod tenant;
+mod tenant_client;
 
 use std::io;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
+pub use tenant_client::TenantClient;
 
 use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::outbox::{Outbox, Syncer};
@@ -80,7 +82,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
             None
         }
     };
-    let mut services = Services::new(submitter, store).with_tenant(client);
+    let mut services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
     }

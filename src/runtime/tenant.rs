@@ -15,8 +15,7 @@ use super::services::Services;
 use crate::app::tenant::LoadId;
 use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::{ImportedDeviceIdentity, Page};
-use crate::graph::{GraphClient, ListQuery};
-use crate::tenant::{ExportFormat, Exporter};
+use crate::tenant::{ExportFormat, Exporter, ViewSnapshot};
 
 /// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
 pub trait TenantService: Send + Sync + 'static {
@@ -32,44 +31,6 @@ pub trait TenantService: Send + Sync + 'static {
         patch: &'a ImportedDeviceIdentity,
     ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
     fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>>;
-}
-
-impl TenantService for GraphClient {
-    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::list_first(self, &ListQuery::default())
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn list_next<'a>(
-        &'a self,
-        next_link: &'a str,
-    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::list_next(self, next_link)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn update<'a>(
-        &'a self,
-        id: &'a str,
-        patch: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            GraphClient::update(self, id, patch)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
-    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            GraphClient::delete(self, id)
-                .await
-                .map_err(|e| e.user_message())
-        })
-    }
 }
 
 /// Where copied text goes: the terminal's OSC 52 by default.
@@ -128,18 +89,18 @@ async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSe
 fn write_export(
     path: PathBuf,
     format: ExportFormat,
-    identities: &[ImportedDeviceIdentity],
+    rows: &ViewSnapshot,
 ) -> Result<(PathBuf, usize), String> {
     let shown = path.display().to_string();
     let file = std::fs::File::create(&path).map_err(|e| format!("cannot create {shown}: {e}"))?;
     let mut exporter =
         Exporter::new(format, std::io::BufWriter::new(file)).map_err(|e| e.to_string())?;
-    for identity in identities {
-        exporter.write(identity).map_err(|e| e.to_string())?;
+    for identity in rows.identities() {
+        exporter.write(&identity).map_err(|e| e.to_string())?;
     }
     exporter.finish().map_err(|e| e.to_string())?;
     let full = std::path::absolute(&path).unwrap_or(path);
-    Ok((full, identities.len()))
+    Ok((full, rows.len()))
 }
 
 /// Runs tenant effects; remembers running loads so they can be stopped.
@@ -217,16 +178,9 @@ impl TenantRunner {
                     );
                 });
             }
-            TenantEffect::Export {
-                path,
-                format,
-                identities,
-            } => {
+            TenantEffect::Export { path, format, rows } => {
                 tokio::task::spawn_blocking(move || {
-                    send(
-                        &tx,
-                        TenantMsg::Exported(write_export(path, format, &identities)),
-                    );
+                    send(&tx, TenantMsg::Exported(write_export(path, format, &rows)));
                 });
             }
             TenantEffect::Copy { text } => {

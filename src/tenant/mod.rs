@@ -14,4 +14,4 @@ pub use export::{ExportError, ExportFormat, Exporter};
 pub use query::Query;
 pub use rows::{RowRef, TenantRows};
 pub use select::Selection;
-pub use view::{Column, DEFAULT_STALE_DAYS, Sort, Stale, TenantView, is_stale};
+pub use view::{Column, DEFAULT_STALE_DAYS, Sort, Stale, TenantView, ViewSnapshot, is_stale};

@@ -4,6 +4,7 @@
 //! arrive while loading are sorted and merged in, never re-sorted whole.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::query::Query;
 use super::rows::{RowRef, TenantRows};
@@ -163,7 +164,8 @@ impl Comparer {
 /// The Tenant list's rows and what is shown of them.
 #[derive(Debug, Clone, Default)]
 pub struct TenantView {
-    rows: TenantRows,
+    /// Shared with a running export; copied only if changed meanwhile.
+    rows: Arc<TenantRows>,
     order: Vec<u32>,
     view: Vec<u32>,
     sort: Option<Sort>,
@@ -202,7 +204,7 @@ impl TenantView {
 
     /// Forgets every row (a reload); sort, filter and stale view stay.
     pub fn clear(&mut self) {
-        self.rows.clear();
+        self.rows = Arc::new(TenantRows::default());
         self.order.clear();
         self.view.clear();
     }
@@ -220,7 +222,8 @@ impl TenantView {
 
     /// Adds a page of identities: sorted among themselves, then merged.
     pub fn append(&mut self, identities: &[ImportedDeviceIdentity]) {
-        let mut fresh: Vec<u32> = identities.iter().map(|i| self.rows.push(i)).collect();
+        let rows = Arc::make_mut(&mut self.rows);
+        let mut fresh: Vec<u32> = identities.iter().map(|i| rows.push(i)).collect();
         let matcher = self.query.compile(&self.rows);
         match self.sort {
             None => {
@@ -311,7 +314,7 @@ impl TenantView {
         let mut removed = Vec::new();
         for id in ids {
             if let Some(i) = self.rows.find_id(id)
-                && self.rows.delete(i)
+                && Arc::make_mut(&mut self.rows).delete(i)
             {
                 removed.push(i);
             }
@@ -331,20 +334,60 @@ impl TenantView {
         };
         match self.rows.find_id(id) {
             Some(i) => {
-                self.rows.replace(i, identity);
+                Arc::make_mut(&mut self.rows).replace(i, identity);
                 true
             }
             None => false,
         }
     }
 
-    /// The shown identities, in order (export).
+    /// The shown rows as they are now, for writing elsewhere without
+    /// copying them (the rows are shared until the next change).
+    pub fn snapshot(&self) -> ViewSnapshot {
+        ViewSnapshot {
+            rows: Arc::clone(&self.rows),
+            view: self.view.clone(),
+        }
+    }
+
+    /// The shown identities, in order.
     pub fn view_identities(&self) -> Vec<ImportedDeviceIdentity> {
         self.view
             .iter()
             .filter_map(|&i| self.rows.get(i))
             .map(|r| r.to_identity())
             .collect()
+    }
+}
+
+/// The rows of a view at one moment (an export's input).
+#[derive(Debug, Clone)]
+pub struct ViewSnapshot {
+    rows: Arc<TenantRows>,
+    view: Vec<u32>,
+}
+
+impl ViewSnapshot {
+    pub fn len(&self) -> usize {
+        self.view.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.view.is_empty()
+    }
+
+    /// The identities, in view order, one at a time.
+    pub fn identities(&self) -> impl Iterator<Item = ImportedDeviceIdentity> + '_ {
+        self.view
+            .iter()
+            .filter_map(|&i| self.rows.get(i))
+            .map(|r| r.to_identity())
+    }
+}
+
+impl PartialEq for ViewSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.rows, &other.rows) && self.view == other.view
     }
 }
 

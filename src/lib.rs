@@ -1,6 +1,7 @@
 //! enroll-console: a terminal console for registering Intune corporate
 //! device identifiers (Microsoft Graph beta `importedDeviceIdentity`).
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csvfile;

@@ -27,6 +27,9 @@ impl App {
         if is_ctrl_c(&key) {
             return self.quit();
         }
+        if self.screen == Screen::SignIn {
+            return self.on_sign_in_key(&key);
+        }
         if self.outbox.confirm_discard.is_some() {
             let confirms = self.screen == Screen::List
                 && self
@@ -64,6 +67,7 @@ impl App {
             Screen::Detail => self.on_screen_key(Scope::Detail, &key),
             Screen::Scan => self.on_scan_key(&key, at_ms),
             Screen::Import => self.on_import_key(&key),
+            Screen::SignIn => None,
         };
         if let Some(effects) = handled {
             return effects;
@@ -166,6 +170,8 @@ impl App {
                     Screen::Detail => self.detail_back,
                     Screen::Scan => return self.scan_back(),
                     Screen::Import => Screen::Form,
+                    // Keys on Sign-in never reach the keymap.
+                    Screen::SignIn => Screen::SignIn,
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),

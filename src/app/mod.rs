@@ -14,6 +14,7 @@ pub mod recent;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
+pub mod sign_in;
 pub mod submission;
 pub mod tabs;
 pub mod tenant;
@@ -28,6 +29,7 @@ pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use scan::{ScanEffect, ScanMsg, ScanState};
+pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
 pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
@@ -69,6 +71,7 @@ pub enum Screen {
     Detail,
     Scan,
     Import,
+    SignIn,
 }
 
 /// The last message, shown in the status bar.
@@ -139,6 +142,9 @@ pub struct App {
     status: Option<StatusMessage>,
     create_route_notice_shown: bool,
     should_quit: bool,
+    /// A device code sign-in can be run when the service asks for one.
+    sign_in_available: bool,
+    sign_in: Option<SignInFlow>,
     outbox: OutboxState,
 }
 
@@ -177,6 +183,8 @@ impl App {
             status,
             create_route_notice_shown: false,
             should_quit: false,
+            sign_in_available: false,
+            sign_in: None,
             outbox: OutboxState::new(info.offline),
             info,
         }
@@ -185,6 +193,16 @@ impl App {
     pub fn with_theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
         self
+    }
+
+    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    pub fn with_sign_in(mut self, available: bool) -> Self {
+        self.sign_in_available = available;
+        self
+    }
+
+    pub fn sign_in(&self) -> Option<&SignInFlow> {
+        self.sign_in.as_ref()
     }
 
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
@@ -251,7 +269,7 @@ impl App {
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
-        self.submission.is_busy()
+        self.submission.is_busy() || self.sign_in.is_some()
     }
 
     /// Whether a text field has focus (letters are text, never hotkeys).
@@ -262,6 +280,7 @@ impl App {
                 Screen::List | Screen::Detail => self.tenant.text_focused(),
                 Screen::Scan => true,
                 Screen::Import => self.import.text_focused(),
+                Screen::SignIn => false,
             }
     }
 
@@ -282,6 +301,7 @@ impl App {
             Screen::Detail => Scope::Detail,
             Screen::Scan => Scope::Scan,
             Screen::Import => Scope::Import,
+            Screen::SignIn => Scope::Global,
         }
     }
 
@@ -339,6 +359,7 @@ impl App {
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();

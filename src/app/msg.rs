@@ -49,6 +49,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// Progress of the device code sign-in.
+    SignIn(super::sign_in::SignInMsg),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantMsg),
 }
@@ -79,6 +81,8 @@ pub enum Effect {
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// Sign-in work (device code flow, copying the code).
+    SignIn(super::sign_in::SignInEffect),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.

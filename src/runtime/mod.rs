@@ -7,6 +7,7 @@ mod import_effects;
 mod outbox_effects;
 mod scan_effects;
 pub mod services;
+pub mod sign_in;
 pub mod tenant;
 mod tenant_client;
 
@@ -22,6 +23,7 @@ use tokio::time::MissedTickBehavior;
 
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
+pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
@@ -52,6 +54,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
+        device_login,
         paths,
         ..
     } = session;
@@ -67,7 +70,8 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
     let mut app = App::new(info)
         .with_theme(Theme::from_no_color(no_color))
-        .with_stale_days(stale_days);
+        .with_stale_days(stale_days)
+        .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();
     // Drafts and the outbox use a connection of their own to the same file.
     let outbox = match Store::open(&paths.store_file()) {
@@ -83,6 +87,9 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     let mut services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
+    }
+    if let Some(login) = device_login {
+        services = services.with_sign_in(login);
     }
 
     terminal::install_panic_hook();

@@ -128,6 +128,8 @@ pub struct Services {
     /// The Tenant list's calls (none: the tab says it is unavailable).
     pub tenant: Option<Arc<dyn TenantService>>,
     pub clipboard: Arc<dyn Clipboard>,
+    /// The device code sign-in, for profiles that have one.
+    pub sign_in: Option<Arc<dyn super::sign_in::SignInService>>,
 }
 
 impl Services {
@@ -138,7 +140,13 @@ impl Services {
             outbox: None,
             tenant: None,
             clipboard: Arc::new(Osc52Clipboard),
+            sign_in: None,
         }
+    }
+
+    pub fn with_sign_in(mut self, sign_in: impl super::sign_in::SignInService) -> Self {
+        self.sign_in = Some(Arc::new(sign_in));
+        self
     }
 
     /// Keeps drafts and the outbox with this syncer.

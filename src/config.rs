@@ -84,6 +84,16 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// The identity platform root: `login_url`, else the cloud's login host.
+    pub fn login_base_url(&self) -> String {
+        match &self.login_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => self.cloud.login_host().to_string(),
+        }
+    }
+}
+
 mod submit_method_serde {
     use serde::{Deserialize, Deserializer};
 

@@ -1,6 +1,7 @@
 //! enroll-console: a terminal console for registering Intune corporate
 //! device identifiers (Microsoft Graph beta `importedDeviceIdentity`).
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csvfile;
@@ -14,6 +15,7 @@ pub mod session;
 pub mod store;
 
 pub mod app;
+pub mod bulk;
 pub mod runtime;
 pub mod sanitize;
 pub mod screens;

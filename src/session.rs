@@ -33,4 +33,6 @@ pub struct Session {
     pub paths: Paths,
     /// `--offline` was given.
     pub offline: bool,
+    /// How to sign a person in when the service asks (device-code profiles).
+    pub device_login: Option<crate::auth::DeviceLogin>,
 }

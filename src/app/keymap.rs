@@ -18,6 +18,8 @@ pub enum Scope {
     /// The Drafts/Outbox tab of the List screen (on top of `List`).
     Outbox,
     Detail,
+    Scan,
+    Import,
     Help,
 }
 
@@ -30,6 +32,8 @@ impl Scope {
             Scope::Tenant => "Tenant list",
             Scope::Outbox => "Drafts/Outbox",
             Scope::Detail => "Detail",
+            Scope::Scan => "Scan",
+            Scope::Import => "Import CSV",
             Scope::Help => "Help",
         }
     }
@@ -56,6 +60,17 @@ pub enum Action {
     Last,
     OpenSelected,
     NewForm,
+    OpenScan,
+    ScanUndo,
+    ScanCycleType,
+    ScanCyclePlatform,
+    ScanEditSetting,
+    ScanToggleCommit,
+    ScanSendQueued,
+    OpenImport,
+    ImportCommit,
+    ImportToggleOverwrite,
+    ImportSaveReport,
     // List tabs and the Tenant list (see `app::tenant`).
     NextTab,
     PrevTab,
@@ -436,6 +451,73 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         true,
     ),
     bind(S::Detail, A::NewForm, &[KeySpec::char('n')], "new", false),
+    // Scan (Enter and Tab end a scan; they are the scanner's suffix)
+    bind(
+        S::Scan,
+        A::ScanUndo,
+        &[KeySpec::ctrl('z')],
+        "undo last scan",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanCycleType,
+        &[KeySpec::ctrl('t')],
+        "type",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanCyclePlatform,
+        &[KeySpec::ctrl('p')],
+        "platform",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanEditSetting,
+        &[KeySpec::ctrl('e')],
+        "edit description / Windows manufacturer, model",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanToggleCommit,
+        &[KeySpec::ctrl('k')],
+        "commit each scan / in chunks",
+        true,
+    ),
+    bind(
+        S::Scan,
+        A::ScanSendQueued,
+        &[KeySpec::ctrl('s')],
+        "send queued",
+        false,
+    ),
+    bind(S::Scan, A::Back, &[KeySpec::plain(K::Esc)], "back", true),
+    // Import (keys read by the Import screen itself; listed for hints and Help)
+    bind(
+        S::Import,
+        A::ImportCommit,
+        &[KeySpec::ctrl('s')],
+        "import the rows",
+        true,
+    ),
+    bind(
+        S::Import,
+        A::ImportToggleOverwrite,
+        &[KeySpec::char(' ')],
+        "overwrite this row in the tenant",
+        true,
+    ),
+    bind(
+        S::Import,
+        A::ImportSaveReport,
+        &[KeySpec::char('w')],
+        "save the report",
+        true,
+    ),
+    bind(S::Import, A::Back, &[KeySpec::plain(K::Esc)], "back", true),
     // Help
     bind(
         S::Help,
@@ -463,6 +545,20 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         &[KeySpec::plain(K::F(2))],
         "new identity",
         true,
+    ),
+    bind(
+        S::Global,
+        A::OpenScan,
+        &[KeySpec::plain(K::F(3))],
+        "scan",
+        false,
+    ),
+    bind(
+        S::Global,
+        A::OpenImport,
+        &[KeySpec::plain(K::F(7))],
+        "import a CSV file",
+        false,
     ),
     bind(
         S::Global,

@@ -16,11 +16,19 @@ fn is_ctrl_c(key: &KeyEvent) -> bool {
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.on_key_at(key, None)
+    }
+
+    /// A key with the time it arrived (scan mode tells scans from typing).
+    pub(super) fn on_key_at(&mut self, key: KeyEvent, at_ms: Option<u64>) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
         if is_ctrl_c(&key) {
             return self.quit();
+        }
+        if self.screen == Screen::SignIn {
+            return self.on_sign_in_key(&key);
         }
         if self.outbox.confirm_discard.is_some() {
             let confirms = self.screen == Screen::List
@@ -57,6 +65,9 @@ impl App {
             Screen::Form => self.on_form_key(&key),
             Screen::List => self.on_screen_key(Scope::List, &key),
             Screen::Detail => self.on_screen_key(Scope::Detail, &key),
+            Screen::Scan => self.on_scan_key(&key, at_ms),
+            Screen::Import => self.on_import_key(&key),
+            Screen::SignIn => None,
         };
         if let Some(effects) = handled {
             return effects;
@@ -107,6 +118,15 @@ impl App {
                 self.screen = Screen::List;
                 self.list_tab = ListTab::Recent;
             }
+            Action::OpenScan => self.screen = Screen::Scan,
+            Action::OpenImport => self.screen = Screen::Import,
+            Action::ImportCommit | Action::ImportToggleOverwrite | Action::ImportSaveReport => {}
+            Action::ScanUndo
+            | Action::ScanCycleType
+            | Action::ScanCyclePlatform
+            | Action::ScanEditSetting
+            | Action::ScanToggleCommit
+            | Action::ScanSendQueued => return self.on_scan_action(action),
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => return self.save_draft_now(),
@@ -148,6 +168,10 @@ impl App {
                     Screen::Form => Screen::List,
                     Screen::List => Screen::Form,
                     Screen::Detail => self.detail_back,
+                    Screen::Scan => return self.scan_back(),
+                    Screen::Import => Screen::Form,
+                    // Keys on Sign-in never reach the keymap.
+                    Screen::SignIn => Screen::SignIn,
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),
@@ -185,6 +209,14 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.screen == Screen::Scan && !self.help_open {
+            self.scan.paste(text);
+            return Vec::new();
+        }
+        if self.screen == Screen::Import && !self.help_open {
+            self.import.paste(text);
+            return Vec::new();
+        }
         if self.screen == Screen::Form
             && !self.help_open
             && !self.submission.is_busy()

@@ -4,11 +4,17 @@
 
 pub mod draft;
 pub mod form;
+pub mod import;
+mod import_keys;
 pub mod keymap;
 mod keys;
 pub mod msg;
 pub mod outbox;
 pub mod recent;
+pub mod scan;
+mod scan_entry;
+mod scan_keys;
+pub mod sign_in;
 pub mod submission;
 pub mod tabs;
 pub mod tenant;
@@ -17,10 +23,13 @@ mod tenant_msg;
 mod tenant_update;
 
 pub use form::{FieldId, FormState, TypeChoice};
+pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
+pub use scan::{ScanEffect, ScanMsg, ScanState};
+pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
 pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
@@ -60,6 +69,9 @@ pub enum Screen {
     Form,
     List,
     Detail,
+    Scan,
+    Import,
+    SignIn,
 }
 
 /// The last message, shown in the status bar.
@@ -120,6 +132,8 @@ pub struct App {
     /// The last submission's error, shown in the form's error panel.
     submit_error: Option<String>,
     recent: RecentList,
+    scan: ScanState,
+    import: ImportState,
     list_tab: ListTab,
     tenant: TenantState,
     submission: Submission,
@@ -128,6 +142,9 @@ pub struct App {
     status: Option<StatusMessage>,
     create_route_notice_shown: bool,
     should_quit: bool,
+    /// A device code sign-in can be run when the service asks for one.
+    sign_in_available: bool,
+    sign_in: Option<SignInFlow>,
     outbox: OutboxState,
 }
 
@@ -156,6 +173,8 @@ impl App {
             form: FormState::new(),
             submit_error: None,
             recent: RecentList::default(),
+            scan: ScanState::default(),
+            import: ImportState::default(),
             list_tab: ListTab::default(),
             tenant: TenantState::default(),
             submission: Submission::Idle,
@@ -164,6 +183,8 @@ impl App {
             status,
             create_route_notice_shown: false,
             should_quit: false,
+            sign_in_available: false,
+            sign_in: None,
             outbox: OutboxState::new(info.offline),
             info,
         }
@@ -172,6 +193,16 @@ impl App {
     pub fn with_theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
         self
+    }
+
+    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    pub fn with_sign_in(mut self, available: bool) -> Self {
+        self.sign_in_available = available;
+        self
+    }
+
+    pub fn sign_in(&self) -> Option<&SignInFlow> {
+        self.sign_in.as_ref()
     }
 
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
@@ -213,6 +244,16 @@ impl App {
     pub fn recent(&self) -> &RecentList {
         &self.recent
     }
+    pub fn import(&self) -> &ImportState {
+        &self.import
+    }
+    pub fn scan(&self) -> &ScanState {
+        &self.scan
+    }
+    /// Whether keys should reach `update` with their times (scan mode).
+    pub fn wants_key_times(&self) -> bool {
+        self.screen == Screen::Scan && !self.help_open
+    }
     pub fn submission(&self) -> &Submission {
         &self.submission
     }
@@ -228,7 +269,7 @@ impl App {
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
-        self.submission.is_busy()
+        self.submission.is_busy() || self.sign_in.is_some()
     }
 
     /// Whether a text field has focus (letters are text, never hotkeys).
@@ -237,6 +278,9 @@ impl App {
             && match self.screen {
                 Screen::Form => self.form.text_focused(),
                 Screen::List | Screen::Detail => self.tenant.text_focused(),
+                Screen::Scan => true,
+                Screen::Import => self.import.text_focused(),
+                Screen::SignIn => false,
             }
     }
 
@@ -255,6 +299,9 @@ impl App {
             Screen::Form => Scope::Form,
             Screen::List => Scope::List,
             Screen::Detail => Scope::Detail,
+            Screen::Scan => Scope::Scan,
+            Screen::Import => Scope::Import,
+            Screen::SignIn => Scope::Global,
         }
     }
 
@@ -305,11 +352,14 @@ impl App {
                 received_at,
                 result,
             } => self.on_submit_checked(request, received_at, result),
+            Msg::Scan(msg) => self.on_scan_msg(msg),
+            Msg::Import(msg) => self.on_import_msg(msg),
             Msg::RecentLoaded(entries) => {
                 self.recent.set(entries);
                 Vec::new()
             }
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
+            Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();

@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
+use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::{GraphError, SubmitOutcome};
 use crate::store::RecentEntry;
@@ -38,12 +39,18 @@ pub enum Msg {
         /// The error is user-facing text.
         result: Result<Option<ImportedDeviceIdentity>, String>,
     },
+    /// The Import screen's results.
+    Import(super::import::ImportMsg),
+    /// Scan mode (keys with their times, results of its work).
+    Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// Progress of the device code sign-in.
+    SignIn(super::sign_in::SignInMsg),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantMsg),
 }
@@ -64,12 +71,18 @@ pub enum Effect {
         request: RequestId,
         identity: ImportedDeviceIdentity,
     },
+    /// The Import screen's work.
+    Import(super::import::ImportEffect),
+    /// Scan mode's work.
+    Scan(ScanEffect),
     RecordRecent(RecentEntry),
     LoadRecent,
     /// Store `create_route_missing:<profile>` = `1`.
     RememberCreateRouteMissing {
         profile: String,
     },
+    /// Sign-in work (device code flow, copying the code).
+    SignIn(super::sign_in::SignInEffect),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.

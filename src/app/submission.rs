@@ -46,6 +46,16 @@ impl Submission {
         }
     }
 
+    /// The identity being sent (or checked).
+    pub fn identity(&self) -> Option<&ImportedDeviceIdentity> {
+        match self {
+            Submission::Idle => None,
+            Submission::Sending { identity, .. }
+            | Submission::Cancelling { identity, .. }
+            | Submission::Checking { identity, .. } => Some(identity),
+        }
+    }
+
     pub fn is_busy(&self) -> bool {
         !matches!(self, Submission::Idle)
     }
@@ -103,19 +113,22 @@ impl App {
             Ok(identity) if self.outbox.paused() => {
                 self.queue_from_form(identity, "offline: sending paused".to_string(), false)
             }
-            Ok(identity) => {
-                let request = self.next_request;
-                self.next_request = self.next_request.wrapping_add(1);
-                self.submit_error = None;
-                self.set_status(format!("Sending {}…", identity.identifier()), Tone::Info);
-                self.submission = Submission::Sending {
-                    request,
-                    identity: identity.clone(),
-                    started_tick: self.tick,
-                };
-                vec![Effect::Submit { request, identity }]
-            }
+            Ok(identity) => self.send_identity(identity),
         }
+    }
+
+    /// Starts sending `identity` (typed now, or waiting for a sign-in).
+    pub(super) fn send_identity(&mut self, identity: ImportedDeviceIdentity) -> Vec<Effect> {
+        let request = self.next_request;
+        self.next_request = self.next_request.wrapping_add(1);
+        self.submit_error = None;
+        self.set_status(format!("Sending {}…", identity.identifier()), Tone::Info);
+        self.submission = Submission::Sending {
+            request,
+            identity: identity.clone(),
+            started_tick: self.tick,
+        };
+        vec![Effect::Submit { request, identity }]
     }
 
     pub(super) fn cancel_submit(&mut self) -> Vec<Effect> {
@@ -174,6 +187,12 @@ impl App {
         };
         let outcome = match (result, sent) {
             (Ok(outcome), _) => outcome,
+            (Err(error), Some(identity)) if error.is_auth() && self.sign_in_available => {
+                // The transport already renewed once: the user signs in and
+                // the identity, kept here, is sent afterwards.
+                let why = format!("Sign-in needed: {}", error.user_message());
+                return self.begin_sign_in(Some(identity), &why);
+            }
             (Err(error), Some(identity)) if super::outbox::belongs_in_outbox(&error) => {
                 let reason = error.user_message();
                 return self.queue_from_form(identity, reason, error.outcome_unknown());

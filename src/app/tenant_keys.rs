@@ -28,7 +28,7 @@ impl App {
         match self.screen {
             Screen::List => self.on_list_tab_key(key),
             Screen::Detail => self.on_detail_action_key(key),
-            Screen::Form => None,
+            Screen::Form | Screen::Scan | Screen::Import | Screen::SignIn => None,
         }
     }
 

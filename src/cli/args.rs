@@ -46,6 +46,14 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the tenant's imported device identities.
     List(ListArgs),
+    /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
+    Import(super::import::ImportArgs),
+    /// Sign in to the profile's tenant with a device code (shown with the URL to open).
+    Login,
+    /// Forget the profile's sign-in (deletes its token cache).
+    Logout,
+    /// Show who is signed in to the profile, the tenant and when the sign-in expires.
+    Whoami,
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
@@ -87,6 +95,15 @@ pub struct SandboxArgs {
     /// Start with this many synthetic identities (for demos and benchmarks).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed_identities: usize,
+    /// Approve a device code sign-in after this many polls.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub approve_after: u32,
+    /// Lifetime of the access tokens the sign-in endpoints issue.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub token_ttl: u64,
+    /// Accept on the Graph routes only unexpired tokens issued by these sign-in endpoints.
+    #[arg(long)]
+    pub require_auth: bool,
 }
 
 #[derive(Debug, Clone, Args)]

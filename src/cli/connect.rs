@@ -1,10 +1,17 @@
 //! Decides what this run talks to — the embedded sandbox, a `--graph-url`,
 //! or a configured profile — and builds the client for it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{AuthMethod, Config};
-use crate::graph::{BearerToken, ClientConfig, GraphClient, GraphError, SubmitMethod};
+use crate::auth::{
+    AppSignIn, AuthError, CachedTokenSource, DeviceLogin, TokenCache, build_login_endpoint,
+    system_clock,
+};
+use crate::config::{AuthMethod, Config, Profile};
+use crate::graph::{
+    BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
+};
 use crate::sandbox::{self, RunningSandbox, SandboxOptions, Storage};
 use crate::session::{Paths, Target};
 
@@ -13,6 +20,9 @@ use super::exit::Failure;
 
 /// The environment variable holding a bearer token (`--graph-url`, `auth = "token-env"`).
 pub const TOKEN_ENV: &str = "ENROLL_CONSOLE_TOKEN";
+
+/// The client secret variable when a client-secret profile names none.
+pub const CLIENT_SECRET_ENV: &str = "ENROLL_CONSOLE_CLIENT_SECRET";
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -24,6 +34,8 @@ pub struct Connection {
     pub client: GraphClient,
     pub submit_method: SubmitMethod,
     pub sandbox: Option<RunningSandbox>,
+    /// How to sign a person in again (device-code profiles).
+    pub device_login: Option<DeviceLogin>,
 }
 
 impl Connection {
@@ -41,13 +53,65 @@ fn token_from_env() -> Option<BearerToken> {
         .map(|t| BearerToken::new(t.trim()))
 }
 
-fn client(base_url: String, token: Option<BearerToken>) -> Result<GraphClient, Failure> {
+fn client(base_url: String, token: Option<Arc<dyn TokenSource>>) -> Result<GraphClient, Failure> {
     GraphClient::new(ClientConfig {
         base_url,
-        token,
+        token: None,
+        token_source: token,
         timeout: REQUEST_TIMEOUT,
     })
     .map_err(|e: GraphError| Failure::usage(e.user_message()))
+}
+
+fn fixed(token: BearerToken) -> Arc<dyn TokenSource> {
+    Arc::new(StaticToken(token))
+}
+
+/// A sign-in problem as a command failure: bad settings and refused URLs
+/// are usage errors (2), the rest sign-in errors (3).
+pub fn auth_failure(e: AuthError) -> Failure {
+    match e {
+        AuthError::Config(_)
+        | AuthError::Http(GraphError::InsecureUrl { .. })
+        | AuthError::Http(GraphError::InvalidUrl { .. }) => Failure::usage(e.to_string()),
+        AuthError::Http(_) => Failure::service(e.to_string()),
+        _ => Failure::auth(e.to_string()),
+    }
+}
+
+/// The token source of a profile and, for people, how to sign in again.
+pub fn token_source(
+    name: &str,
+    profile: &Profile,
+    paths: &Paths,
+) -> Result<(Arc<dyn TokenSource>, Option<DeviceLogin>), Failure> {
+    match profile.auth {
+        AuthMethod::TokenEnv => {
+            let token = token_from_env().ok_or_else(|| {
+                Failure::auth(format!(
+                    "profile {name:?} uses auth = \"token-env\" but {TOKEN_ENV} is not set"
+                ))
+            })?;
+            Ok((fixed(token), None))
+        }
+        AuthMethod::ClientSecret => {
+            let endpoint = build_login_endpoint(name, profile).map_err(auth_failure)?;
+            let var = profile
+                .client_secret_env
+                .as_deref()
+                .unwrap_or(CLIENT_SECRET_ENV);
+            let app = AppSignIn::from_env(endpoint, var, system_clock()).map_err(auth_failure)?;
+            Ok((Arc::new(app), None))
+        }
+        AuthMethod::DeviceCode => {
+            let endpoint = build_login_endpoint(name, profile).map_err(auth_failure)?;
+            let cache = TokenCache::for_profile(&paths.data_dir, name);
+            let source = CachedTokenSource::new(name, endpoint, cache, system_clock());
+            let login = DeviceLogin::for_profile(name, profile, &paths.data_dir, system_clock())
+                .map_err(auth_failure)?;
+            Ok((Arc::new(source), login))
+        }
+    }
 }
 
 /// Resolves the target from the options and the config file.
@@ -56,9 +120,10 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), token_from_env())?,
+            client: client(url.clone(), token_from_env().map(fixed))?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
+            device_login: None,
         });
     }
     let config_path = paths.config_file();
@@ -73,20 +138,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
     let Some((name, profile)) = profile else {
         return start_embedded_sandbox(paths).await;
     };
-    let token = match profile.auth {
-        AuthMethod::TokenEnv => token_from_env().ok_or_else(|| {
-            Failure::auth(format!(
-                "profile {name:?} uses auth = \"token-env\" but {TOKEN_ENV} is not set"
-            ))
-        })?,
-        AuthMethod::DeviceCode | AuthMethod::ClientSecret => {
-            return Err(Failure::auth(format!(
-                "profile {name:?} needs interactive or client-secret sign-in, which this version \
-                 cannot do yet: set auth = \"token-env\" and put a token in {TOKEN_ENV}, or run \
-                 with --sandbox"
-            )));
-        }
-    };
+    let (token, device_login) = token_source(&name, &profile, paths)?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
     Ok(Connection {
         target: Target::Tenant(label),
@@ -94,6 +146,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
         submit_method: profile.submit_method,
         profile: name,
         sandbox: None,
+        device_login,
     })
 }
 
@@ -110,9 +163,10 @@ async fn start_embedded_sandbox(paths: &Paths) -> Result<Connection, Failure> {
         profile: "sandbox".into(),
         client: client(
             running.graph_url(),
-            Some(BearerToken::new(sandbox::SANDBOX_TOKEN)),
+            Some(fixed(BearerToken::new(sandbox::SANDBOX_TOKEN))),
         )?,
         submit_method: SubmitMethod::Auto,
         sandbox: Some(running),
+        device_login: None,
     })
 }

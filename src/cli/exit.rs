@@ -50,6 +50,7 @@ impl From<crate::graph::GraphError> for Failure {
     fn from(e: crate::graph::GraphError) -> Self {
         let exit = match e.status() {
             Some(401 | 403) => Exit::Auth,
+            _ if e.is_auth() => Exit::Auth,
             _ => Exit::Service,
         };
         Failure {

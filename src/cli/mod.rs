@@ -2,10 +2,12 @@
 //! off to the TUI or to a command. `main.rs` only calls [`main`].
 
 pub mod args;
+mod auth_cmd;
 mod connect;
 pub mod drafts;
 mod exit;
 mod export;
+mod import;
 mod list;
 mod sandbox_cmd;
 
@@ -50,6 +52,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
     match cli.command {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
+        Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
+        Some(args::Command::Login) => auth_cmd::login(&cli.global, &paths).await,
+        Some(args::Command::Logout) => auth_cmd::logout(&cli.global, &paths),
+        Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
         Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         None => run_tui(&cli.global, paths).await,
@@ -73,6 +79,7 @@ async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failur
         store,
         paths,
         offline: global.offline,
+        device_login: conn.device_login.clone(),
     };
     let result = crate::runtime::run(session).await;
     conn.shutdown().await;

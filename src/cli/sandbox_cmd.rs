@@ -1,8 +1,9 @@
 //! `enroll-console sandbox`: the Graph emulator, standalone, until interrupted.
 
 use std::io::Write;
+use std::time::Duration;
 
-use crate::sandbox::{self, Faults, SandboxOptions, Storage};
+use crate::sandbox::{self, AuthOptions, Faults, SandboxOptions, Storage};
 use crate::session::Paths;
 
 use super::args::SandboxArgs;
@@ -28,15 +29,31 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
         page_size: args.page_size as usize,
         seed_identities: args.seed_identities,
     };
-    let running = sandbox::start(([127, 0, 0, 1], args.port).into(), options)
+    let auth = AuthOptions {
+        approve_after: args.approve_after,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        require_auth: args.require_auth,
+        ..AuthOptions::default()
+    };
+    let running = sandbox::start_with_auth(([127, 0, 0, 1], args.port).into(), options, auth)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;
+    let trust = if args.require_auth {
+        format!(
+            "Only unexpired tokens issued here are accepted (they live {} s).",
+            args.token_ttl
+        )
+    } else {
+        "Any non-empty bearer token is accepted.".to_string()
+    };
     // A closed stdout (a parent that stopped reading) must not stop the server.
     let mut out = std::io::stdout();
     let _ = writeln!(
         out,
-        "Graph sandbox serving {}\nAny non-empty bearer token is accepted. Ctrl-C stops it.",
-        running.graph_url()
+        "Graph sandbox serving {}\nSign-in endpoints (device code, token) at {} (a profile's \
+         login_url)\n{trust} Ctrl-C stops it.",
+        running.graph_url(),
+        running.login_url()
     );
     let _ = out.flush();
     wait_for_stop().await;

@@ -9,8 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::domain::validate::{
-    Finding, detect_type, has_control_chars, normalize_identifier, sanity_warnings,
-    validate_description, validate_identifier,
+    Finding, NormalizeOptions, detect_type, has_control_chars, normalize_identifier_with,
+    sanity_warnings, validate_description, validate_identifier,
 };
 use crate::domain::{
     DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
@@ -105,6 +105,15 @@ pub enum CsvError {
 
 /// Reads CSV bytes in the given dialect, or the detected one.
 pub fn parse(bytes: &[u8], dialect: Option<Dialect>) -> Result<Parsed, CsvError> {
+    parse_with(bytes, dialect, NormalizeOptions::default())
+}
+
+/// [`parse`] with the optional identifier conversions.
+pub fn parse_with(
+    bytes: &[u8],
+    dialect: Option<Dialect>,
+    options: NormalizeOptions,
+) -> Result<Parsed, CsvError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(text).map_err(|e| CsvError::NotUtf8 {
         line: text[..e.valid_up_to()]
@@ -117,14 +126,14 @@ pub fn parse(bytes: &[u8], dialect: Option<Dialect>) -> Result<Parsed, CsvError>
     let dialect = dialect.unwrap_or_else(|| detect(&records));
     let mut warnings = Vec::new();
     let rows = match dialect {
-        Dialect::Headered => headered_rows(&records)?,
+        Dialect::Headered => headered_rows(&records, options)?,
         Dialect::IdentifierDetails => records
             .iter()
-            .map(|(line, fields)| identifier_details_row(*line, fields))
+            .map(|(line, fields)| identifier_details_row(*line, fields, options))
             .collect(),
         Dialect::ManufacturerModelSerial => records
             .iter()
-            .map(|(line, fields)| windows_row(*line, fields))
+            .map(|(line, fields)| windows_row(*line, fields, options))
             .collect(),
     };
     if rows.len() > ADMIN_CENTER_MAX_ROWS {
@@ -157,13 +166,23 @@ fn read_records(text: &str) -> Result<Vec<Record>, CsvError> {
     // Line numbers come from byte offsets: the reader counts CRLF as two
     // terminators and may report a record as starting at its leading line
     // break, so skip breaks to the record's first byte, then count lines.
+    // Records come in file order, so lines are counted incrementally from
+    // the previous record (counting from the start each time is quadratic).
     let bytes = text.as_bytes();
-    let line_at = |byte: u64| {
+    let mut counted_to = 0usize;
+    let mut lines_before = 0usize;
+    let mut line_at = |byte: u64| {
         let mut start = (byte as usize).min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        line_breaks(&bytes[..start]) + 1
+        if start < counted_to {
+            counted_to = 0;
+            lines_before = 0;
+        }
+        lines_before += line_breaks(&bytes[counted_to..start]);
+        counted_to = start;
+        lines_before + 1
     };
     let mut out = Vec::new();
     for result in reader.records() {
@@ -190,14 +209,19 @@ fn line_breaks(bytes: &[u8]) -> usize {
         .count()
 }
 
-fn finish(line: usize, mut identity: ImportedDeviceIdentity, mut findings: Vec<Finding>) -> Row {
+fn finish(
+    line: usize,
+    mut identity: ImportedDeviceIdentity,
+    mut findings: Vec<Finding>,
+    options: NormalizeOptions,
+) -> Row {
     let ty = identity
         .imported_device_identity_type
         .clone()
         .unwrap_or_default();
     let raw = identity.identifier().to_string();
     findings.extend(validate_identifier(&raw, &ty));
-    identity.imported_device_identifier = Some(normalize_identifier(&raw, &ty));
+    identity.imported_device_identifier = Some(normalize_identifier_with(&raw, &ty, options));
     if let Some(d) = &identity.description {
         findings.extend(validate_description(d, &ty));
     }
@@ -214,7 +238,7 @@ fn finish(line: usize, mut identity: ImportedDeviceIdentity, mut findings: Vec<F
     }
 }
 
-fn identifier_details_row(line: usize, fields: &[String]) -> Row {
+fn identifier_details_row(line: usize, fields: &[String], options: NormalizeOptions) -> Row {
     let identifier = fields.first().map(|s| s.trim()).unwrap_or("");
     let ty = detect_type(identifier);
     let mut identity = ImportedDeviceIdentity::new(identifier, ty, Platform::Unknown);
@@ -224,10 +248,10 @@ fn identifier_details_row(line: usize, fields: &[String]) -> Row {
     if !details.is_empty() {
         identity.description = Some(details.to_string());
     }
-    finish(line, identity, Vec::new())
+    finish(line, identity, Vec::new(), options)
 }
 
-fn windows_row(line: usize, fields: &[String]) -> Row {
+fn windows_row(line: usize, fields: &[String], options: NormalizeOptions) -> Row {
     let joined = fields
         .iter()
         .map(|f| f.trim())
@@ -238,10 +262,10 @@ fn windows_row(line: usize, fields: &[String]) -> Row {
         ImportedDeviceIdentityType::ManufacturerModelSerial,
         Platform::Windows,
     );
-    finish(line, identity, Vec::new())
+    finish(line, identity, Vec::new(), options)
 }
 
-fn headered_rows(records: &[Record]) -> Result<Vec<Row>, CsvError> {
+fn headered_rows(records: &[Record], options: NormalizeOptions) -> Result<Vec<Row>, CsvError> {
     let Some(((_, header), data)) = records.split_first() else {
         return Ok(Vec::new());
     };
@@ -304,7 +328,7 @@ fn headered_rows(records: &[Record]) -> Result<Vec<Row>, CsvError> {
             if fields.iter().any(|f| has_control_chars(f)) {
                 findings.push(Finding::error("control characters are not allowed"));
             }
-            finish(*line, identity, findings)
+            finish(*line, identity, findings, options)
         })
         .collect())
 }

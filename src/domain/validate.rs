@@ -1,7 +1,26 @@
 //! Identifier validation and type detection, used by every way in (form,
-//! command line, sandbox). Hard errors block a submission; warnings do not.
+//! scan, CSV, command line). Hard errors block a submission; warnings do not.
+
+mod classify;
 
 use super::enums::{ImportedDeviceIdentityType, Platform};
+
+pub use classify::{Classified, ScanVerdict, classify};
+
+/// Optional normalisations (settings): both off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NormalizeOptions {
+    /// Send a Luhn-valid 15-digit IMEI as its 14-digit body (some tenants hold
+    /// IMEIs without the check digit, as Intune's own examples do).
+    pub imei_to_14: bool,
+    /// Upper-case serial numbers (and the serial of a Windows tuple).
+    pub uppercase_serials: bool,
+}
+
+/// Serials shorter than this are warned about (not refused).
+pub const SERIAL_SHORT_CHARS: usize = 5;
+/// The longest identifier the service stores.
+pub const IDENTIFIER_MAX_CHARS: usize = 128;
 
 /// The admin center's limit for the description ("details").
 pub const DESCRIPTION_MAX_CHARS: usize = 128;
@@ -134,23 +153,65 @@ pub fn detect_type(identifier: &str) -> ImportedDeviceIdentityType {
 /// The identifier as it will be sent: trimmed; serials lose their periods
 /// (Intune's instruction); Windows tuples have each part trimmed.
 pub fn normalize_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> String {
+    normalize_identifier_with(raw, ty, NormalizeOptions::default())
+}
+
+/// [`normalize_identifier`] with the optional conversions.
+pub fn normalize_identifier_with(
+    raw: &str,
+    ty: &ImportedDeviceIdentityType,
+    options: NormalizeOptions,
+) -> String {
     let s = raw.trim();
+    let serial = |p: &str| {
+        let p = p.replace('.', "");
+        if options.uppercase_serials {
+            p.to_uppercase()
+        } else {
+            p
+        }
+    };
     match ty {
-        ImportedDeviceIdentityType::SerialNumber => s.replace('.', ""),
+        ImportedDeviceIdentityType::SerialNumber => serial(s),
         ImportedDeviceIdentityType::ManufacturerModelSerial => s
             .split(',')
             .enumerate()
             .map(|(i, p)| {
                 let p = p.trim();
-                if i == 2 {
-                    p.replace('.', "")
-                } else {
-                    p.to_string()
-                }
+                if i == 2 { serial(p) } else { p.to_string() }
             })
             .collect::<Vec<_>>()
             .join(","),
+        ImportedDeviceIdentityType::Imei if options.imei_to_14 && is_valid_imei15(s) => {
+            s[..14].to_string()
+        }
         _ => s.to_string(),
+    }
+}
+
+/// Length and character checks of a serial number (already normalised).
+fn serial_findings(s: &str, what: &str, out: &mut Vec<Finding>) {
+    let n = s.chars().count();
+    if n > IDENTIFIER_MAX_CHARS {
+        out.push(Finding::error(format!(
+            "a {what} has at most {IDENTIFIER_MAX_CHARS} characters ({n} now)"
+        )));
+        return;
+    }
+    if n < SERIAL_SHORT_CHARS {
+        out.push(Finding::warning(format!(
+            "{n} characters is unusually short for a {what}"
+        )));
+    }
+    if s.chars().any(char::is_whitespace) {
+        out.push(Finding::warning(format!("a {what} rarely holds spaces")));
+    } else if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/')))
+    {
+        out.push(Finding::warning(format!(
+            "{c:?} is unusual in a {what} (letters, digits, - _ / expected)"
+        )));
     }
 }
 
@@ -199,11 +260,7 @@ pub fn validate_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> Vec<Fi
                     kind.name()
                 )));
             }
-            if s.chars().count() > 128 {
-                out.push(Finding::error("a serial number has at most 128 characters"));
-            } else if s.chars().any(char::is_whitespace) {
-                out.push(Finding::warning("a serial number rarely holds spaces"));
-            }
+            serial_findings(&s, "serial number", &mut out);
         }
         ImportedDeviceIdentityType::ManufacturerModelSerial => {
             let parts: Vec<&str> = s.split(',').collect();
@@ -211,6 +268,12 @@ pub fn validate_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> Vec<Fi
                 out.push(Finding::error(
                     "expected Manufacturer,Model,Serial: three non-empty parts separated by commas",
                 ));
+            } else if s.chars().count() > IDENTIFIER_MAX_CHARS {
+                out.push(Finding::error(format!(
+                    "a manufacturer,model,serial identifier has at most {IDENTIFIER_MAX_CHARS} characters"
+                )));
+            } else {
+                serial_findings(parts[2], "Windows serial", &mut out);
             }
         }
         ImportedDeviceIdentityType::Unknown | ImportedDeviceIdentityType::Other(_) => {
@@ -322,12 +385,53 @@ mod tests {
     #[test]
     fn windows_tuples_and_descriptions() {
         assert!(
-            validate_identifier("Lenovo,thinkpad t14,0223", &T::ManufacturerModelSerial).is_empty()
+            validate_identifier("Lenovo,thinkpad t14,0223456", &T::ManufacturerModelSerial)
+                .is_empty()
         );
         assert!(validate_identifier("Lenovo,,0223", &T::ManufacturerModelSerial)[0].is_error());
         assert!(validate_description("x", &T::ManufacturerModelSerial)[0].is_error());
         assert!(validate_description(&"a".repeat(128), &T::SerialNumber).is_empty());
         assert!(validate_description(&"a".repeat(129), &T::SerialNumber)[0].is_error());
         assert!(validate_description("a\u{1b}b", &T::SerialNumber)[0].is_error());
+    }
+
+    #[test]
+    fn serial_length_and_characters() {
+        let only = |raw: &str| validate_identifier(raw, &T::SerialNumber);
+        assert!(only("C02XK0XXJGH5").is_empty());
+        assert!(only("PF-4AB/CD_E").is_empty());
+        let short = only("AB1");
+        assert_eq!(short.len(), 1);
+        assert!(!short[0].is_error() && short[0].message.contains("short"));
+        assert!(only("C02#XK0")[0].message.contains("'#'"));
+        assert!(only(&"A".repeat(129))[0].is_error());
+        assert!(only(&"A".repeat(128)).is_empty());
+        let windows = validate_identifier("Lenovo,T14,PF 4AB", &T::ManufacturerModelSerial);
+        assert!(windows[0].message.contains("Windows serial"), "{windows:?}");
+    }
+
+    #[test]
+    fn optional_conversions() {
+        let both = NormalizeOptions {
+            imei_to_14: true,
+            uppercase_serials: true,
+        };
+        assert_eq!(
+            normalize_identifier_with("490154203237518", &T::Imei, both),
+            "49015420323751"
+        );
+        // Only a valid 15-digit IMEI loses its check digit.
+        assert_eq!(
+            normalize_identifier_with("490154203237517", &T::Imei, both),
+            "490154203237517"
+        );
+        assert_eq!(
+            normalize_identifier_with("c02.xk", &T::SerialNumber, both),
+            "C02XK"
+        );
+        assert_eq!(
+            normalize_identifier_with("c02.xk", &T::SerialNumber, NormalizeOptions::default()),
+            "c02xk"
+        );
     }
 }

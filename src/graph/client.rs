@@ -8,6 +8,7 @@ use reqwest::Method;
 use url::Url;
 
 use super::error::GraphError;
+use super::token::{StaticToken, TokenSource};
 use super::transport::{Outgoing, Reply, exchange};
 use super::urls::{checked_base, checked_next_link, encode_component, is_loopback_url};
 use crate::domain::{
@@ -52,7 +53,10 @@ impl std::fmt::Display for BearerToken {
 pub struct ClientConfig {
     /// The Graph root including the version, e.g. `https://graph.microsoft.com/beta`.
     pub base_url: String,
+    /// A fixed token; ignored when `token_source` is set.
     pub token: Option<BearerToken>,
+    /// Renews the token ahead of expiry and after a 401.
+    pub token_source: Option<Arc<dyn TokenSource>>,
     /// Per-request time limit; zero means [`DEFAULT_TIMEOUT`].
     pub timeout: Duration,
 }
@@ -63,8 +67,14 @@ impl ClientConfig {
         ClientConfig {
             base_url: base_url.into(),
             token: None,
+            token_source: None,
             timeout: DEFAULT_TIMEOUT,
         }
+    }
+
+    pub fn with_token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.token_source = Some(source);
+        self
     }
 
     pub fn with_token(mut self, token: BearerToken) -> Self {
@@ -106,7 +116,7 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     base_text: String,
-    token: Option<BearerToken>,
+    token: Option<Arc<dyn TokenSource>>,
 }
 
 impl GraphClient {
@@ -138,7 +148,11 @@ impl GraphClient {
                 http,
                 base,
                 base_text,
-                token: config.token,
+                token: config.token_source.or_else(|| {
+                    config
+                        .token
+                        .map(|t| Arc::new(StaticToken(t)) as Arc<dyn TokenSource>)
+                }),
             }),
         })
     }
@@ -192,7 +206,19 @@ impl GraphClient {
             body,
             accept,
         };
-        exchange(&self.inner.http, self.inner.token.as_ref(), out).await
+        let Some(source) = &self.inner.token else {
+            return exchange(&self.inner.http, None, out).await;
+        };
+        let token = source.token().await?;
+        match exchange(&self.inner.http, Some(&token), out.clone()).await {
+            // A 401 means nothing was applied: renew the token once and resend once.
+            Err(e) if e.status() == Some(401) && source.can_renew() => {
+                tracing::debug!("graph answered 401: renewing the sign-in and retrying once");
+                let fresh = source.renew(&token).await?;
+                exchange(&self.inner.http, Some(&fresh), out).await
+            }
+            other => other,
+        }
     }
 
     fn sent<T>(reply: &Reply, value: T, raw: serde_json::Value) -> Sent<T> {
@@ -231,6 +257,30 @@ impl GraphClient {
         let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
         let (page, raw) = reply.decode::<Page<ImportedDeviceIdentityResult>>()?;
         Ok(Self::sent(&reply, page.value, raw))
+    }
+
+    /// [`Self::import_list`] decoded straight into the results, without
+    /// keeping the raw response (bulk imports of thousands of rows).
+    pub async fn import_list_results(
+        &self,
+        identities: &[ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> Result<Vec<ImportedDeviceIdentityResult>, GraphError> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            imported_device_identities: &'a [ImportedDeviceIdentity],
+            overwrite_imported_device_identities: bool,
+        }
+        let body = Body {
+            imported_device_identities: identities,
+            overwrite_imported_device_identities: overwrite,
+        };
+        let url = self.url("/importDeviceIdentityList")?;
+        let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
+        let page: Page<ImportedDeviceIdentityResult> = serde_json::from_slice(&reply.body)
+            .map_err(|e| reply.decode_error(format!("unexpected response shape ({e})")))?;
+        Ok(page.value)
     }
 
     /// `POST .../searchExistingIdentities` with the whole response kept.

@@ -45,6 +45,9 @@ pub enum GraphError {
     InsecureUrl { url: String },
     /// Not a usable service URL (or a next-page link pointing elsewhere).
     InvalidUrl { url: String, reason: String },
+    /// No valid sign-in: none cached, or it could not be renewed. The
+    /// message says what to do (e.g. run `enroll-console login`).
+    SignIn { message: String },
 }
 
 impl fmt::Display for GraphError {
@@ -153,6 +156,7 @@ impl GraphError {
             GraphError::InvalidUrl { url, reason } => {
                 format!("Invalid service URL {url}: {reason}")
             }
+            GraphError::SignIn { message } => message.clone(),
         }
     }
 
@@ -198,7 +202,9 @@ impl GraphError {
             | GraphError::Decode {
                 client_request_id, ..
             } => Some(client_request_id),
-            GraphError::InsecureUrl { .. } | GraphError::InvalidUrl { .. } => None,
+            GraphError::InsecureUrl { .. }
+            | GraphError::InvalidUrl { .. }
+            | GraphError::SignIn { .. } => None,
         }
     }
 
@@ -259,9 +265,10 @@ impl GraphError {
         }
     }
 
-    /// The sign-in is missing, expired or insufficient (401).
+    /// The sign-in is missing, expired or insufficient (401), or no valid
+    /// sign-in exists.
     pub fn is_auth(&self) -> bool {
-        self.status() == Some(401)
+        self.status() == Some(401) || matches!(self, GraphError::SignIn { .. })
     }
 }
 

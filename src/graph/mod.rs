@@ -6,8 +6,9 @@ pub mod decode;
 pub mod error;
 pub mod retry;
 pub mod submit;
-mod transport;
-mod urls;
+pub mod token;
+pub(crate) mod transport;
+pub(crate) mod urls;
 
 pub use client::{BearerToken, ClientConfig, GraphClient, ListQuery, Sent};
 pub use error::GraphError;
@@ -15,3 +16,4 @@ pub use retry::{RetryPolicy, Sleeper};
 pub use submit::{
     ParseSubmitMethodError, SubmitMethod, SubmitOutcome, Submitter, UsedMethod, same_identifier,
 };
+pub use token::{StaticToken, TokenSource};

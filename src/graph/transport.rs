@@ -55,6 +55,7 @@ impl Reply {
 }
 
 /// What to send.
+#[derive(Clone)]
 pub(crate) struct Outgoing<'a> {
     pub method: Method,
     pub url: Url,

@@ -221,7 +221,8 @@ fn failed(item: &OutboxItem, step: Step, error: &GraphError) -> (Settlement, The
             queued(was_unknown),
             Then::Stop(Stop::Config(error.user_message())),
         ),
-        _ if matches!(error.status(), Some(401 | 403)) => (
+        // `is_auth` also covers a missing sign-in (no request was made).
+        _ if matches!(error.status(), Some(401 | 403)) || error.is_auth() => (
             queued(was_unknown),
             Then::Stop(Stop::Auth(error.user_message())),
         ),

@@ -9,7 +9,7 @@ use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
-use crate::app::{Effect, Msg, RequestId, create_route_missing_key};
+use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg, create_route_missing_key};
 use crate::domain::DateTimeOffset;
 
 /// Now, as the messages carry it (the app reads no clock).
@@ -23,6 +23,7 @@ pub struct EffectRunner {
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
     outbox: OutboxRunner,
+    sign_in: Option<AbortHandle>,
     tenant: TenantRunner,
 }
 
@@ -33,6 +34,7 @@ impl EffectRunner {
             services,
             tx,
             submissions: HashMap::new(),
+            sign_in: None,
             tenant: TenantRunner::default(),
         }
     }
@@ -43,6 +45,7 @@ impl EffectRunner {
         let services = self.services.clone();
         match effect {
             Effect::Quit => return true,
+            Effect::SignIn(effect) => self.run_sign_in(effect),
             Effect::Outbox(effect) => self.outbox.run(effect, &tx),
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
@@ -76,6 +79,8 @@ impl EffectRunner {
                     });
                 });
             }
+            Effect::Scan(effect) => super::scan_effects::run(effect, services, tx),
+            Effect::Import(effect) => super::import_effects::run(effect, services, tx),
             Effect::RecordRecent(entry) => {
                 tokio::spawn(async move {
                     let done = services.with_store(move |s| s.record_recent(&entry)).await;
@@ -108,6 +113,46 @@ impl EffectRunner {
         false
     }
 
+    fn run_sign_in(&mut self, effect: SignInEffect) {
+        if let SignInEffect::Copy(text) = &effect {
+            // Written at once, between two frames; OSC 52 has no answer to wait for.
+            let _ = self.services.clipboard.copy(text);
+            return;
+        }
+        let tx = self.tx.clone();
+        let Some(service) = self.services.sign_in.clone() else {
+            let _ = tx.send(Msg::SignIn(SignInMsg::Failed(
+                "this profile cannot sign in interactively".to_string(),
+            )));
+            return;
+        };
+        match effect {
+            SignInEffect::Start => {
+                if let Some(old) = self.sign_in.take() {
+                    old.abort();
+                }
+                let task = tokio::spawn(async move {
+                    let code_tx = tx.clone();
+                    let sink = Box::new(move |code| {
+                        let _ = code_tx.send(Msg::SignIn(SignInMsg::CodeReady(code)));
+                    });
+                    let msg = match service.sign_in(sink).await {
+                        Ok(account) => SignInMsg::Approved { account },
+                        Err(text) => SignInMsg::Failed(text),
+                    };
+                    let _ = tx.send(Msg::SignIn(msg));
+                });
+                self.sign_in = Some(task.abort_handle());
+            }
+            SignInEffect::Cancel => {
+                if let Some(task) = self.sign_in.take() {
+                    task.abort();
+                }
+            }
+            SignInEffect::Copy(_) => {}
+        }
+    }
+
     /// Stops submissions still running (on exit).
     /// Saves the form's draft now (the console is panicking).
     pub fn save_draft_now(&mut self, fields: &crate::store::DraftFields) {
@@ -117,6 +162,9 @@ impl EffectRunner {
     }
 
     pub fn abort_all(&mut self) {
+        if let Some(task) = self.sign_in.take() {
+            task.abort();
+        }
         self.outbox.abort();
         for (_, handle) in self.submissions.drain() {
             handle.abort();

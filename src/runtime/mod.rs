@@ -3,8 +3,11 @@
 //! animates. Effects run as tokio tasks that report back as messages.
 
 mod effects;
+mod import_effects;
 mod outbox_effects;
+mod scan_effects;
 pub mod services;
+pub mod sign_in;
 pub mod tenant;
 mod tenant_client;
 
@@ -20,10 +23,11 @@ use tokio::time::MissedTickBehavior;
 
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
+pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
-use crate::app::{App, Msg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
 use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
@@ -50,6 +54,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
+        device_login,
         paths,
         ..
     } = session;
@@ -65,7 +70,8 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
     let mut app = App::new(info)
         .with_theme(Theme::from_no_color(no_color))
-        .with_stale_days(stale_days);
+        .with_stale_days(stale_days)
+        .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();
     // Drafts and the outbox use a connection of their own to the same file.
     let outbox = match Store::open(&paths.store_file()) {
@@ -81,6 +87,9 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     let mut services = Services::new(submitter, store).with_tenant(TenantClient::new(client));
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
+    }
+    if let Some(login) = device_login {
+        services = services.with_sign_in(login);
     }
 
     terminal::install_panic_hook();
@@ -111,6 +120,17 @@ fn message_for(event: Event) -> Option<Msg> {
     }
 }
 
+/// Keys reach scan mode with the time they arrived (update reads no clock).
+fn stamp(msg: Msg, app: &App, started: std::time::Instant) -> Msg {
+    match msg {
+        Msg::Key(key) if app.wants_key_times() => Msg::Scan(ScanMsg::Key {
+            key,
+            at_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        }),
+        other => other,
+    }
+}
+
 fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
     terminal
         .draw(|frame| screens::draw(frame, app))
@@ -138,6 +158,7 @@ where
     for effect in app.startup_effects() {
         quit |= runner.run(effect);
     }
+    let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let outcome = loop {
@@ -152,7 +173,7 @@ where
             biased;
             Some(msg) = rx.recv() => Some(msg),
             event = events.next() => match event {
-                Some(Ok(event)) => message_for(event),
+                Some(Ok(event)) => message_for(event).map(|m| stamp(m, app, started)),
                 Some(Err(e)) => break Err(RunError::Input(e)),
                 None => break Ok(()),
             },

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 
-use crate::domain::ImportedDeviceIdentity;
+use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{RecentEntry, Store};
 
@@ -26,6 +26,38 @@ pub trait SubmitService: Send + Sync + 'static {
         &'a self,
         identity: &'a ImportedDeviceIdentity,
     ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
+
+    /// `importDeviceIdentityList` (scan mode, imports). Fakes may leave it out.
+    fn import_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
+        let _ = (rows, overwrite);
+        Box::pin(async { Err(not_available()) })
+    }
+
+    /// `searchExistingIdentities`. Fakes may leave it out.
+    fn search_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
+        let _ = rows;
+        Box::pin(async { Err(not_available()) })
+    }
+
+    /// Deletes an identity by id. Fakes may leave it out.
+    fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
+        let _ = id;
+        Box::pin(async { Err(not_available()) })
+    }
+}
+
+fn not_available() -> GraphError {
+    GraphError::InvalidUrl {
+        url: String::new(),
+        reason: "not available in this session".into(),
+    }
 }
 
 impl SubmitService for Submitter {
@@ -45,6 +77,25 @@ impl SubmitService for Submitter {
                 .await
                 .map_err(|e| e.user_message())
         })
+    }
+
+    fn import_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+        overwrite: bool,
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
+        Box::pin(self.client().import_list_results(rows, overwrite))
+    }
+
+    fn search_rows<'a>(
+        &'a self,
+        rows: &'a [ImportedDeviceIdentity],
+    ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
+        Box::pin(self.client().search_existing(rows))
+    }
+
+    fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
+        Box::pin(self.client().delete(id))
     }
 }
 
@@ -77,6 +128,8 @@ pub struct Services {
     /// The Tenant list's calls (none: the tab says it is unavailable).
     pub tenant: Option<Arc<dyn TenantService>>,
     pub clipboard: Arc<dyn Clipboard>,
+    /// The device code sign-in, for profiles that have one.
+    pub sign_in: Option<Arc<dyn super::sign_in::SignInService>>,
 }
 
 impl Services {
@@ -87,7 +140,13 @@ impl Services {
             outbox: None,
             tenant: None,
             clipboard: Arc::new(Osc52Clipboard),
+            sign_in: None,
         }
+    }
+
+    pub fn with_sign_in(mut self, sign_in: impl super::sign_in::SignInService) -> Self {
+        self.sign_in = Some(Arc::new(sign_in));
+        self
     }
 
     /// Keeps drafts and the outbox with this syncer.

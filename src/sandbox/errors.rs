@@ -194,6 +194,11 @@ pub(crate) fn create_route_missing() -> GraphFailure {
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
+/// Marks an error response whose body is already right (the identity
+/// endpoints' OAuth errors): [`request_ids`] leaves it as it is.
+#[derive(Clone, Copy)]
+pub(crate) struct KeepBody;
+
 /// Gives each request its ids, renders failures as Graph error bodies and
 /// adds `request-id` and `client-request-id` to every response.
 pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
@@ -214,7 +219,9 @@ pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     if let Some(failure) = response.extensions_mut().remove::<GraphFailure>() {
         response = failure.render(&ids);
-    } else if response.status().is_client_error() || response.status().is_server_error() {
+    } else if (response.status().is_client_error() || response.status().is_server_error())
+        && response.extensions().get::<KeepBody>().is_none()
+    {
         let allow = response.headers().get(header::ALLOW).cloned();
         response = generic_failure(response.status(), &method).render(&ids);
         if let Some(allow) = allow {
@@ -254,22 +261,6 @@ fn generic_failure(status: StatusCode, method: &Method) -> GraphFailure {
         ),
         s => GraphFailure::new(s, "UnknownError", s.canonical_reason().unwrap_or("Error.")),
     }
-}
-
-/// Refuses requests without a non-empty `Authorization: Bearer` token.
-pub(crate) async fn require_token(req: Request, next: Next) -> Response {
-    let has_token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
-        });
-    if !has_token {
-        return GraphFailure::unauthenticated().into_response();
-    }
-    next.run(req).await
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod actions;
 mod errors;
 mod faults;
 mod filter;
+mod identity;
 mod query;
 mod routes;
 mod rules;
@@ -24,9 +25,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use filter::{Clause, Filter, FilterError};
+pub use identity::AuthOptions;
 pub use store::StoreError;
 
 use faults::Dice;
+use identity::Issuer;
 use store::{Change, Store};
 
 /// The bearer token the console sends to its own embedded sandbox.
@@ -118,6 +121,12 @@ impl RunningSandbox {
         self.addr
     }
 
+    /// `http://127.0.0.1:PORT`: the root of the identity endpoints (a
+    /// profile's `login_url`).
+    pub fn login_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
     /// `http://127.0.0.1:PORT/beta`
     pub fn graph_url(&self) -> String {
         format!("{}/beta", self.shared.base_url)
@@ -169,10 +178,20 @@ fn open_store(storage: &Storage, seed_identities: usize) -> Result<Store, StoreE
     Ok(store)
 }
 
-/// Binds `bind` (port 0 picks a free port), opens the storage and serves.
+/// Binds `bind` (port 0 picks a free port), opens the storage and serves,
+/// with the identity endpoints' defaults (any bearer token accepted).
 pub async fn start(
     bind: SocketAddr,
     options: SandboxOptions,
+) -> Result<RunningSandbox, SandboxError> {
+    start_with_auth(bind, options, AuthOptions::default()).await
+}
+
+/// [`start`] with the identity endpoints and the bearer check set by `auth`.
+pub async fn start_with_auth(
+    bind: SocketAddr,
+    options: SandboxOptions,
+    auth: AuthOptions,
 ) -> Result<RunningSandbox, SandboxError> {
     let listener = TcpListener::bind(bind)
         .await
@@ -195,6 +214,7 @@ pub async fn start(
         options.faults,
         options.page_size,
         format!("http://{link_addr}"),
+        auth,
     ));
     let cancel = CancellationToken::new();
     let router = routes::router(shared.clone());
@@ -219,11 +239,20 @@ pub(crate) struct Shared {
     pub page_size: usize,
     /// `http://127.0.0.1:PORT`, for absolute links.
     pub base_url: String,
+    /// The identity endpoints' state.
+    pub issuer: Issuer,
 }
 
 impl Shared {
-    pub fn new(store: Store, faults: Faults, page_size: usize, base_url: String) -> Shared {
+    pub fn new(
+        store: Store,
+        faults: Faults,
+        page_size: usize,
+        base_url: String,
+        auth: AuthOptions,
+    ) -> Shared {
         Shared {
+            issuer: Issuer::new(auth),
             store: Mutex::new(store),
             dice: Mutex::new(Dice::new(faults)),
             page_size: page_size.max(1),

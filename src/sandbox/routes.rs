@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use super::actions::{self, parse_json};
 use super::errors::GraphFailure;
-use super::errors::{request_ids, require_token};
+use super::errors::request_ids;
 use super::faults;
+use super::identity;
 use super::query::{ListQuery, Position, next_query};
 use super::rules::{check_enums, description_ok, now};
 use super::store::Change;
@@ -50,7 +51,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(get_one).patch(patch_one).delete(delete_one),
         )
         .route_layer(from_fn_with_state(shared.clone(), faults::inject))
-        .route_layer(from_fn(require_token))
+        .route_layer(from_fn_with_state(shared.clone(), identity::require_token))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(identity::device_code),
+        )
+        .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_ids))

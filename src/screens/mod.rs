@@ -5,9 +5,12 @@
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod import;
 pub mod list;
 pub mod outbox;
 pub mod raw_json;
+pub mod scan;
+pub mod sign_in;
 pub mod tenant;
 pub mod tenant_modal;
 
@@ -47,6 +50,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
         Screen::Detail => detail::draw(frame, main, app),
+        Screen::Scan => scan::draw(frame, main, app),
+        Screen::Import => import::draw(frame, main, app),
+        Screen::SignIn => sign_in::draw(frame, main, app),
     }
     let hints = footer_hints(app);
     frame.render_widget(
@@ -100,6 +106,9 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
 
 /// The footer's hints for what is on screen now, from the keymap.
 pub fn footer_hints(app: &App) -> Vec<Hint> {
+    if app.screen() == Screen::SignIn {
+        return sign_in::hints(app);
+    }
     let keymap = app.keymap();
     let scopes: Vec<Scope> = if app.help_open() {
         vec![Scope::Help]

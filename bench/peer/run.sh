@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Peer benchmark of the bulk import: enroll-console vs Microsoft's Python SDK
+# (msgraph-beta-sdk) vs curl posting prebuilt bodies, each against a fresh
+# in-memory sandbox on 127.0.0.1. Not part of `cargo test` or CI.
+#
+#   bench/peer/run.sh [--runs N] [--sdk-runs N] [--rows N] [--chunk N] [--in-flight N]
+#
+# Needs python3 (with venv), curl, GNU time (/usr/bin/time), and PyPI the first time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv="${PEER_VENV:-target/peer-venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet msgraph-beta-sdk
+fi
+cargo build --release --locked --bin enroll-console
+python3 bench/peer/harness.py \
+  --binary target/release/enroll-console \
+  --python "$venv/bin/python" \
+  "$@"

@@ -1,0 +1,346 @@
+//! The Import screen (PRODUCT §8): a file path, a preview of every row with
+//! its line and validation, duplicates in the file and in the tenant with a
+//! per-row overwrite choice, counts, then the commit with a progress bar and
+//! a per-row result report that can be saved. Pure: reading the file,
+//! searching the tenant, sending and saving are effects.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::bulk::{ImportPlan, Report, RowResult, RowStatus, dedupe_key};
+use crate::csvfile::Parsed;
+use crate::domain::ImportedDeviceIdentity;
+
+/// Import-screen messages, wrapped by `Msg::Import`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportMsg {
+    /// The file, read and validated (the error is user-facing text).
+    Loaded(Result<Parsed, String>),
+    /// The tenant's ids of the identifiers already there, by dedupe key.
+    TenantChecked(Result<HashMap<String, String>, String>),
+    Progress {
+        done: usize,
+        of: usize,
+    },
+    Finished(Report),
+    Saved(Result<String, String>),
+}
+
+/// Import-screen work, wrapped by `Effect::Import`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportEffect {
+    Load {
+        path: String,
+    },
+    CheckTenant {
+        identities: Vec<ImportedDeviceIdentity>,
+    },
+    /// Rows to create, and rows to overwrite (the user's per-row choice).
+    Commit {
+        create: ImportPlan,
+        overwrite: ImportPlan,
+    },
+    /// Writes the report as CSV.
+    Save {
+        path: String,
+        report: Report,
+    },
+}
+
+/// One previewed row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewRow {
+    pub line: usize,
+    pub identity: ImportedDeviceIdentity,
+    /// The first error: the row is never sent.
+    pub error: Option<String>,
+    pub warning: Option<String>,
+    /// An earlier line with the same identifier.
+    pub duplicate_of: Option<usize>,
+    /// The tenant's id when the identifier is already there.
+    pub in_tenant: Option<String>,
+    /// Overwrite the tenant's identity (only for rows in the tenant).
+    pub overwrite: bool,
+}
+
+impl PreviewRow {
+    pub fn sendable(&self) -> bool {
+        self.error.is_none()
+            && self.duplicate_of.is_none()
+            && (self.in_tenant.is_none() || self.overwrite)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreviewCounts {
+    pub rows: usize,
+    pub invalid: usize,
+    pub file_duplicates: usize,
+    pub in_tenant: usize,
+    pub overwrite: usize,
+    pub to_send: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportPhase {
+    /// Asking for the file.
+    Prompt,
+    Loading,
+    Preview,
+    Sending {
+        done: usize,
+        of: usize,
+    },
+    Done(Report),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportState {
+    pub path: String,
+    pub phase: ImportPhase,
+    pub dialect: Option<&'static str>,
+    pub file_notes: Vec<String>,
+    pub rows: Vec<PreviewRow>,
+    pub cursor: usize,
+    /// Whether the tenant check is still running (or failed: the text).
+    pub tenant_check: Option<Result<(), String>>,
+    pub notice: Option<String>,
+}
+
+impl Default for ImportState {
+    fn default() -> Self {
+        ImportState {
+            path: String::new(),
+            phase: ImportPhase::Prompt,
+            dialect: None,
+            file_notes: Vec::new(),
+            rows: Vec::new(),
+            cursor: 0,
+            tenant_check: None,
+            notice: None,
+        }
+    }
+}
+
+impl ImportState {
+    /// The path prompt has focus (letters are text).
+    pub fn text_focused(&self) -> bool {
+        self.phase == ImportPhase::Prompt
+    }
+
+    pub fn counts(&self) -> PreviewCounts {
+        let mut c = PreviewCounts {
+            rows: self.rows.len(),
+            ..PreviewCounts::default()
+        };
+        for r in &self.rows {
+            if r.error.is_some() {
+                c.invalid += 1;
+            } else if r.duplicate_of.is_some() {
+                c.file_duplicates += 1;
+            } else if r.in_tenant.is_some() {
+                c.in_tenant += 1;
+                c.overwrite += usize::from(r.overwrite);
+            }
+            c.to_send += usize::from(r.sendable());
+        }
+        c
+    }
+
+    /// A key while the Import screen is shown; `None` leaves it to the
+    /// global bindings.
+    pub fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<ImportEffect>> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (&self.phase, key.code) {
+            (ImportPhase::Prompt, KeyCode::Enter) => {
+                let path = self.path.trim().to_string();
+                if path.is_empty() {
+                    self.notice = Some("type the path of a CSV file".into());
+                    return Some(Vec::new());
+                }
+                self.phase = ImportPhase::Loading;
+                self.notice = None;
+                Some(vec![ImportEffect::Load { path }])
+            }
+            (ImportPhase::Prompt, KeyCode::Backspace) => {
+                self.path.pop();
+                Some(Vec::new())
+            }
+            (ImportPhase::Prompt, KeyCode::Char(c)) if !ctrl => {
+                self.path.push(c);
+                Some(Vec::new())
+            }
+            (ImportPhase::Preview, KeyCode::Up | KeyCode::Char('k')) => {
+                self.cursor = self.cursor.saturating_sub(1);
+                Some(Vec::new())
+            }
+            (ImportPhase::Preview, KeyCode::Down | KeyCode::Char('j')) => {
+                self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+                Some(Vec::new())
+            }
+            (ImportPhase::Preview, KeyCode::Char(' ')) => {
+                if let Some(r) = self.rows.get_mut(self.cursor)
+                    && r.in_tenant.is_some()
+                    && r.error.is_none()
+                    && r.duplicate_of.is_none()
+                {
+                    r.overwrite = !r.overwrite;
+                }
+                Some(Vec::new())
+            }
+            (ImportPhase::Preview, KeyCode::Char('s')) if ctrl => Some(self.commit()),
+            (ImportPhase::Preview | ImportPhase::Done(_), KeyCode::Esc) => {
+                *self = ImportState {
+                    path: self.path.clone(),
+                    ..ImportState::default()
+                };
+                Some(Vec::new())
+            }
+            (ImportPhase::Done(report), KeyCode::Char('w')) => Some(vec![ImportEffect::Save {
+                path: format!("{}.report.csv", self.path.trim()),
+                report: report.clone(),
+            }]),
+            _ => None,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if self.phase == ImportPhase::Prompt {
+            self.path.extend(text.chars().filter(|c| !c.is_control()));
+        }
+    }
+
+    fn commit(&mut self) -> Vec<ImportEffect> {
+        let pick = |overwrite: bool| {
+            ImportPlan::from_rows(
+                self.rows
+                    .iter()
+                    .filter(|r| r.sendable() && (r.in_tenant.is_some() && r.overwrite) == overwrite)
+                    .map(|r| (r.line, r.identity.clone(), None)),
+                crate::bulk::DEFAULT_CHUNK,
+            )
+        };
+        let (create, overwrite) = (pick(false), pick(true));
+        let of = create.valid_rows() + overwrite.valid_rows();
+        self.phase = ImportPhase::Sending { done: 0, of };
+        vec![ImportEffect::Commit { create, overwrite }]
+    }
+
+    /// Rows that were not sent, as results (for the final report).
+    fn unsent_results(&self) -> Vec<RowResult> {
+        self.rows
+            .iter()
+            .filter(|r| !r.sendable())
+            .map(|r| {
+                let (status, id, message) = if let Some(e) = &r.error {
+                    (RowStatus::Invalid, None, e.clone())
+                } else if let Some(first) = r.duplicate_of {
+                    (
+                        RowStatus::Invalid,
+                        None,
+                        format!("same identifier as line {first}"),
+                    )
+                } else {
+                    (
+                        RowStatus::AlreadyPresent,
+                        r.in_tenant.clone(),
+                        "already in the tenant; not overwritten".to_string(),
+                    )
+                };
+                RowResult::new(r.line, &r.identity, status, id, Some(message))
+            })
+            .collect()
+    }
+
+    pub fn on_msg(&mut self, msg: ImportMsg) -> Vec<ImportEffect> {
+        match msg {
+            ImportMsg::Loaded(Err(e)) => {
+                self.phase = ImportPhase::Prompt;
+                self.notice = Some(e);
+            }
+            ImportMsg::Loaded(Ok(parsed)) => {
+                let mut first: HashMap<String, usize> = HashMap::new();
+                self.dialect = Some(parsed.dialect.name());
+                self.file_notes = parsed.warnings.clone();
+                self.rows = parsed
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let identity = row.identity.to_request();
+                        let error = row.error().map(str::to_string);
+                        let duplicate_of = match error {
+                            Some(_) => None,
+                            None => {
+                                let key = dedupe_key(&identity);
+                                let earlier = first.get(&key).copied();
+                                first.entry(key).or_insert(row.line);
+                                earlier
+                            }
+                        };
+                        PreviewRow {
+                            line: row.line,
+                            warning: row
+                                .findings
+                                .iter()
+                                .find(|f| !f.is_error())
+                                .map(|f| f.message.clone()),
+                            identity,
+                            error,
+                            duplicate_of,
+                            in_tenant: None,
+                            overwrite: false,
+                        }
+                    })
+                    .collect();
+                self.cursor = 0;
+                self.phase = ImportPhase::Preview;
+                let identities: Vec<ImportedDeviceIdentity> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.error.is_none() && r.duplicate_of.is_none())
+                    .map(|r| r.identity.clone())
+                    .collect();
+                if !identities.is_empty() {
+                    self.tenant_check = None;
+                    return vec![ImportEffect::CheckTenant { identities }];
+                }
+                self.tenant_check = Some(Ok(()));
+            }
+            ImportMsg::TenantChecked(result) => match result {
+                Ok(found) => {
+                    for r in &mut self.rows {
+                        r.in_tenant = found.get(&dedupe_key(&r.identity)).cloned();
+                    }
+                    self.tenant_check = Some(Ok(()));
+                }
+                Err(e) => self.tenant_check = Some(Err(e)),
+            },
+            ImportMsg::Progress { done, of } => {
+                if let ImportPhase::Sending { .. } = self.phase {
+                    self.phase = ImportPhase::Sending { done, of };
+                }
+            }
+            ImportMsg::Finished(report) => {
+                let mut rows = report.rows;
+                rows.extend(self.unsent_results());
+                let mut merged = Report::new(rows);
+                merged.stopped = report.stopped;
+                merged.import_calls = report.import_calls;
+                merged.search_calls = report.search_calls;
+                self.phase = ImportPhase::Done(merged);
+            }
+            ImportMsg::Saved(result) => {
+                self.notice = Some(match result {
+                    Ok(path) => format!("report saved to {path}"),
+                    Err(e) => format!("report not saved: {e}"),
+                });
+            }
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+#[path = "import_tests.rs"]
+mod tests;

@@ -1,0 +1,172 @@
+//! The Sign-in screen's state: opened when the service refuses the sign-in
+//! (401 after one refresh) while an identity waits to be sent. It shows the
+//! device code and URL with a countdown; on approval the waiting identity
+//! is sent without re-typing; Esc cancels and leaves it in the form.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::msg::Effect;
+use super::{App, Screen, TICK_MS};
+use crate::domain::ImportedDeviceIdentity;
+use crate::sanitize::sanitize;
+use crate::widgets::Tone;
+
+/// The code to show, as the identity service gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInCode {
+    pub user_code: String,
+    pub verification_uri: String,
+    /// Seconds the code stays valid.
+    pub expires_in: u64,
+}
+
+#[derive(Debug)]
+pub enum SignInMsg {
+    /// The service gave a code; polling runs.
+    CodeReady(SignInCode),
+    /// Approved and stored; the account when known.
+    Approved { account: Option<String> },
+    /// The flow stopped (declined, expired, network…); user-facing text.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInEffect {
+    /// Ask for a code, report it, poll until approved.
+    Start,
+    /// Stop the running flow.
+    Cancel,
+    /// Put the text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInPhase {
+    Requesting,
+    Waiting { code: SignInCode, started_tick: u64 },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFlow {
+    pub phase: SignInPhase,
+    /// The identity to send once signed in.
+    pub pending: Option<ImportedDeviceIdentity>,
+    /// Where the console returns afterwards.
+    pub back: Screen,
+}
+
+impl SignInFlow {
+    /// Whole seconds left before the code expires.
+    pub fn seconds_left(&self, tick: u64) -> Option<u64> {
+        match &self.phase {
+            SignInPhase::Waiting { code, started_tick } => {
+                let elapsed = tick.saturating_sub(*started_tick).saturating_mul(TICK_MS) / 1000;
+                Some(code.expires_in.saturating_sub(elapsed))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl App {
+    /// Opens the Sign-in screen with `pending` waiting; starts the flow.
+    pub(super) fn begin_sign_in(
+        &mut self,
+        pending: Option<ImportedDeviceIdentity>,
+        why: &str,
+    ) -> Vec<Effect> {
+        let back = match self.screen {
+            Screen::SignIn => Screen::Form,
+            other => other,
+        };
+        self.sign_in = Some(SignInFlow {
+            phase: SignInPhase::Requesting,
+            pending,
+            back,
+        });
+        self.screen = Screen::SignIn;
+        self.help_open = false;
+        self.set_status(sanitize(why).into_owned(), Tone::Warning);
+        vec![Effect::SignIn(SignInEffect::Start)]
+    }
+
+    pub(super) fn on_sign_in_msg(&mut self, msg: SignInMsg) -> Vec<Effect> {
+        let Some(flow) = self.sign_in.as_mut() else {
+            return Vec::new();
+        };
+        match msg {
+            SignInMsg::CodeReady(code) => {
+                let code = SignInCode {
+                    user_code: sanitize(&code.user_code).into_owned(),
+                    verification_uri: sanitize(&code.verification_uri).into_owned(),
+                    expires_in: code.expires_in,
+                };
+                flow.phase = SignInPhase::Waiting {
+                    code,
+                    started_tick: self.tick,
+                };
+                self.set_status("Waiting for you to approve the sign-in…", Tone::Info);
+                Vec::new()
+            }
+            SignInMsg::Failed(text) => {
+                let text = sanitize(&text).into_owned();
+                flow.phase = SignInPhase::Failed(text.clone());
+                self.set_status(format!("Sign-in failed: {text}"), Tone::Error);
+                Vec::new()
+            }
+            SignInMsg::Approved { account } => {
+                let Some(flow) = self.sign_in.take() else {
+                    return Vec::new();
+                };
+                self.screen = flow.back;
+                let who = account
+                    .map(|a| format!(" as {}", sanitize(&a)))
+                    .unwrap_or_default();
+                self.set_status(format!("Signed in{who}"), Tone::Success);
+                match flow.pending {
+                    Some(identity) => {
+                        self.screen = Screen::Form;
+                        self.send_identity(identity)
+                    }
+                    None => Vec::new(),
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_sign_in_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(flow) = self.sign_in.as_ref() else {
+            self.screen = Screen::Form;
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => {
+                let back = flow.back;
+                let had_pending = flow.pending.is_some();
+                self.sign_in = None;
+                self.screen = back;
+                let text = if had_pending {
+                    "Sign-in cancelled: the identity was not sent (Ctrl-S sends it again)"
+                } else {
+                    "Sign-in cancelled"
+                };
+                self.set_status(text, Tone::Warning);
+                vec![Effect::SignIn(SignInEffect::Cancel)]
+            }
+            KeyCode::Char('c') | KeyCode::Char('C') => match &flow.phase {
+                SignInPhase::Waiting { code, .. } => {
+                    let user_code = code.user_code.clone();
+                    self.set_status(format!("Copied the code {user_code}"), Tone::Info);
+                    vec![Effect::SignIn(SignInEffect::Copy(user_code))]
+                }
+                _ => Vec::new(),
+            },
+            KeyCode::Enter | KeyCode::Char('r') if matches!(flow.phase, SignInPhase::Failed(_)) => {
+                let pending = flow.pending.clone();
+                self.begin_sign_in(pending, "Signing in again…")
+            }
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Signing in to the Microsoft identity platform: the device code flow
+//! (RFC 8628) for people, the client credentials grant for unattended runs,
+//! a bearer token from the environment, and the per-profile token cache.
+//! Tokens and secrets never reach logs, error messages or the screen.
+
+pub mod cache;
+pub mod claims;
+pub mod device;
+mod error;
+mod login;
+pub mod oauth;
+pub mod provider;
+mod secret;
+
+pub use cache::{CachedSignIn, TokenCache};
+pub use device::{DeviceCode, PollError, poll_for_token};
+pub use error::AuthError;
+pub use login::DeviceLogin;
+pub use oauth::{LoginEndpoint, TokenSet};
+pub use provider::{
+    AppSignIn, CachedTokenSource, Clock, build_login_endpoint, cached_sign_in, system_clock,
+};
+pub use secret::Secret;
+
+/// The delegated permission the console asks for, on the Graph host of a cloud.
+pub const PERMISSION: &str = "DeviceManagementServiceConfig.ReadWrite.All";
+
+/// The device code scope: the permission on `graph_host`, plus `offline_access`
+/// (which yields a refresh token).
+pub fn delegated_scope(graph_host: &str) -> String {
+    format!(
+        "{}/{PERMISSION} offline_access",
+        graph_host.trim_end_matches('/')
+    )
+}
+
+/// The client credentials scope: every application permission granted on `graph_host`.
+pub fn app_scope(graph_host: &str) -> String {
+    format!("{}/.default", graph_host.trim_end_matches('/'))
+}
+
+/// What to tell someone with no valid sign-in for `profile`.
+pub fn sign_in_hint(profile: &str) -> String {
+    format!("not signed in to profile {profile:?}: run `enroll-console --profile {profile} login`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_names_the_permission_on_the_cloud_graph_host() {
+        assert_eq!(
+            delegated_scope("https://graph.microsoft.com"),
+            "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All offline_access"
+        );
+        assert_eq!(
+            delegated_scope("https://microsoftgraph.chinacloudapi.cn/"),
+            "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All offline_access"
+        );
+        assert_eq!(
+            app_scope("https://graph.microsoft.us"),
+            "https://graph.microsoft.us/.default"
+        );
+    }
+}

@@ -1,0 +1,340 @@
+//! `enroll-console import FILE`: validate a CSV, then send its valid rows in
+//! chunks of `importDeviceIdentityList` and report every row.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use clap::builder::TypedValueParser;
+use serde::Serialize;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use crate::bulk::{self, Counts, DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
+use crate::bulk::{MAX_CHUNK, OUTCOME_UNKNOWN, RowResult, RowStatus, StopReason};
+use crate::csvfile::{self, Dialect};
+use crate::domain::validate::NormalizeOptions;
+use crate::sanitize::sanitize;
+use crate::session::Paths;
+use crate::store::{NewItem, Store};
+
+use super::args::GlobalArgs;
+use super::connect::connect;
+use super::exit::{Exit, Failure};
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The CSV file: the admin center's `identifier,details` or `manufacturer,model,serial`
+    /// (no header), or a header row of JSON property names.
+    pub file: PathBuf,
+    /// The file's dialect instead of the detected one: identifier-details,
+    /// manufacturer-model-serial or headered.
+    #[arg(long, value_name = "D")]
+    pub dialect: Option<Dialect>,
+    /// Validate and report only; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace identities that already exist in the tenant.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Rows per importDeviceIdentityList call.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_CHUNK as i64).map(|n| n as usize))]
+    pub chunk: usize,
+    /// Calls in flight at once (all within the service's write throttle).
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=16).map(|n| n as usize))]
+    pub in_flight: usize,
+    /// One JSON document on stdout with every row's result.
+    #[arg(long)]
+    pub json: bool,
+    /// Save every row's result to this file (JSON when it ends in .json, else CSV).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// The longest total wait between attempts for one chunk before giving up (seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub retry_budget: u64,
+    /// Send valid 15-digit IMEIs as their 14-digit body (without the check digit).
+    #[arg(long)]
+    pub imei_14: bool,
+    /// Upper-case serial numbers before sending.
+    #[arg(long)]
+    pub uppercase_serials: bool,
+}
+
+/// The document `--json` prints and `--report x.json` saves.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Document<'a> {
+    file: String,
+    dialect: &'a str,
+    dry_run: bool,
+    warnings: &'a [String],
+    counts: Counts,
+    chunks: usize,
+    import_calls: usize,
+    search_calls: usize,
+    stopped: Option<&'a StopReason>,
+    rows: &'a [RowResult],
+}
+
+pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result<Exit, Failure> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", args.file.display())))?;
+    let options = NormalizeOptions {
+        imei_to_14: args.imei_14,
+        uppercase_serials: args.uppercase_serials,
+    };
+    let parsed = csvfile::parse_with(&bytes, args.dialect, options)
+        .map_err(|e| Failure::usage(format!("{}: {e}", args.file.display())))?;
+    let plan = ImportPlan::new(&parsed, args.chunk);
+    let chunks = plan.chunks.len();
+    if !args.json {
+        for w in &parsed.warnings {
+            eprintln!("note: {w}");
+        }
+        print_row_warnings(&parsed);
+    }
+    let report = if args.dry_run {
+        let mut report = Report::new(plan.refused.clone());
+        report.counts.total = plan.total_rows;
+        report
+    } else if plan.chunks.is_empty() {
+        Report::new(plan.refused.clone())
+    } else if global.offline {
+        // Sending is paused: every valid row waits in the outbox.
+        let mut rows = plan.refused.clone();
+        rows.extend(plan.chunks.concat().iter().map(|r| {
+            RowResult::new(
+                r.line,
+                &r.identity,
+                RowStatus::Unsent,
+                None,
+                Some("sending is paused (--offline)".into()),
+            )
+        }));
+        let mut report = Report::new(rows);
+        // Connecting sends nothing; it names the profile the items belong to.
+        let conn = connect(global, paths).await?;
+        let profile = conn.profile.clone();
+        conn.shutdown().await;
+        to_outbox(&mut report, &parsed, paths, &profile);
+        report
+    } else {
+        let conn = connect(global, paths).await?;
+        let defaults = ImportOptions::default();
+        let import = ImportOptions {
+            overwrite: args.overwrite,
+            in_flight: args.in_flight,
+            retry: crate::graph::RetryPolicy {
+                max_total_wait: std::time::Duration::from_secs(args.retry_budget),
+                ..defaults.retry
+            },
+            ..defaults
+        };
+        let show_progress = std::io::stderr().is_terminal();
+        let (tx, rx) = unbounded_channel();
+        let sending = async {
+            let tx = tx;
+            bulk::run(&conn.client, plan, &import, Some(&tx)).await
+        };
+        let (mut report, ()) = tokio::join!(sending, print_progress(rx, show_progress));
+        let profile = conn.profile.clone();
+        conn.shutdown().await;
+        if report.counts.unsent > 0 {
+            to_outbox(&mut report, &parsed, paths, &profile);
+        }
+        report
+    };
+    let document = Document {
+        file: args.file.display().to_string(),
+        dialect: parsed.dialect.name(),
+        dry_run: args.dry_run,
+        warnings: &parsed.warnings,
+        counts: report.counts,
+        chunks,
+        import_calls: report.import_calls,
+        search_calls: report.search_calls,
+        stopped: report.stopped.as_ref(),
+        rows: &report.rows,
+    };
+    if let Some(path) = &args.report {
+        save_report(path, &document, &report)?;
+    }
+    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &document)
+            .map_err(|e| Failure::usage(format!("cannot write the output: {e}")))?;
+        writeln!(out).map_err(write_err)?;
+    } else {
+        print_text(&mut out, &document, &report, chunks).map_err(write_err)?;
+    }
+    out.flush().map_err(write_err)?;
+    if let Some(reason) = &report.stopped {
+        let (StopReason::Service(m) | StopReason::Auth(m)) = reason;
+        eprintln!("enroll-console: sending stopped: {}.", sanitize(m));
+    }
+    Ok(exit_for(&report, args.dry_run))
+}
+
+/// Hands the unsent rows to the outbox (sent later, exactly once, by
+/// `drafts sync` or the console), noting it on each row and on stderr.
+fn to_outbox(report: &mut Report, parsed: &csvfile::Parsed, paths: &Paths, profile: &str) {
+    let by_line: std::collections::HashMap<usize, &csvfile::Row> =
+        parsed.rows.iter().map(|r| (r.line, r)).collect();
+    let queued = Store::open(&paths.store_file()).and_then(|store| {
+        let at = crate::outbox::now();
+        let mut n = 0;
+        for row in report
+            .rows
+            .iter_mut()
+            .filter(|r| r.status == RowStatus::Unsent)
+        {
+            let Some(source) = by_line.get(&row.line) else {
+                continue;
+            };
+            let reason = row.message.clone().unwrap_or_default();
+            let item = NewItem {
+                identity: source.identity.to_request(),
+                unknown_outcome: reason == OUTCOME_UNKNOWN,
+                reason,
+                form: None,
+                draft_id: None,
+            };
+            store.enqueue_item(profile, &item, at)?;
+            row.message = Some(format!("{} (queued in the outbox)", item.reason));
+            n += 1;
+        }
+        Ok(n)
+    });
+    match queued {
+        Ok(n) => eprintln!(
+            "enroll-console: {n} unsent rows are in the outbox: `enroll-console drafts sync` sends \
+             them (rows whose outcome is unknown are checked first)."
+        ),
+        Err(e) => eprintln!(
+            "enroll-console: {} rows were not sent and could not be put in the outbox ({e}): run \
+             the same import again (rows already created then show as already present).",
+            report.counts.unsent
+        ),
+    }
+}
+
+/// 0 all created (or, dry run, all valid), 1 some rows invalid or refused,
+/// 3 the sign-in was refused, 4 the service could not be reached.
+fn exit_for(report: &Report, dry_run: bool) -> Exit {
+    match &report.stopped {
+        Some(StopReason::Auth(_)) => Exit::Auth,
+        Some(StopReason::Service(_)) => Exit::Service,
+        None if report.counts.unsent > 0 => Exit::Service,
+        None if dry_run && report.counts.invalid == 0 => Exit::Ok,
+        None if !dry_run && report.all_created() => Exit::Ok,
+        None => Exit::RowsFailed,
+    }
+}
+
+fn print_text(
+    out: &mut impl Write,
+    doc: &Document<'_>,
+    report: &Report,
+    chunks: usize,
+) -> std::io::Result<()> {
+    for r in report.problems() {
+        writeln!(
+            out,
+            "line {}: {}: {} [{}]",
+            r.line,
+            r.status.as_str(),
+            sanitize(r.message.as_deref().unwrap_or("")),
+            sanitize(&r.identifier)
+        )?;
+    }
+    let c = &doc.counts;
+    if doc.dry_run {
+        writeln!(
+            out,
+            "dry run: {} rows, {} valid, {} invalid; would send {} calls of up to {} rows ({} dialect); nothing was sent",
+            c.total,
+            c.total - c.invalid,
+            c.invalid,
+            chunks,
+            report_chunk_hint(c.total - c.invalid, chunks),
+            doc.dialect
+        )
+    } else {
+        writeln!(
+            out,
+            "{} created, {} already present, {} rejected, {} invalid, {} unsent of {} rows ({} dialect, {} import calls, {} searches)",
+            c.created,
+            c.already_present,
+            c.rejected,
+            c.invalid,
+            c.unsent,
+            c.total,
+            doc.dialect,
+            doc.import_calls,
+            doc.search_calls
+        )
+    }
+}
+
+/// Warnings of valid rows (they are sent anyway), at most [`MAX_WARNINGS_SHOWN`].
+fn print_row_warnings(parsed: &csvfile::Parsed) {
+    let warned: Vec<(usize, &str)> = parsed
+        .rows
+        .iter()
+        .filter(|r| r.is_valid())
+        .flat_map(|r| r.findings.iter().map(move |f| (r.line, f.message.as_str())))
+        .collect();
+    for (line, message) in warned.iter().take(MAX_WARNINGS_SHOWN) {
+        eprintln!("line {line}: warning: {}", sanitize(message));
+    }
+    if warned.len() > MAX_WARNINGS_SHOWN {
+        eprintln!("… and {} more warnings", warned.len() - MAX_WARNINGS_SHOWN);
+    }
+}
+
+const MAX_WARNINGS_SHOWN: usize = 20;
+
+fn report_chunk_hint(valid: usize, chunks: usize) -> usize {
+    if chunks == 0 {
+        0
+    } else {
+        valid.div_ceil(chunks)
+    }
+}
+
+fn save_report(path: &PathBuf, doc: &Document<'_>, report: &Report) -> Result<(), Failure> {
+    let bytes = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        serde_json::to_vec_pretty(doc).map_err(|e| Failure::usage(e.to_string()))?
+    } else {
+        report.to_csv().map_err(|e| Failure::usage(e.to_string()))?
+    };
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+}
+
+/// One self-overwriting line on stderr while rows are answered.
+async fn print_progress(mut rx: UnboundedReceiver<Progress>, show: bool) {
+    let mut shown = false;
+    while let Some(p) = rx.recv().await {
+        if !show {
+            continue;
+        }
+        let line = match p {
+            Progress::Chunk { done, of, .. } => format!("importing: {done}/{of} rows answered"),
+            Progress::Waiting { wait, reason } => {
+                format!("waiting {:.1} s: {}", wait.as_secs_f64(), sanitize(&reason))
+            }
+        };
+        eprint!("\r\x1b[2K{line}");
+        shown = true;
+    }
+    if shown {
+        eprintln!();
+    }
+}

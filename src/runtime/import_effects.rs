@@ -1,0 +1,126 @@
+//! The Import screen's effects: reading and validating the file, the tenant
+//! check, the commit through the bulk importer (with progress), and saving
+//! the report.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::scan_effects::Via;
+use super::services::Services;
+use crate::app::{ImportEffect, ImportMsg, Msg};
+use crate::bulk::{DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
+use crate::bulk::{dedupe_key, run as send_plan};
+
+fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
+    let _ = tx.send(Msg::Import(msg));
+}
+
+pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
+    match effect {
+        ImportEffect::Load { path } => {
+            tokio::spawn(async move {
+                let loaded = tokio::task::spawn_blocking(move || {
+                    let bytes =
+                        std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                    crate::csvfile::parse(&bytes, None).map_err(|e| format!("{path}: {e}"))
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("reading the file failed: {e}")));
+                send(&tx, ImportMsg::Loaded(loaded));
+            });
+        }
+        ImportEffect::CheckTenant { identities } => {
+            tokio::spawn(async move {
+                let mut found = HashMap::new();
+                for part in identities.chunks(DEFAULT_CHUNK) {
+                    match services.submitter.search_rows(part).await {
+                        Ok(existing) => {
+                            for e in existing {
+                                found.insert(dedupe_key(&e), e.id.unwrap_or_default());
+                            }
+                        }
+                        Err(e) => {
+                            send(&tx, ImportMsg::TenantChecked(Err(e.user_message())));
+                            return;
+                        }
+                    }
+                }
+                send(&tx, ImportMsg::TenantChecked(Ok(found)));
+            });
+        }
+        ImportEffect::Commit { create, overwrite } => {
+            tokio::spawn(async move {
+                let of = create.valid_rows() + overwrite.valid_rows();
+                let via = Via(&*services.submitter);
+                let mut rows = Vec::new();
+                let mut merged = Report::default();
+                let mut done_before = 0;
+                for (plan, replace) in [(create, false), (overwrite, true)] {
+                    if plan.chunks.is_empty() {
+                        continue;
+                    }
+                    let options = ImportOptions {
+                        overwrite: replace,
+                        ..ImportOptions::default()
+                    };
+                    let report = with_progress(&via, plan, &options, &tx, done_before, of).await;
+                    done_before += report.rows.len();
+                    merged.import_calls += report.import_calls;
+                    merged.search_calls += report.search_calls;
+                    merged.stopped = merged.stopped.or(report.stopped);
+                    rows.extend(report.rows);
+                }
+                let mut report = Report::new(rows);
+                report.import_calls = merged.import_calls;
+                report.search_calls = merged.search_calls;
+                report.stopped = merged.stopped;
+                send(&tx, ImportMsg::Finished(report));
+            });
+        }
+        ImportEffect::Save { path, report } => {
+            tokio::spawn(async move {
+                let saved = tokio::task::spawn_blocking(move || {
+                    let bytes = report.to_csv().map_err(|e| e.to_string())?;
+                    std::fs::write(&path, bytes)
+                        .map(|()| path.clone())
+                        .map_err(|e| format!("cannot write {path}: {e}"))
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("saving failed: {e}")));
+                send(&tx, ImportMsg::Saved(saved));
+            });
+        }
+    }
+}
+
+/// Sends a plan, forwarding its progress as `ImportMsg::Progress`.
+async fn with_progress(
+    via: &Via<'_>,
+    plan: ImportPlan,
+    options: &ImportOptions,
+    tx: &UnboundedSender<Msg>,
+    done_before: usize,
+    of: usize,
+) -> Report {
+    let (ptx, mut prx) = unbounded_channel();
+    let sending = async {
+        let ptx = ptx;
+        send_plan(via, plan, options, Some(&ptx)).await
+    };
+    let forward = async {
+        while let Some(p) = prx.recv().await {
+            if let Progress::Chunk { done, .. } = p {
+                send(
+                    tx,
+                    ImportMsg::Progress {
+                        done: done_before + done,
+                        of,
+                    },
+                );
+            }
+        }
+    };
+    let (report, ()) = tokio::join!(sending, forward);
+    report
+}

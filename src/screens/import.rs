@@ -1,0 +1,212 @@
+//! The Import screen: path prompt, preview table with line numbers and
+//! per-row validation, duplicates and overwrite choices, counts, a progress
+//! bar while sending, and the per-row result report.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+
+use crate::app::App;
+use crate::app::import::{ImportPhase, PreviewRow};
+use crate::bulk::{Report, RowStatus};
+use crate::sanitize::sanitize;
+use crate::widgets::Tone;
+use crate::widgets::modal::truncate;
+
+fn row_status(r: &PreviewRow) -> (Tone, String) {
+    if let Some(e) = &r.error {
+        (Tone::Error, format!("✗ {e}"))
+    } else if let Some(first) = r.duplicate_of {
+        (Tone::Warning, format!("! same identifier as line {first}"))
+    } else if r.in_tenant.is_some() {
+        let choice = if r.overwrite {
+            "overwrite"
+        } else {
+            "keep (Space: overwrite)"
+        };
+        (Tone::Warning, format!("! in the tenant: {choice}"))
+    } else if let Some(w) = &r.warning {
+        (Tone::Warning, format!("✓ {w}"))
+    } else {
+        (Tone::Success, "✓".into())
+    }
+}
+
+fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
+    let theme = app.theme();
+    let state = app.import();
+    let c = state.counts();
+    let tenant = match &state.tenant_check {
+        None => "checking the tenant…".to_string(),
+        Some(Ok(())) => format!("{} in the tenant", c.in_tenant),
+        Some(Err(e)) => format!("tenant not checked: {}", sanitize(e)),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "{} rows · {} invalid · {} repeated · {tenant} · {} to send",
+                    c.rows, c.invalid, c.file_duplicates, c.to_send
+                ),
+                width,
+            ),
+            theme.accent,
+        )),
+        Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "{} ({} dialect){}",
+                    sanitize(&state.path),
+                    state.dialect.unwrap_or("?"),
+                    state
+                        .file_notes
+                        .first()
+                        .map(|n| format!(" · {}", sanitize(n)))
+                        .unwrap_or_default()
+                ),
+                width,
+            ),
+            theme.muted,
+        )),
+    ];
+    let room = height.saturating_sub(lines.len()).max(1);
+    let start = state.cursor.saturating_sub(room.saturating_sub(1));
+    for (i, r) in state.rows.iter().enumerate().skip(start).take(room) {
+        let (tone, status) = row_status(r);
+        let head = format!(
+            "{:>6}  {:<24} {:<13} ",
+            r.line,
+            truncate(&sanitize(r.identity.identifier()), 24),
+            truncate(
+                r.identity
+                    .imported_device_identity_type
+                    .as_ref()
+                    .map(|t| t.as_str())
+                    .unwrap_or(""),
+                13
+            )
+        );
+        let rest = width.saturating_sub(head.chars().count());
+        let style = if i == state.cursor {
+            theme.selection
+        } else {
+            theme.tone(tone)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, if i == state.cursor { style } else { theme.text }),
+            Span::styled(truncate(&sanitize(&status), rest), style),
+        ]));
+    }
+    lines
+}
+
+fn report_lines(app: &App, report: &Report, width: usize, height: usize) -> Vec<Line<'static>> {
+    let theme = app.theme();
+    let c = report.counts;
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(
+            &format!(
+                "{} created · {} already present · {} rejected · {} invalid · {} unsent",
+                c.created, c.already_present, c.rejected, c.invalid, c.unsent
+            ),
+            width,
+        ),
+        theme.accent,
+    ))];
+    let notice = app
+        .import()
+        .notice
+        .clone()
+        .unwrap_or_else(|| "w saves the per-row report as CSV · Esc for another file".into());
+    lines.push(Line::from(Span::styled(
+        truncate(&sanitize(&notice), width),
+        theme.muted,
+    )));
+    let room = height.saturating_sub(lines.len());
+    for r in report.problems().take(room) {
+        let tone = match r.status {
+            RowStatus::AlreadyPresent => Tone::Warning,
+            _ => Tone::Error,
+        };
+        let text = format!(
+            "{:>6}  {:<24} {}: {}",
+            r.line,
+            truncate(&sanitize(&r.identifier), 24),
+            r.status.as_str(),
+            sanitize(r.message.as_deref().unwrap_or(""))
+        );
+        lines.push(Line::from(Span::styled(
+            truncate(&text, width),
+            theme.tone(tone),
+        )));
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let state = app.import();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Import CSV ", theme.accent));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (width, height) = (inner.width as usize, inner.height as usize);
+    match &state.phase {
+        ImportPhase::Prompt | ImportPhase::Loading => {
+            let label = "CSV file › ";
+            let text = format!("{}█", sanitize(&state.path));
+            let room = width.saturating_sub(label.chars().count());
+            let n = text.chars().count();
+            let tail: String = text.chars().skip(n.saturating_sub(room)).collect();
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::styled(label, theme.focused_label),
+                    Span::styled(tail, theme.input),
+                ]),
+                Line::from(Span::styled(
+                    truncate(
+                        "identifier,details or manufacturer,model,serial (no header), or a header of property names",
+                        width,
+                    ),
+                    theme.muted,
+                )),
+            ];
+            if state.phase == ImportPhase::Loading {
+                lines.push(Line::from(Span::styled("reading…", theme.text)));
+            } else if let Some(n) = &state.notice {
+                lines.push(Line::from(Span::styled(
+                    truncate(&sanitize(n), width),
+                    theme.error,
+                )));
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        ImportPhase::Preview => {
+            frame.render_widget(Paragraph::new(preview_lines(app, width, height)), inner);
+        }
+        ImportPhase::Sending { done, of } => {
+            let [gauge, _] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+            let ratio = if *of == 0 {
+                1.0
+            } else {
+                (*done as f64 / *of as f64).clamp(0.0, 1.0)
+            };
+            frame.render_widget(
+                Gauge::default()
+                    .gauge_style(theme.accent)
+                    .ratio(ratio)
+                    .label(format!("{done} / {of} rows answered")),
+                gauge,
+            );
+        }
+        ImportPhase::Done(report) => {
+            frame.render_widget(
+                Paragraph::new(report_lines(app, report, width, height)),
+                inner,
+            );
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! Hostile text — an OSC title sequence, a clear-screen CSI, NUL bytes, a
 //! right-to-left override and a 1 MB line — arriving in a CSV description
+//! (the Import preview, the Drafts/Outbox tab, the Tenant list and Detail)
 //! and in a sandbox answer reaches the screen only as printable text, and
 //! drawing it never panics.
 
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, Msg, OutboxMsg, TenantEffect, TenantMsg};
+use enroll_console::app::{App, ImportMsg, Msg, OutboxMsg, Screen, TenantEffect, TenantMsg};
 use enroll_console::csvfile::parse;
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Page, Platform};
 use enroll_console::graph::decode::decode_success;
@@ -109,6 +110,21 @@ async fn hostile_csv_descriptions_are_drawn_printable() {
     for row in &parsed.rows {
         assert!(!row.is_valid(), "line {} should be refused", row.line);
     }
+
+    // Through the Import screen's preview, as the console reads a file.
+    let mut import = app();
+    send(&mut import, [key(KeyCode::F(7))]);
+    type_text(&mut import, "devices.csv");
+    send(&mut import, [key(KeyCode::Enter)]);
+    import.update(Msg::Import(ImportMsg::Loaded(Ok(parsed.clone()))));
+    import.update(Msg::Import(ImportMsg::TenantChecked(
+        Ok(Default::default()),
+    )));
+    assert_eq!(import.screen(), Screen::Import);
+    let preview = assert_printable_at_every_size(&import);
+    assert!(preview.contains("490154203237518"), "{preview}");
+    send(&mut import, [key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_printable_at_every_size(&import);
 
     // Through the outbox into the Drafts/Outbox tab.
     let dir = tempfile::tempdir().expect("tempdir");

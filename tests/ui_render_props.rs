@@ -4,9 +4,12 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, Effect, Msg, OutboxMsg, TenantEffect, TenantMsg};
+use enroll_console::app::{
+    App, Effect, ImportMsg, Msg, OutboxMsg, SignInCode, SignInMsg, TenantEffect, TenantMsg,
+};
 use enroll_console::domain::ImportedDeviceIdentityResult;
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::graph::GraphError;
 use enroll_console::graph::UsedMethod;
 use enroll_console::screens::{MIN_HEIGHT, MIN_WIDTH, render_to_string};
 use enroll_console::store::RecentEntry;
@@ -78,7 +81,56 @@ fn states() -> Vec<App> {
     }));
     send(&mut outbox, [key(KeyCode::F(4)), key(KeyCode::Char('3'))]);
     states.push(outbox);
+
+    // Import: the prompt, then the preview of a file.
+    let mut import = app();
+    send(&mut import, [key(KeyCode::F(7))]);
+    type_text(&mut import, "devices.csv");
+    states.push(import);
+    let mut preview = app();
+    send(&mut preview, [key(KeyCode::F(7))]);
+    type_text(&mut preview, "devices.csv");
+    send(&mut preview, [key(KeyCode::Enter)]);
+    let file = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\n";
+    let parsed = enroll_console::csvfile::parse(file.as_bytes(), None).expect("parses");
+    preview.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
+    preview.update(Msg::Import(ImportMsg::TenantChecked(
+        Ok(Default::default()),
+    )));
+    states.push(preview);
+
+    // Scan mode.
+    let mut scan = app();
+    send(&mut scan, [key(KeyCode::F(3))]);
+    states.push(scan);
+
+    // Sign-in, waiting for approval of a code.
+    states.push(signing_in());
     states
+}
+
+fn signing_in() -> App {
+    let mut app = app().with_sign_in(true);
+    type_text(&mut app, "490154203237518");
+    let (request, _) = submitted(&app.update(ctrl('s'))).expect("submit");
+    app.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Err(GraphError::Service {
+            status: 401,
+            code: "InvalidAuthenticationToken".into(),
+            message: "Access token has expired or is not valid yet.".into(),
+            request_id: None,
+            client_request_id: "crid-1".into(),
+            retry_after_secs: None,
+        }),
+    });
+    app.update(Msg::SignIn(SignInMsg::CodeReady(SignInCode {
+        user_code: "F7KQ2M9X".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_in: 900,
+    })));
+    app
 }
 
 fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
@@ -127,7 +179,13 @@ proptest! {
 
 #[test]
 fn too_small_terminals_ask_for_a_larger_window() {
-    for app in states() {
+    let states = states();
+    let screens: std::collections::BTreeSet<String> =
+        states.iter().map(|a| format!("{:?}", a.screen())).collect();
+    for screen in ["Import", "Scan", "SignIn", "Detail", "List", "Form"] {
+        assert!(screens.contains(screen), "{screen} not drawn: {screens:?}");
+    }
+    for app in states {
         for (w, h) in [(MIN_WIDTH - 1, 24), (80, MIN_HEIGHT - 1), (30, 8)] {
             let text = render_to_string(&app, w, h)
                 .split_whitespace()

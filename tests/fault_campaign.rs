@@ -1,9 +1,11 @@
 //! The fault campaign: for each of the sandbox's fault flags a batch of
-//! submissions goes through the product's batch path (the outbox syncer and
-//! its `Submitter`) and ends with every identity created exactly once or
-//! clearly refused — nothing lost, nothing duplicated — as a listing of the
-//! sandbox shows. Waits go through a recording sleeper except for the latency
-//! case, which uses real latency on a small batch.
+//! submissions goes through the product's two batch paths — the outbox
+//! syncer with its `Submitter`, and `enroll-console import` (the built
+//! binary) — and ends with every identity created exactly once or clearly
+//! refused — nothing lost, nothing duplicated — as a listing of the sandbox
+//! shows. Outbox waits go through a recording sleeper; the import command
+//! waits for real, so its sandbox answers `Retry-After: 0`. Latency is real,
+//! on small batches.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -228,4 +230,144 @@ async fn create_route_missing() {
         ..seeded(5)
     };
     campaign("noroute", faults, 40).await;
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
+
+/// `enroll-console import` of `size` new rows plus one already in the tenant
+/// against a sandbox with `faults`; checks nothing was lost or duplicated.
+async fn import_campaign(name: &str, faults: Faults, size: usize) {
+    let running = sandbox::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SandboxOptions::default(),
+    )
+    .await
+    .expect("sandbox");
+    let graph = client(&running.graph_url());
+    let existing = Submitter::new(graph.clone(), SubmitMethod::Auto)
+        .submit(&serial(EXISTING))
+        .await
+        .expect("seed the existing identity");
+    let existing_id = existing.result.identity.id.clone().expect("id");
+    running.set_faults(faults);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("batch.csv");
+    let mut rows: Vec<String> = (0..size)
+        .map(|i| format!("FI{}{i:05},fault campaign", name.to_ascii_uppercase()))
+        .collect();
+    rows.insert(size / 2, format!("{EXISTING},fault campaign"));
+    std::fs::write(&file, rows.join("\n")).expect("write the file");
+    let out = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .env("ENROLL_CONSOLE_TOKEN", "campaign-token")
+        .args(["--graph-url", &running.graph_url(), "import"])
+        .arg(&file)
+        .args([
+            "--chunk",
+            "10",
+            "--in-flight",
+            "2",
+            "--retry-budget",
+            "60",
+            "--json",
+        ])
+        .output()
+        .await
+        .expect("run import");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let counts = &doc["counts"];
+    assert_eq!(counts["created"], size, "{name}: {doc:#}");
+    assert_eq!(counts["alreadyPresent"], 1, "{name}: {doc:#}");
+    assert_eq!(counts["unsent"], 0, "{name}: {doc:#}");
+
+    running.set_faults(Faults::default());
+    let listed = graph
+        .list_all(&ListQuery::default())
+        .await
+        .expect("listing");
+    let mut by_identifier: HashMap<String, String> = HashMap::new();
+    for identity in &listed {
+        let before = by_identifier.insert(
+            identity.identifier().to_string(),
+            identity.id.clone().unwrap_or_default(),
+        );
+        assert!(
+            before.is_none(),
+            "{name}: duplicate {}",
+            identity.identifier()
+        );
+    }
+    assert_eq!(
+        listed.len(),
+        size + 1,
+        "{name}: nothing lost, nothing extra"
+    );
+    assert_eq!(by_identifier.get(EXISTING), Some(&existing_id), "{name}");
+    println!(
+        "import campaign {name}: {} rows, {counts}, import calls {}, search calls {}, exit {:?}, {} listed",
+        size + 1,
+        doc["importCalls"],
+        doc["searchCalls"],
+        out.status.code(),
+        listed.len()
+    );
+    running.shutdown().await;
+}
+
+fn import_faults(seed: u64) -> Faults {
+    Faults {
+        retry_after_secs: 0,
+        ..seeded(seed)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_latency_of_two_seconds() {
+    let faults = Faults {
+        latency_ms: 2000,
+        ..import_faults(11)
+    };
+    import_campaign("latency", faults, 20).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_half_of_requests_throttled() {
+    let faults = Faults {
+        throttle_rate: 0.5,
+        ..import_faults(12)
+    };
+    import_campaign("throttle", faults, 40).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_half_of_requests_failing() {
+    let faults = Faults {
+        fail_rate: 0.5,
+        ..import_faults(13)
+    };
+    import_campaign("fail", faults, 40).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_thirty_percent_of_connections_dropped() {
+    let faults = Faults {
+        drop_rate: 0.3,
+        ..import_faults(14)
+    };
+    import_campaign("drop", faults, 40).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_create_route_missing() {
+    let faults = Faults {
+        create_route_missing: true,
+        ..import_faults(15)
+    };
+    import_campaign("noroute", faults, 40).await;
 }

@@ -2,7 +2,7 @@
 //! from a shell in tmux. Afterwards the terminal is usable — canonical mode
 //! and echo back on (`stty -a`), the alternate screen left, mouse reporting
 //! off — and the draft is there when the console starts again.
-#![cfg(unix)]
+#![cfg(target_os = "linux")]
 
 mod support;
 
@@ -32,16 +32,24 @@ fn console_in_shell(home: &Path) -> Tmux {
     t
 }
 
-/// The console's process: the shell's only child.
+/// The console's process: the shell's only child (read from `/proc`).
 fn console_pid(shell: u32) -> u32 {
     let deadline = Instant::now() + SCREEN_TIMEOUT;
     loop {
-        let out = Command::new("pgrep")
-            .args(["-P", &shell.to_string()])
-            .output()
-            .expect("run pgrep");
-        let text = String::from_utf8_lossy(&out.stdout);
-        if let Some(pid) = text.lines().next().and_then(|l| l.trim().parse().ok()) {
+        let child = std::fs::read_dir("/proc")
+            .expect("read /proc")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .find(|&pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .ok()
+                    .and_then(|stat| {
+                        // `pid (comm) state ppid …`; comm may hold spaces.
+                        let after = &stat[stat.rfind(')')? + 1..];
+                        after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                    })
+                    == Some(shell)
+            });
+        if let Some(pid) = child {
             return pid;
         }
         assert!(Instant::now() < deadline, "no console under the shell");

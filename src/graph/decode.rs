@@ -1,6 +1,6 @@
 //! The client's decoding of service answers, exposed for property tests and
 //! fuzzing: a 2xx body as a domain type, and any other status as a
-//! [`GraphError`]. The client itself uses the same functions.
+//! [`GraphError`]. Both wrap the functions the client itself uses.
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;

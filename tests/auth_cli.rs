@@ -4,6 +4,7 @@
 //! refused; the token cache is 0600; no token reaches the logs.
 
 mod auth_support;
+mod support;
 
 use std::time::Duration;
 

@@ -6,12 +6,12 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::standalone::Standalone;
 use support::tmux::{self, Tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
@@ -71,48 +71,6 @@ fn wait_for_item(home: &Path, what: &str, pred: impl Fn(&Value) -> bool) -> Valu
     }
 }
 
-/// A standalone sandbox child process (slow answers, so syncing is visible); killed on drop.
-struct Standalone {
-    child: Child,
-    url: String,
-}
-
-impl Standalone {
-    fn start(home: &Path) -> Standalone {
-        let mut child = Command::new(BIN)
-            .args([
-                "sandbox",
-                "--port",
-                "0",
-                "--in-memory",
-                "--latency-ms",
-                "700",
-            ])
-            .env("ENROLL_CONSOLE_HOME", home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the sandbox");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut line)
-            .expect("the sandbox prints its URL");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        Standalone { child, url }
-    }
-}
-
-impl Drop for Standalone {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 const SERIALS: [&str; 3] = ["OFFLN0000001", "OFFLN0000002", "OFFLN0000003"];
 
 #[test]
@@ -121,7 +79,8 @@ fn offline_submissions_survive_kill_9_and_are_created_once_when_online() {
         return;
     }
     let home = tempfile::tempdir().expect("temp home");
-    let sandbox = Standalone::start(home.path());
+    let sandbox = // Slow answers, so syncing is visible.
+    Standalone::start(&["--latency-ms", "700"], home.path());
     let url = sandbox.url.as_str();
 
     let t = console(home.path(), &["--graph-url", url, "--offline"]);

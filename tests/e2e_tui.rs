@@ -6,10 +6,10 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use support::standalone::Standalone;
 use support::tmux::{self, Tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
@@ -47,43 +47,6 @@ fn sandbox_identities(home: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("list --json prints a JSON array")
-}
-
-/// A standalone sandbox child process; killed on drop.
-struct Standalone {
-    child: Child,
-    url: String,
-}
-
-impl Standalone {
-    fn start(flags: &[&str], home: &Path) -> Standalone {
-        let mut child = Command::new(BIN)
-            .args(["sandbox", "--port", "0", "--in-memory"])
-            .args(flags)
-            .env("ENROLL_CONSOLE_HOME", home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the sandbox");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the sandbox prints its URL");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        Standalone { child, url }
-    }
-}
-
-impl Drop for Standalone {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]

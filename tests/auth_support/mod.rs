@@ -3,15 +3,17 @@
 //! built binary.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
 
-/// `enroll-console sandbox …` on a free port; killed when dropped.
+use crate::support::standalone;
+
+/// `enroll-console sandbox …` on a free port, with a home of its own and
+/// trace logs (checked for tokens); killed when dropped.
 pub struct SandboxProcess {
-    child: Child,
+    process: standalone::Standalone,
     /// `http://127.0.0.1:PORT` (the login URL; the Graph root is `/beta` under it).
     pub root: String,
     pub home: tempfile::TempDir,
@@ -20,36 +22,17 @@ pub struct SandboxProcess {
 impl SandboxProcess {
     pub fn start(args: &[&str]) -> SandboxProcess {
         let home = tempfile::tempdir().expect("temp dir");
-        let mut child = Command::new(BIN)
-            .args(["sandbox", "--in-memory", "--port", "0"])
-            .args(args)
-            .env("ENROLL_CONSOLE_HOME", home.path())
-            .env("ENROLL_CONSOLE_LOG", "trace")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the sandbox");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines
-            .next()
-            .and_then(Result::ok)
-            .expect("the sandbox prints its URL");
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {first:?}"));
-        let root = url.trim_end_matches("/beta").to_string();
-        // Keep reading so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        SandboxProcess { child, root, home }
-    }
-}
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let process = standalone::Standalone::start_with_env(
+            args,
+            home.path(),
+            &[("ENROLL_CONSOLE_LOG", "trace")],
+        );
+        let root = process.root().to_string();
+        SandboxProcess {
+            process,
+            root,
+            home,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::app::{App, ListTab, thousands};
 use crate::domain::ImportedDeviceIdentityType;
@@ -174,13 +174,7 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
         } else {
             "  Loading…"
         };
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::default(),
-                Line::from(Span::styled(text, theme.muted)),
-            ]),
-            inner,
-        );
+        crate::widgets::draw_empty_state(frame, inner, text, theme.muted);
         return;
     }
     let cols = columns(inner.width);

@@ -65,13 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             "  Loading…"
         };
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::default(),
-                Line::from(Span::styled(text, theme.muted)),
-            ]),
-            inner,
-        );
+        crate::widgets::draw_empty_state(frame, inner, text, theme.muted);
         return;
     }
     let widths = [5u16, 9, 17];

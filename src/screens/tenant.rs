@@ -157,13 +157,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let empty = empty_text(t);
     if !empty.is_empty() {
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::default(),
-                Line::from(Span::styled(empty, theme.muted)),
-            ]),
-            body,
-        );
+        crate::widgets::draw_empty_state(frame, body, &empty, theme.muted);
         return;
     }
     let cols = columns(body.width);

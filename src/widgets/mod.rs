@@ -1,6 +1,7 @@
 //! Reusable pieces of the screens: they draw what they are given and know
 //! nothing of the application state.
 
+pub mod empty_state;
 pub mod footer;
 pub mod modal;
 pub mod picker;
@@ -9,6 +10,7 @@ pub mod status_bar;
 pub mod text_field;
 pub mod theme;
 
+pub use empty_state::draw_empty_state;
 pub use footer::{Footer, Hint};
 pub use picker::{Picker, PickerEvent};
 pub use status_bar::{StatusBar, TargetBadge};

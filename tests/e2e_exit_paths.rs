@@ -58,22 +58,7 @@ fn console_pid(shell: u32) -> u32 {
 }
 
 fn drafts(home: &Path) -> Vec<Value> {
-    let out = Command::new(BIN)
-        .args(["drafts", "list", "--json"])
-        .env("ENROLL_CONSOLE_HOME", home)
-        .env("ENROLL_CONSOLE_TOKEN", TOKEN)
-        .output()
-        .expect("run the console");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("JSON")
-        .as_array()
-        .cloned()
-        .expect("an array")
+    support::console::json(home, &["drafts", "list", "--json"])
 }
 
 fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str) {

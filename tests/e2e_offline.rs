@@ -30,22 +30,7 @@ fn console(home: &Path, args: &[&str]) -> Tmux {
 
 /// Runs a command of the console and reads its JSON output.
 fn json(home: &Path, args: &[&str]) -> Vec<Value> {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("ENROLL_CONSOLE_HOME", home)
-        .env("ENROLL_CONSOLE_TOKEN", TOKEN)
-        .output()
-        .expect("run the console");
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("JSON output")
-        .as_array()
-        .cloned()
-        .expect("a JSON array")
+    support::console::json(home, args)
 }
 
 fn kill(pid: u32, signal: &str) {

@@ -7,7 +7,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
 use support::standalone::Standalone;
 use support::tmux::{self, Tmux};
@@ -34,19 +33,9 @@ fn has_guid(s: &str) -> bool {
 
 /// The identities the embedded sandbox holds for this home, as JSON.
 fn sandbox_identities(home: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
-    let out = Command::new(BIN)
-        .args(extra)
-        .args(["list", "--json"])
-        .env("ENROLL_CONSOLE_HOME", home)
-        .env("ENROLL_CONSOLE_TOKEN", "e2e-token")
-        .output()
-        .expect("run list");
-    assert!(
-        out.status.success(),
-        "list failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("list --json prints a JSON array")
+    let mut args = extra.to_vec();
+    args.extend(["list", "--json"]);
+    support::console::json(home, &args)
 }
 
 #[test]

@@ -199,11 +199,7 @@ impl LoginEndpoint {
             ("refresh_token", refresh_token.expose()),
             ("scope", self.scope.as_str()),
         ];
-        let json = self
-            .post("token", &form)
-            .await
-            .map_err(Answer::into_error)?;
-        token_set(json)
+        self.token_grant(&form).await
     }
 
     /// The client credentials grant (application sign-in).
@@ -214,10 +210,12 @@ impl LoginEndpoint {
             ("client_secret", secret.expose()),
             ("scope", self.scope.as_str()),
         ];
-        let json = self
-            .post("token", &form)
-            .await
-            .map_err(Answer::into_error)?;
+        self.token_grant(&form).await
+    }
+
+    /// Posts a grant to the token endpoint and reads the token set it answers.
+    async fn token_grant(&self, form: &[(&str, &str)]) -> Result<TokenSet, AuthError> {
+        let json = self.post("token", form).await.map_err(Answer::into_error)?;
         token_set(json)
     }
 }

@@ -109,7 +109,7 @@ mod submit_method_serde {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub default_profile: Option<String>,
@@ -118,6 +118,50 @@ pub struct Config {
     pub stale_days: Option<u32>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Colour on the terminal: `auto` honours NO_COLOR; `always`/`never` override it.
+    #[serde(default)]
+    pub color: ColorChoice,
+    /// The palette: `dark` (default) or `light` terminal background.
+    #[serde(default)]
+    pub theme: ThemeChoice,
+    /// Mouse support (click to focus, wheel to scroll); off by default.
+    #[serde(default)]
+    pub mouse: bool,
+    /// Key bindings merged over the defaults: `[keys.SCOPE] action = "KEY"`
+    /// or `action = ["KEY", "KEY"]`.
+    #[serde(default)]
+    pub keys: toml::Table,
+}
+
+/// The `color` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColorChoice {
+    /// Colour unless NO_COLOR is set to a non-empty value.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to draw in colour, given the NO_COLOR variable's value.
+    pub fn use_color(self, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+/// The `theme` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeChoice {
+    #[default]
+    Dark,
+    Light,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +294,27 @@ submit_method = "import"
             .to_string();
         assert!(
             msg.contains("\"b\"") && msg.contains("profiles: a"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn color_setting_overrides_no_color() {
+        use std::ffi::OsStr;
+        let c = Config::parse("color = \"always\"\nmouse = true\n", Path::new("c")).unwrap();
+        assert!(c.color.use_color(Some(OsStr::new("1"))));
+        assert!(c.mouse);
+        let c = Config::parse("color = \"never\"\n", Path::new("c")).unwrap();
+        assert!(!c.color.use_color(None));
+        let auto = ColorChoice::Auto;
+        assert!(auto.use_color(None));
+        assert!(auto.use_color(Some(OsStr::new(""))));
+        assert!(!auto.use_color(Some(OsStr::new("1"))));
+        let msg = Config::parse("color = \"sometimes\"\n", Path::new("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("c:1:") && msg.contains("sometimes"),
             "{msg}"
         );
     }

@@ -63,13 +63,16 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     {
         submitter.remember_create_route_missing();
     }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let stale_days = crate::config::Config::load(&info.paths.config_file())
-        .ok()
-        .and_then(|c| c.stale_days)
+    // The session has already read the file and refused a bad one.
+    let config = crate::config::Config::load(&info.paths.config_file()).unwrap_or_default();
+    let color = config
+        .color
+        .use_color(std::env::var_os("NO_COLOR").as_deref());
+    let stale_days = config
+        .stale_days
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
     let mut app = App::new(info)
-        .with_theme(Theme::from_no_color(no_color))
+        .with_theme(Theme::from_no_color(!color))
         .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();

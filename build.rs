@@ -28,9 +28,9 @@ fn main() {
         .zip(Path::new(&manifest_dir).canonicalize().ok())
         .is_some_and(|(top, dir)| top == dir);
     let (rev, date) = if own_repo {
-        // In a worktree `.git` is a file: ask git where HEAD and the refs live.
+        // In a worktree `.git` is a file: ask git where HEAD, its log and the refs live.
         let head_ref = git(&["-C", &manifest_dir, "symbolic-ref", "-q", "HEAD"]);
-        for name in ["HEAD", "packed-refs"]
+        for name in ["HEAD", "logs/HEAD", "packed-refs"]
             .into_iter()
             .chain(head_ref.as_deref())
         {

@@ -4,7 +4,8 @@
 //! the line, 0 otherwise. So the docs cannot drift from the command line.
 //!
 //! A command that opens the console or needs a real tenant is listed in [`SKIPPED`] with the
-//! reason; every entry there must still appear in the docs.
+//! reason; every entry there must still appear in the docs. Every `toml` example must be a
+//! `config.toml` the console accepts.
 
 #![cfg(target_os = "linux")]
 
@@ -223,6 +224,46 @@ fn every_documented_command_exits_as_the_docs_say() {
             "SKIPPED lists `{skip}` ({reason}), which no document shows any more"
         );
     }
+}
+
+/// The contents of the document's code blocks whose info string is `lang`, with the line each
+/// starts on.
+fn blocks_in(markdown: &str, lang: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, bool, String)> = None;
+    for (n, line) in markdown.lines().enumerate() {
+        match (line.trim().strip_prefix("```"), open.take()) {
+            (Some(info), None) => open = Some((n + 2, info.trim() == lang, String::new())),
+            (Some(_), Some((start, true, text))) => out.push((start, text)),
+            (Some(_), Some(_)) => {}
+            (None, Some((start, wanted, mut text))) => {
+                text.push_str(line);
+                text.push('\n');
+                open = Some((start, wanted, text));
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_toml_example_in_the_docs_is_a_valid_config() {
+    let mut checked = 0;
+    for doc in documents() {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        for (line, block) in blocks_in(&text, "toml") {
+            let parsed = enroll_console::config::Config::parse(&block, Path::new("config.toml"));
+            assert!(
+                parsed.is_ok(),
+                "{}:{line}: {}",
+                doc.display(),
+                parsed.err().map(|e| e.to_string()).unwrap_or_default()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} toml examples found");
 }
 
 #[test]

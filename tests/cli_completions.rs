@@ -85,6 +85,15 @@ fn every_shells_script_names_every_subcommand() {
 }
 
 #[test]
+fn long_help_ends_with_exit_codes_environment_and_files() {
+    let help = stdout_of(&["--help"]);
+    for heading in ["Exit status:", "Environment:", "Files:"] {
+        assert!(help.contains(heading), "--help lacks {heading}");
+    }
+    assert!(help.contains("  4  service or network error"), "{help}");
+}
+
+#[test]
 fn an_unknown_shell_is_a_usage_error() {
     let out = console(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
@@ -105,7 +114,20 @@ fn the_man_page_starts_with_its_title_and_lists_every_subcommand() {
         first_macro(&page).starts_with(".TH enroll-console 1 "),
         "{page}"
     );
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+    ] {
+        assert!(page.contains(section), "man page lacks {section}");
+    }
     let unescaped = page.replace("\\-", "-");
+    for variable in ["ENROLL_CONSOLE_HOME", "ENROLL_CONSOLE_TOKEN", "NO_COLOR"] {
+        assert!(unescaped.contains(variable), "man page lacks {variable}");
+    }
     for path in subcommands().into_iter().filter(|p| p.len() == 1) {
         let reference = format!("enroll-console-{}(1)", path[0]);
         assert!(unescaped.contains(&reference), "man page lacks {reference}");

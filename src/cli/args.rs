@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
     long_about = "Register Intune corporate device identifiers (IMEI, serial number, Windows \
 manufacturer,model,serial) and see at once what Intune made of each one.\n\n\
 With no tenant profile configured, the console runs against an embedded Graph sandbox on \
-127.0.0.1: no account is needed."
+127.0.0.1: no account is needed.",
+    after_long_help = super::help_text::after_long_help()
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -25,37 +25,53 @@ fn definition() -> clap::Command {
 }
 
 fn page(cmd: clap::Command) -> clap_mangen::Man {
-    let man = clap_mangen::Man::new(cmd);
+    // The footer's source: the revision is in the VERSION section and the date in the title.
+    let man =
+        clap_mangen::Man::new(cmd).source(concat!("enroll-console ", env!("CARGO_PKG_VERSION")));
     match crate::build_info::GIT_COMMIT_DATE {
         "" => man,
         date => man.date(date),
     }
 }
 
-/// The main page (section 1) as roff.
+/// The main page (section 1) as roff: the exit status, environment and files as sections of
+/// their own instead of the text `--help` shows after the options.
 pub fn main_page() -> Result<Vec<u8>, std::io::Error> {
     let mut out = Vec::new();
-    page(definition()).render(&mut out)?;
-    Ok(out)
+    page(definition().after_long_help(None::<&str>)).render(&mut out)?;
+    let text = String::from_utf8_lossy(&out);
+    let sections = super::help_text::man_sections();
+    let page = match text.find("\n.SH VERSION") {
+        Some(at) => format!("{}\n{sections}{}", &text[..at], &text[at + 1..]),
+        None => format!("{text}{sections}"),
+    };
+    Ok(page.into_bytes())
 }
 
 /// Writes the main page and one page per visible subcommand, nested ones included, into
-/// `dir`; returns the files written.
+/// `dir`; returns the files written, the main page first.
 pub fn write_pages(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
-    fn write(cmd: clap::Command, dir: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        let subcommands: Vec<clap::Command> = cmd
-            .get_subcommands()
+    fn subcommands(cmd: &clap::Command) -> Vec<clap::Command> {
+        cmd.get_subcommands()
             .filter(|s| !s.is_hide_set())
             .cloned()
-            .collect();
+            .collect()
+    }
+    fn write(cmd: clap::Command, dir: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let nested = subcommands(&cmd);
         written.push(page(cmd).generate_to(dir)?);
-        subcommands
+        nested
             .into_iter()
             .try_for_each(|sub| write(sub, dir, written))
     }
     std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    write(definition(), dir, &mut written)?;
+    let main = definition();
+    let main_file = dir.join(page(main.clone()).get_filename());
+    std::fs::write(&main_file, main_page()?)?;
+    let mut written = vec![main_file];
+    for sub in subcommands(&main) {
+        write(sub, dir, &mut written)?;
+    }
     Ok(written)
 }
 

@@ -8,6 +8,7 @@ mod connect;
 pub mod drafts;
 mod exit;
 mod export;
+mod help_text;
 mod import;
 mod list;
 pub mod man;

@@ -31,7 +31,10 @@ impl App {
 
     pub(super) fn on_scan_action(&mut self, action: Action) -> Vec<Effect> {
         let effects = match action {
-            Action::ScanUndo => self.scan.undo(),
+            Action::ScanUndo => {
+                let undo_key = self.keymap.key_for(Scope::Scan, Action::ScanUndo);
+                self.scan.undo(&undo_key)
+            }
             Action::ScanCycleType => {
                 self.scan.cycle_type();
                 Vec::new()

@@ -9,6 +9,7 @@ mod import_keys;
 pub mod key_names;
 pub mod keymap;
 pub mod keymap_config;
+pub mod keymap_docs;
 mod keys;
 pub mod msg;
 pub mod outbox;

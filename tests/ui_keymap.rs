@@ -124,3 +124,53 @@ fn form_footer_and_help_with_f10_for_submit() {
         );
     }
 }
+
+#[test]
+fn a_ctrl_key_bound_on_the_form_beats_the_text_field() {
+    let mut app = app_with_keys("[keys.form]\nsubmit = \"Ctrl-A\"\n");
+    type_text(&mut app, "490154203237518");
+    assert!(
+        submitted(&app.update(ctrl('a'))).is_some(),
+        "Ctrl-A submits"
+    );
+    // Unbound, Ctrl-A still moves the cursor in the field.
+    let mut app = ui_support::app();
+    type_text(&mut app, "490154203237518");
+    assert!(submitted(&app.update(ctrl('a'))).is_none());
+}
+
+#[test]
+fn ctrl_keys_work_on_detail_and_global_keys_work_in_scan() {
+    let mut app = app_with_keys(
+        "[keys.detail]\nraw_json = \"Ctrl-R\"\n[keys.global]\ntoggle_offline = \"Ctrl-Q\"\n",
+    );
+    type_text(&mut app, "490154203237518");
+    let (request, _) = submitted(&app.update(ctrl('s'))).expect("submit");
+    app.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Ok(outcome(
+            created_result("490154203237518", "0f1e2d3c-0000-4000-8000-000000000001"),
+            enroll_console::graph::UsedMethod::Create,
+        )),
+    });
+    assert_eq!(app.screen(), enroll_console::app::Screen::Detail);
+    app.update(ctrl('r'));
+    assert!(app.tenant().raw_json(), "Ctrl-R shows the raw JSON");
+    app.update(ctrl('r'));
+    assert!(!app.tenant().raw_json(), "and hides it");
+
+    let mut app = app_with_keys("[keys.global]\ntoggle_offline = \"Ctrl-Q\"\n");
+    app.update(key(KeyCode::F(3)));
+    assert_eq!(app.screen(), enroll_console::app::Screen::Scan);
+    let paused = app.outbox().paused();
+    app.update(ctrl('q'));
+    assert_ne!(
+        app.outbox().paused(),
+        paused,
+        "Ctrl-Q toggles offline in Scan"
+    );
+    // Ctrl-O is no longer bound: nothing toggles.
+    app.update(ctrl('o'));
+    assert_ne!(app.outbox().paused(), paused);
+}

@@ -57,9 +57,13 @@ Two doubles are legal because state decides which acts: `form` Esc cancels
 sending while it runs, else goes back; `tenant` Esc stops a load while it
 runs, else goes back (`list`).
 
-Some keys are not actions and cannot be rebound: typing in text fields,
-the pickers' arrows and Enter, the filter prompt, and the confirmation
-dialogs (`y`/Enter, `n`/Esc).
+Some keys are not actions and cannot be rebound: typing and editing in text
+fields, the pickers' arrows, Enter and Space, the Tenant filter prompt, the
+dialogs (`y`/Enter, `n`/Esc), and Enter/Tab ending a scan. On the form a
+Ctrl-, Alt- or F-key bound to an action wins over a text field's own use of it
+(Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-K and Ctrl-W edit the field unless bound); plain
+keys such as the arrows, Home, End, Backspace and Delete act on the focused
+field first.
 "#;
 
 fn cell(text: &str) -> String {

@@ -19,7 +19,7 @@ pub enum KeyNameError {
     )]
     Unknown(String),
     #[error(
-        "{0:?}: Shift goes with Tab only; write the character itself (J, not Shift-j; ?, not Shift-/)"
+        "Shift in {0:?} goes with Tab only; write the character itself (J, not Shift-j; ?, not Shift-/)"
     )]
     Shift(String),
 }

@@ -19,12 +19,6 @@ use super::keymap::{Action, Binding, DEFAULT_BINDINGS, KeySpec, Keymap, Scope};
 #[serde(transparent)]
 pub struct KeysConfig(pub BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>);
 
-impl KeysConfig {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// One key name or a list of them, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyList(pub Vec<String>);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::app::{Keymap, KeymapError, KeysConfig};
 use crate::graph::SubmitMethod;
 
 /// The national clouds and their hosts.
@@ -130,7 +131,7 @@ pub struct Config {
     /// Key bindings merged over the defaults: `[keys.SCOPE] action = "KEY"`
     /// or `action = ["KEY", "KEY"]`.
     #[serde(default)]
-    pub keys: toml::Table,
+    pub keys: KeysConfig,
 }
 
 /// The `color` setting.
@@ -199,23 +200,31 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .unwrap_or(1);
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                message: e.message().trim().to_string(),
-            }
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| line_of(s.start)),
+            message: e.message().trim().to_string(),
         })?;
         if let Some(name) = &config.default_profile
             && !config.profiles.contains_key(name)
         {
             return Err(config.unknown_profile(name, path));
         }
+        // A bad keymap stops every command, before the terminal is touched.
+        if let Err(e) = config.keymap() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of(e.offset),
+                message: e.to_string(),
+            });
+        }
         Ok(config)
+    }
+
+    /// The effective keymap: the defaults with `[keys]` merged over them.
+    pub fn keymap(&self) -> Result<Keymap, KeymapError> {
+        Keymap::from_config(&self.keys)
     }
 
     /// The named profile, or the default one; `None` when none is configured.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::keymap::Action;
 use crate::bulk::{ImportPlan, Report, RowResult, RowStatus, dedupe_key};
 use crate::csvfile::Parsed;
 use crate::domain::ImportedDeviceIdentity;
@@ -179,7 +180,15 @@ impl ImportState {
                 self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
                 Some(Vec::new())
             }
-            (ImportPhase::Preview, KeyCode::Char(' ')) => {
+            _ => None,
+        }
+    }
+
+    /// An action from the keymap (overwrite, commit, save the report, back
+    /// to the prompt); `None` when it does not apply in this phase.
+    pub fn on_action(&mut self, action: Action) -> Option<Vec<ImportEffect>> {
+        match (&self.phase, action) {
+            (ImportPhase::Preview, Action::ImportToggleOverwrite) => {
                 if let Some(r) = self.rows.get_mut(self.cursor)
                     && r.in_tenant.is_some()
                     && r.error.is_none()
@@ -189,18 +198,20 @@ impl ImportState {
                 }
                 Some(Vec::new())
             }
-            (ImportPhase::Preview, KeyCode::Char('s')) if ctrl => Some(self.commit()),
-            (ImportPhase::Preview | ImportPhase::Done(_), KeyCode::Esc) => {
+            (ImportPhase::Preview, Action::ImportCommit) => Some(self.commit()),
+            (ImportPhase::Preview | ImportPhase::Done(_), Action::Back) => {
                 *self = ImportState {
                     path: self.path.clone(),
                     ..ImportState::default()
                 };
                 Some(Vec::new())
             }
-            (ImportPhase::Done(report), KeyCode::Char('w')) => Some(vec![ImportEffect::Save {
-                path: format!("{}.report.csv", self.path.trim()),
-                report: report.clone(),
-            }]),
+            (ImportPhase::Done(report), Action::ImportSaveReport) => {
+                Some(vec![ImportEffect::Save {
+                    path: format!("{}.report.csv", self.path.trim()),
+                    report: report.clone(),
+                }])
+            }
             _ => None,
         }
     }

@@ -55,18 +55,16 @@ fn tenant_duplicates_are_kept_unless_marked_for_overwrite() {
     assert_eq!(s.rows[4].in_tenant.as_deref(), Some("id-5"));
     assert_eq!(s.counts().to_send, 2);
     // Space on a row that is not in the tenant does nothing.
-    s.on_key(&key(KeyCode::Char(' ')));
+    s.on_action(Action::ImportToggleOverwrite);
     assert!(!s.rows[0].overwrite);
     for _ in 0..4 {
         s.on_key(&key(KeyCode::Down));
     }
-    s.on_key(&key(KeyCode::Char(' ')));
+    s.on_action(Action::ImportToggleOverwrite);
     assert!(s.rows[4].overwrite);
     let c = s.counts();
     assert_eq!((c.in_tenant, c.overwrite, c.to_send), (1, 1, 3));
-    let effects = s
-        .on_key(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
-        .unwrap();
+    let effects = s.on_action(Action::ImportCommit).unwrap();
     let [ImportEffect::Commit { create, overwrite }] = &effects[..] else {
         panic!("{effects:?}")
     };
@@ -79,7 +77,7 @@ fn tenant_duplicates_are_kept_unless_marked_for_overwrite() {
 fn the_final_report_holds_every_row_and_can_be_saved() {
     let (mut s, _) = loaded(FILE);
     s.on_msg(ImportMsg::TenantChecked(Ok(HashMap::new())));
-    s.on_key(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    s.on_action(Action::ImportCommit);
     s.on_msg(ImportMsg::Progress { done: 2, of: 3 });
     assert_eq!(s.phase, ImportPhase::Sending { done: 2, of: 3 });
     let sent: Vec<RowResult> = [1usize, 3, 5]
@@ -101,7 +99,7 @@ fn the_final_report_holds_every_row_and_can_be_saved() {
     };
     assert_eq!(report.counts.total, 5);
     assert_eq!((report.counts.created, report.counts.invalid), (3, 2));
-    let effects = s.on_key(&key(KeyCode::Char('w'))).unwrap();
+    let effects = s.on_action(Action::ImportSaveReport).unwrap();
     assert!(
         matches!(&effects[..], [ImportEffect::Save { path, .. }] if path == "devices.csv.report.csv")
     );

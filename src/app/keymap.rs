@@ -1,7 +1,7 @@
 //! The key bindings: one small static table of (scope, action, keys,
 //! description) from which key dispatch, the footer hints and the Help
-//! overlay are all derived. A configurable keymap plugs in by building a
-//! [`Keymap`] from other bindings.
+//! overlay are all derived. `[keys.SCOPE]` in `config.toml` replaces an
+//! action's keys (see `keymap_config`); names are in `key_names`.
 
 use std::borrow::Cow;
 
@@ -39,7 +39,7 @@ impl Scope {
     }
 }
 
-/// What a key asks for.
+/// What a key asks for. Each has a name in `config.toml` (`Action::name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -133,31 +133,17 @@ impl KeySpec {
 
     /// How the key is written in hints: `Ctrl-S`, `F1`, `Shift-Tab`, `↑`.
     pub fn label(&self) -> Cow<'static, str> {
-        let base: Cow<'static, str> = match self.code {
-            KeyCode::Char(' ') => "Space".into(),
-            KeyCode::Char(c) if self.modifiers.contains(KeyModifiers::CONTROL) => {
-                c.to_ascii_uppercase().to_string().into()
-            }
-            KeyCode::Char(c) => c.to_string().into(),
-            KeyCode::F(n) => format!("F{n}").into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            _ => "?".into(),
+        let arrow = match self.code {
+            KeyCode::Up => "↑",
+            KeyCode::Down => "↓",
+            KeyCode::Left => "←",
+            KeyCode::Right => "→",
+            _ => return self.config_name().into(),
         };
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{base}").into()
+        if self.modifiers.is_empty() {
+            arrow.into()
         } else {
-            base
+            self.config_name().into()
         }
     }
 
@@ -185,11 +171,11 @@ fn normalize(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
 }
 
 /// One row of the table.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub scope: Scope,
     pub action: Action,
-    pub keys: &'static [KeySpec],
+    pub keys: Cow<'static, [KeySpec]>,
     pub description: &'static str,
     /// Shown in the footer (all bindings are shown in Help).
     pub hint: bool,
@@ -216,7 +202,7 @@ const fn bind(
     Binding {
         scope,
         action,
-        keys,
+        keys: Cow::Borrowed(keys),
         description,
         hint,
     }
@@ -592,7 +578,7 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// A keymap from other bindings (configuration, later).
+    /// A keymap from other bindings (see `Keymap::from_config`).
     pub fn from_bindings(bindings: Vec<Binding>) -> Self {
         Keymap {
             bindings: Cow::Owned(bindings),
@@ -624,6 +610,13 @@ impl Keymap {
             .find(|b| b.action == action)
             .and_then(|b| b.keys.first())
             .map(KeySpec::label)
+    }
+
+    /// [`Keymap::first_key`] for text: every action of a scope has a key
+    /// (an empty list is a config error), so the fallback is never shown.
+    pub fn key_for(&self, scope: Scope, action: Action) -> String {
+        self.first_key(scope, action)
+            .map_or_else(|| "?".to_string(), Cow::into_owned)
     }
 }
 

@@ -93,6 +93,16 @@ impl App {
             }
             return None;
         }
+        // A Ctrl, Alt or F-key bound here beats the field's own use of it
+        // (Ctrl-A and Ctrl-E move the cursor unless bound); plain keys go to
+        // the focused field first (arrows, Enter and Space work the pickers).
+        let modified = key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            || matches!(key.code, KeyCode::F(_));
+        if modified && let Some(action) = actions.iter().find(|a| **a != Action::CancelSubmit) {
+            return Some(self.apply(*action));
+        }
         if self.form.handle_key(key) {
             return Some(Vec::new());
         }

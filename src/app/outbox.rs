@@ -6,6 +6,7 @@
 //! messages.
 
 use super::form::FormState;
+use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::{App, Screen};
 use crate::domain::ImportedDeviceIdentity;
@@ -456,7 +457,11 @@ impl App {
             self.outbox.draft_dirty = true;
             effects.extend(self.draft_save_effects());
             self.set_status(
-                format!("Item {} opened as a new draft; Ctrl-S sends it", item.id),
+                format!(
+                    "Item {} opened as a new draft; {} sends it",
+                    item.id,
+                    self.keymap.key_for(Scope::Form, Action::Submit)
+                ),
                 Tone::Info,
             );
         }
@@ -493,7 +498,10 @@ impl App {
         }
         self.outbox.confirm_discard = Some(id);
         self.set_status(
-            format!("Discard item {id}? Press d again to confirm, any other key to keep it"),
+            format!(
+                "Discard item {id}? Press {} again to confirm, any other key to keep it",
+                self.keymap.key_for(Scope::Outbox, Action::Discard)
+            ),
             Tone::Warning,
         );
         Vec::new()

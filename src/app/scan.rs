@@ -390,8 +390,9 @@ impl ScanState {
         self.entries.iter_mut().find(|e| e.seq == seq)
     }
 
-    /// Undo of the newest scan still shown.
-    pub fn undo(&mut self) -> Vec<ScanEffect> {
+    /// Undo of the newest scan still shown; `undo_key` is how the key that
+    /// confirms is written.
+    pub fn undo(&mut self, undo_key: &str) -> Vec<ScanEffect> {
         let Some(entry) = self
             .entries
             .iter_mut()
@@ -412,7 +413,7 @@ impl ScanState {
                 self.confirm_delete = Some(seq);
                 self.notice = Some((
                     format!(
-                        "#{seq} was created: Ctrl-Z again deletes it from the tenant, any other key keeps it"
+                        "#{seq} was created: {undo_key} again deletes it from the tenant, any other key keeps it"
                     ),
                     Tone::Warning,
                 ));

@@ -13,8 +13,8 @@ fn wrap(effects: Vec<ScanEffect>) -> Vec<Effect> {
 }
 
 impl App {
-    /// The input always has focus: the screen's Ctrl bindings first, F-keys
-    /// to the global bindings, everything else to the input.
+    /// The input always has focus: the screen's bindings first, then F-keys
+    /// and the global bindings (never letters), everything else to the input.
     pub(super) fn on_scan_key(
         &mut self,
         key: &KeyEvent,
@@ -23,7 +23,9 @@ impl App {
         if let Some(action) = self.keymap.actions(Scope::Scan, key, true).first() {
             return Some(self.apply(*action));
         }
-        if matches!(key.code, KeyCode::F(_)) {
+        if matches!(key.code, KeyCode::F(_))
+            || !self.keymap.actions(Scope::Global, key, true).is_empty()
+        {
             return None;
         }
         Some(wrap(self.scan.on_key(key, at_ms)))
@@ -31,7 +33,10 @@ impl App {
 
     pub(super) fn on_scan_action(&mut self, action: Action) -> Vec<Effect> {
         let effects = match action {
-            Action::ScanUndo => self.scan.undo(),
+            Action::ScanUndo => {
+                let undo_key = self.keymap.key_for(Scope::Scan, Action::ScanUndo);
+                self.scan.undo(&undo_key)
+            }
             Action::ScanCycleType => {
                 self.scan.cycle_type();
                 Vec::new()

@@ -142,16 +142,16 @@ fn undo_removes_a_queued_scan_and_deletes_a_created_one_after_confirm() {
     let mut s = ScanState::default();
     s.toggle_commit();
     type_token(&mut s, "C02XK0XXJGH5", 0, 5);
-    assert!(s.undo().is_empty());
+    assert!(s.undo("Ctrl-Z").is_empty());
     assert_eq!(s.entries[0].state, EntryState::Removed);
     assert_eq!(s.counts().accepted, 0);
     s.toggle_commit();
     type_token(&mut s, "SERIAL0002", 0, 5);
     s.on_msg(sent(&[(2, RowStatus::Created, "id-2")]));
-    assert!(s.undo().is_empty(), "first Ctrl-Z only asks");
+    assert!(s.undo("Ctrl-Z").is_empty(), "first Ctrl-Z only asks");
     assert_eq!(s.confirm_delete, Some(2));
     assert_eq!(
-        s.undo(),
+        s.undo("Ctrl-Z"),
         vec![ScanEffect::Delete {
             seq: 2,
             id: "id-2".into()
@@ -169,8 +169,8 @@ fn another_key_cancels_a_pending_delete() {
     let mut s = ScanState::default();
     type_token(&mut s, "SERIAL0002", 0, 5);
     s.on_msg(sent(&[(1, RowStatus::Created, "id-1")]));
-    s.undo();
+    s.undo("Ctrl-Z");
     s.on_key(&key(KeyCode::Char('x')), Some(1));
     assert_eq!(s.confirm_delete, None);
-    assert!(s.undo().is_empty(), "asks again");
+    assert!(s.undo("Ctrl-Z").is_empty(), "asks again");
 }

@@ -5,6 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::{App, Screen, TICK_MS};
 use crate::domain::ImportedDeviceIdentity;
@@ -147,9 +148,12 @@ impl App {
                 self.sign_in = None;
                 self.screen = back;
                 let text = if had_pending {
-                    "Sign-in cancelled: the identity was not sent (Ctrl-S sends it again)"
+                    format!(
+                        "Sign-in cancelled: the identity was not sent ({} sends it again)",
+                        self.keymap.key_for(Scope::Form, Action::Submit)
+                    )
                 } else {
-                    "Sign-in cancelled"
+                    "Sign-in cancelled".to_string()
                 };
                 self.set_status(text, Tone::Warning);
                 vec![Effect::SignIn(SignInEffect::Cancel)]

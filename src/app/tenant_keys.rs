@@ -2,7 +2,7 @@
 //! actions and the modals. Runs before the screen's own bindings; `None`
 //! lets a key fall through to them (Recent navigation, Back, globals).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::{Action, Scope};
 use super::tabs::ListTab;
@@ -14,10 +14,6 @@ fn is_yes(key: &KeyEvent) -> bool {
         key.code,
         KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
     )
-}
-
-fn is_ctrl(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 impl App {
@@ -120,7 +116,7 @@ impl App {
                 _ => {}
             }
         }
-        if self.list_tab != ListTab::Tenant || is_ctrl(key) {
+        if self.list_tab != ListTab::Tenant {
             return None;
         }
         let mut actions = self.keymap.actions(Scope::Tenant, key, false);
@@ -165,9 +161,6 @@ impl App {
     }
 
     fn on_detail_action_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
-        if is_ctrl(key) {
-            return None;
-        }
         for action in self.keymap.actions(Scope::Detail, key, false) {
             match action {
                 Action::EditDescription => {

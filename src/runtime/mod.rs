@@ -71,7 +71,13 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     let stale_days = config
         .stale_days
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
+    // Checked with the rest of the file; the defaults if it changed since.
+    let keymap = config.keymap().unwrap_or_else(|e| {
+        tracing::error!("keys: {e}; using the default keys");
+        crate::app::Keymap::default()
+    });
     let mut app = App::new(info)
+        .with_keymap(keymap)
         .with_theme(Theme::from_no_color(!color))
         .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());

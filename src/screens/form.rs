@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::LABEL_WIDTH;
-use crate::app::{App, FieldId, FormState, Submission};
+use crate::app::{Action, App, FieldId, FormState, Scope, Submission};
 use crate::domain::validate::{DESCRIPTION_MAX_CHARS, Finding};
 use crate::widgets::modal::{truncate, wrap};
 use crate::widgets::{Theme, picker, spinner};
@@ -155,14 +155,17 @@ fn draw_value(
     }
 }
 
-fn busy_line(submission: &Submission, tick: u64) -> Option<String> {
-    let text = match submission {
+fn busy_line(app: &App) -> Option<String> {
+    let text = match app.submission() {
         Submission::Idle => return None,
-        Submission::Sending { .. } => "Submitting… Esc to cancel",
-        Submission::Cancelling { .. } => "Cancelling…",
-        Submission::Checking { .. } => "Cancelled; checking whether the service created it…",
+        Submission::Sending { .. } => format!(
+            "Submitting… {} to cancel",
+            app.keymap().key_for(Scope::Form, Action::CancelSubmit)
+        ),
+        Submission::Cancelling { .. } => "Cancelling…".into(),
+        Submission::Checking { .. } => "Cancelled; checking whether the service created it…".into(),
     };
-    Some(format!("{} {text}", spinner::frame(tick)))
+    Some(format!("{} {text}", spinner::frame(app.tick())))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -175,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let busy = busy_line(app.submission(), app.tick());
+    let busy = busy_line(app);
     let panel = app
         .submit_error()
         .map(|error| wrap(error, usize::from(inner.width.saturating_sub(4))));

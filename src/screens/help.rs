@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-use crate::app::App;
+use crate::app::{Action, App, Scope};
 use crate::sanitize::sanitize;
 use crate::widgets::modal::truncate;
 
@@ -87,7 +87,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))
-        .title_bottom(Span::styled(" Esc close ", theme.muted))
+        .title_bottom(Span::styled(
+            format!(
+                " {} close ",
+                app.keymap().key_for(Scope::Help, Action::ToggleHelp)
+            ),
+            theme.muted,
+        ))
         .border_style(theme.accent)
         .padding(Padding::horizontal(1));
     let text: Vec<Line> = body.into_iter().map(|(line, _)| line).collect();

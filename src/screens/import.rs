@@ -7,23 +7,26 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
-use crate::app::App;
 use crate::app::import::{ImportPhase, PreviewRow};
+use crate::app::{Action, App, Scope};
 use crate::bulk::{Report, RowStatus};
 use crate::sanitize::sanitize;
 use crate::widgets::Tone;
 use crate::widgets::modal::truncate;
 
-fn row_status(r: &PreviewRow) -> (Tone, String) {
+fn row_status(app: &App, r: &PreviewRow) -> (Tone, String) {
     if let Some(e) = &r.error {
         (Tone::Error, format!("✗ {e}"))
     } else if let Some(first) = r.duplicate_of {
         (Tone::Warning, format!("! same identifier as line {first}"))
     } else if r.in_tenant.is_some() {
         let choice = if r.overwrite {
-            "overwrite"
+            "overwrite".to_string()
         } else {
-            "keep (Space: overwrite)"
+            let key = app
+                .keymap()
+                .key_for(Scope::Import, Action::ImportToggleOverwrite);
+            format!("keep ({key}: overwrite)")
         };
         (Tone::Warning, format!("! in the tenant: {choice}"))
     } else if let Some(w) = &r.warning {
@@ -73,7 +76,7 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
     let room = height.saturating_sub(lines.len()).max(1);
     let start = state.cursor.saturating_sub(room.saturating_sub(1));
     for (i, r) in state.rows.iter().enumerate().skip(start).take(room) {
-        let (tone, status) = row_status(r);
+        let (tone, status) = row_status(app, r);
         let head = format!(
             "{:>6}  {:<24} {:<13} ",
             r.line,
@@ -114,11 +117,14 @@ fn report_lines(app: &App, report: &Report, width: usize, height: usize) -> Vec<
         ),
         theme.accent,
     ))];
-    let notice = app
-        .import()
-        .notice
-        .clone()
-        .unwrap_or_else(|| "w saves the per-row report as CSV · Esc for another file".into());
+    let notice = app.import().notice.clone().unwrap_or_else(|| {
+        let keys = app.keymap();
+        format!(
+            "{} saves the per-row report as CSV · {} for another file",
+            keys.key_for(Scope::Import, Action::ImportSaveReport),
+            keys.key_for(Scope::Import, Action::Back)
+        )
+    });
     lines.push(Line::from(Span::styled(
         truncate(&sanitize(&notice), width),
         theme.muted,

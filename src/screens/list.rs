@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
-use crate::app::{App, ListTab, thousands};
+use crate::app::{Action, App, ListTab, Scope, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
 use crate::store::RecentEntry;
@@ -170,11 +170,16 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
     let recent = app.recent();
     if recent.is_empty() {
         let text = if recent.is_loaded() {
-            "  Nothing submitted from this machine yet. Press n or F2 to register a device."
+            let keys = app.keymap();
+            format!(
+                "  Nothing submitted from this machine yet. Press {} or {} to register a device.",
+                keys.key_for(Scope::List, Action::NewForm),
+                keys.key_for(Scope::Global, Action::OpenForm)
+            )
         } else {
-            "  Loading…"
+            "  Loading…".to_string()
         };
-        crate::widgets::draw_empty_state(frame, inner, text, theme.muted);
+        crate::widgets::draw_empty_state(frame, inner, &text, theme.muted);
         return;
     }
     let cols = columns(inner.width);

@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::{App, SyncState};
+use crate::app::{Action, App, Scope, SyncState};
 use crate::sanitize::sanitize;
 use crate::store::{ItemState, OutboxItem};
 use crate::widgets::Theme;
@@ -25,10 +25,13 @@ fn state_style(state: ItemState, theme: &Theme) -> Style {
 }
 
 /// What the last column says: the id of a created item, else the reason.
-fn detail(item: &OutboxItem) -> String {
+fn detail(app: &App, item: &OutboxItem) -> String {
     let text = match item.state {
         ItemState::Created => item.service_id.clone().unwrap_or_default(),
-        ItemState::Draft => "draft (Enter to open)".to_string(),
+        ItemState::Draft => format!(
+            "draft ({} to open)",
+            app.keymap().key_for(Scope::List, Action::OpenSelected)
+        ),
         _ => item.reason.clone().unwrap_or_default(),
     };
     sanitize(&text).into_owned()
@@ -85,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     state_style(item.state, theme),
                 ),
                 (sanitize(&item.identifier).into_owned(), theme.text),
-                (detail(item), theme.muted),
+                (detail(app, item), theme.muted),
             ];
             let limits = [widths[0], widths[1], widths[2], rest];
             Row::new(cells.into_iter().zip(limits).map(|((text, style), w)| {

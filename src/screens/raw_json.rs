@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::{App, DetailView};
+use crate::app::{Action, App, DetailView, Scope};
 use crate::sanitize::sanitize;
 use crate::widgets::modal::truncate;
 
@@ -19,7 +19,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DetailView) {
     let theme = app.theme();
     let block = Block::bordered()
         .title(Span::styled(" Raw JSON ", theme.accent))
-        .title_bottom(Span::styled(" J or Esc: back to the detail ", theme.muted))
+        .title_bottom(Span::styled(
+            format!(
+                " {} or {}: back to the detail ",
+                app.keymap().key_for(Scope::Detail, Action::RawJson),
+                app.keymap().key_for(Scope::Detail, Action::Back)
+            ),
+            theme.muted,
+        ))
         .border_style(theme.muted);
     let inner = block.inner(area);
     frame.render_widget(block, area);

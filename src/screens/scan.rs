@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::App;
 use crate::app::scan::{CommitMode, InputTarget, ScanEntry};
+use crate::app::{Action, App, Scope};
 use crate::sanitize::sanitize;
 use crate::widgets::Tone;
 use crate::widgets::modal::truncate;
@@ -61,7 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let width = inner.width as usize;
     let commit = match scan.commit {
         CommitMode::EachScan => "each scan".to_string(),
-        CommitMode::Chunks => format!("chunks (Ctrl-S sends {})", scan.counts().queued),
+        CommitMode::Chunks => format!(
+            "chunks ({} sends {})",
+            app.keymap().key_for(Scope::Scan, Action::ScanSendQueued),
+            scan.counts().queued
+        ),
     };
     let mut settings = format!(
         "type {} · platform {} · commit {commit}",
@@ -121,7 +125,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             if scan.target == InputTarget::Scan {
                 "scan a barcode, or type and press Enter".to_string()
             } else {
-                "Enter keeps the value, Esc leaves it as it was".to_string()
+                format!(
+                    "Enter keeps the value, {} leaves it as it was",
+                    app.keymap().key_for(Scope::Scan, Action::Back)
+                )
             }
         });
     lines.push(Line::from(Span::styled(truncate(&last, width), theme.text)));

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::tenant::LoadOutcome;
-use crate::app::{App, TenantState, thousands};
+use crate::app::{Action, App, Keymap, Scope, TenantState, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
 use crate::tenant::rows::date_text;
@@ -71,14 +71,18 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
     cols
 }
 
-fn status_line(t: &TenantState, theme: &Theme) -> Line<'static> {
+fn status_line(t: &TenantState, keys: &Keymap, theme: &Theme) -> Line<'static> {
     let view = t.view();
     let total = view.total();
     let shown = view.view().len();
     let mut spans = Vec::new();
     let progress = if t.is_loading() {
         (
-            format!("Loading… {} so far (Esc stops)", thousands(total)),
+            format!(
+                "Loading… {} so far ({} stops)",
+                thousands(total),
+                keys.key_for(Scope::Tenant, Action::CancelLoad)
+            ),
             theme.warning,
         )
     } else {
@@ -125,13 +129,15 @@ fn status_line(t: &TenantState, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn empty_text(t: &TenantState) -> String {
+fn empty_text(t: &TenantState, keys: &Keymap) -> String {
     if !t.view().view().is_empty() {
         return String::new();
     }
     if t.view().total() > 0 {
-        return "  No identity matches. Esc in the filter clears it; v leaves the Stale view."
-            .into();
+        return format!(
+            "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
+            keys.key_for(Scope::Tenant, Action::StaleView)
+        );
     }
     match t.outcome() {
         _ if t.is_loading() => "  Loading the tenant's identities…".into(),
@@ -151,11 +157,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(prompt_height),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(status_line(t, theme)), status);
+    frame.render_widget(Paragraph::new(status_line(t, app.keymap(), theme)), status);
     if let Some(field) = t.filter_field() {
         draw_prompt(frame, prompt, app, field);
     }
-    let empty = empty_text(t);
+    let empty = empty_text(t, app.keymap());
     if !empty.is_empty() {
         crate::widgets::draw_empty_state(frame, body, &empty, theme.muted);
         return;

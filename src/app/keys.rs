@@ -27,6 +27,9 @@ impl App {
         if is_ctrl_c(&key) {
             return self.quit();
         }
+        if self.notices.is_open() {
+            return self.on_log_key(&key);
+        }
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
@@ -113,6 +116,7 @@ impl App {
         match action {
             Action::Quit => return self.quit(),
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleLog => self.notices.toggle_view(),
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
                 self.screen = Screen::List;

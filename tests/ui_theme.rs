@@ -6,9 +6,10 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, Effect, ImportMsg, Msg, TenantEffect, TenantMsg};
+use enroll_console::app::{App, Effect, ImportMsg, Msg, OutboxMsg, TenantEffect, TenantMsg};
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::screens::styled::render_to_styled_string;
+use enroll_console::store::{DraftFields, ItemState, OutboxItem};
 use enroll_console::widgets::Theme;
 use ui_support::*;
 
@@ -46,6 +47,32 @@ fn tenant_loaded(theme: Theme, n: usize) -> App {
     }));
     send(&mut app, [key(KeyCode::Down)]);
     app
+}
+
+fn outbox_item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {
+    OutboxItem {
+        id,
+        profile: "sandbox".into(),
+        state,
+        identifier: identifier.into(),
+        form: Some(DraftFields {
+            identifier: identifier.into(),
+            ..DraftFields::default()
+        }),
+        identity: Some(ImportedDeviceIdentity::new(
+            identifier,
+            ImportedDeviceIdentityType::SerialNumber,
+            Platform::Ios,
+        )),
+        unknown_outcome: false,
+        overwrite: false,
+        reason: None,
+        service_id: None,
+        result: None,
+        attempts: 1,
+        created_at: at("2024-05-01T09:30:00Z"),
+        updated_at: at("2024-05-01T09:31:00Z"),
+    }
 }
 
 /// The form with an identifier whose check digit is wrong (an inline error).
@@ -104,6 +131,24 @@ fn selection_is_visible_without_colour_everywhere() {
     screens.push(("Recent", recent, "C02XK0XXJGH5"));
 
     screens.push(("Tenant", tenant_loaded(mono, 5), "C02XK0001GH5"));
+
+    let mut outbox = app().with_theme(mono);
+    outbox.update(Msg::Outbox(OutboxMsg::Loaded {
+        items: vec![
+            outbox_item(1, "C02XK0XXJGH5", ItemState::Queued),
+            outbox_item(2, "F9FXK1ABCD12", ItemState::Queued),
+        ],
+        counts: Default::default(),
+    }));
+    send(
+        &mut outbox,
+        [
+            key(KeyCode::F(4)),
+            key(KeyCode::Char('3')),
+            key(KeyCode::Down),
+        ],
+    );
+    screens.push(("Drafts/Outbox", outbox, "F9FXK1ABCD12"));
 
     let mut picker = app().with_theme(mono);
     send(&mut picker, [key(KeyCode::Tab), key(KeyCode::Enter)]);

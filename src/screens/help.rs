@@ -81,7 +81,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             None => break,
         }
     }
-    let title = format!(" Help · enroll-console {} ", env!("CARGO_PKG_VERSION"));
+    let title = format!(
+        " Help · enroll-console {} ",
+        crate::build_info::short_version()
+    );
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))
         .title_bottom(Span::styled(" Esc close ", theme.muted))

@@ -127,6 +127,7 @@ fn f9_opens_the_log_on_the_newest_and_keys_move_and_close_it() {
     assert_eq!(app.notices().view().map(|v| v.selected), Some(newest));
     send(&mut app, [key(KeyCode::Char('g')), key(KeyCode::Char('j'))]);
     assert_eq!(app.notices().view().map(|v| v.selected), Some(1));
+    app.update(Msg::Paste("C02XK0XXJGH5".into()));
     assert_eq!(app.form().identifier.value(), "490154203237518");
     let footer = render_to_string(&app, 80, 24);
     assert!(footer.contains("Esc close the log"), "{footer}");

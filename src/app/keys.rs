@@ -213,6 +213,9 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.notices.is_open() {
+            return Vec::new();
+        }
         if self.screen == Screen::Scan && !self.help_open {
             self.scan.paste(text);
             return Vec::new();

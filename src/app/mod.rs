@@ -275,7 +275,7 @@ impl App {
         &self.notices
     }
     /// Whether an overlay (Help, the message log) takes the keys.
-    fn overlay_open(&self) -> bool {
+    pub(super) fn overlay_open(&self) -> bool {
         self.help_open || self.notices.is_open()
     }
 

@@ -76,7 +76,8 @@ pub enum Screen {
     SignIn,
 }
 
-/// The last message, shown in the status bar.
+/// The last message set (the screens show it as a toast or in the status
+/// bar, see `notices`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     pub text: String,

@@ -27,6 +27,9 @@ impl App {
         if is_ctrl_c(&key) {
             return self.quit();
         }
+        if self.notices.is_open() {
+            return self.on_log_key(&key);
+        }
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
@@ -123,6 +126,7 @@ impl App {
         match action {
             Action::Quit => return self.quit(),
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleLog => self.notices.toggle_view(),
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
                 self.screen = Screen::List;
@@ -219,6 +223,9 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.notices.is_open() {
+            return Vec::new();
+        }
         if self.screen == Screen::Scan && !self.help_open {
             self.scan.paste(text);
             return Vec::new();

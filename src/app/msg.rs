@@ -19,6 +19,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// The animation clock (only sent while something animates).
     Tick,
+    /// The wall time, sent by the runtime before each batch of messages
+    /// (update reads no clock; the message log shows it).
+    Clock(DateTimeOffset),
     /// Leave now (a signal such as SIGTERM or SIGHUP).
     Quit,
     // Results.

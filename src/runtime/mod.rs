@@ -68,6 +68,9 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     let color = config
         .color
         .use_color(std::env::var_os("NO_COLOR").as_deref());
+    // crossterm drops colours by itself when NO_COLOR is set; the setting
+    // decides instead (`color = "always"` overrides NO_COLOR).
+    crossterm::style::force_color_output(color);
     let stale_days = config
         .stale_days
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
@@ -78,7 +81,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     });
     let mut app = App::new(info)
         .with_keymap(keymap)
-        .with_theme(Theme::from_no_color(!color))
+        .with_theme(Theme::for_terminal(color, config.theme))
         .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();
@@ -188,7 +191,9 @@ where
             },
             _ = ticker.tick(), if animating => Some(Msg::Tick),
         };
-        let mut pending = msg.into_iter().collect::<Vec<_>>();
+        // The wall time first, for the messages this batch may set.
+        let mut pending = vec![Msg::Clock(now())];
+        pending.extend(msg);
         while let Ok(more) = rx.try_recv() {
             pending.push(more);
         }

@@ -195,8 +195,7 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
             }))
         })
         .collect();
-    let header = Row::new(cols.iter().map(|c| Cell::from(c.title)))
-        .style(theme.accent.add_modifier(Modifier::BOLD));
+    let header = Row::new(cols.iter().map(|c| Cell::from(c.title))).style(theme.header);
     let table = Table::new(rows, cols.iter().map(|c| Constraint::Length(c.width)))
         .header(header)
         .column_spacing(1)

@@ -7,10 +7,12 @@ pub mod form;
 pub mod help;
 pub mod import;
 pub mod list;
+pub mod message_log;
 pub mod outbox;
 pub mod raw_json;
 pub mod scan;
 pub mod sign_in;
+pub mod styled;
 pub mod tenant;
 pub mod tenant_modal;
 
@@ -24,7 +26,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Action, App, Scope, Screen};
 use crate::session::Target;
-use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, spinner};
+use crate::widgets::toast::{TOAST_MIN_HEIGHT, TOAST_MIN_WIDTH, ToastBox};
+use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, Tone, spinner};
 
 /// Below this size a screen asks for a larger window.
 pub const MIN_WIDTH: u16 = 40;
@@ -62,10 +65,51 @@ pub fn draw(frame: &mut Frame, app: &App) {
         },
         footer,
     );
-    draw_status_bar(frame, status, app);
+    let toast_shown = toast_fits(area) && !app.help_open() && !app.notices().is_open();
+    draw_status_bar(frame, status, app, toast_shown);
     tenant_modal::draw(frame, main, app);
     if app.help_open() {
         help::draw(frame, main, app);
+    }
+    message_log::draw(frame, main, app);
+    if toast_shown && let Some(toast) = app.notices().toast() {
+        let toast = ToastBox {
+            text: &toast.text,
+            tone: toast.tone,
+            theme: app.theme(),
+        };
+        // The form's error panel is at the bottom: never cover it.
+        let top = app.screen() == Screen::Form && app.submit_error().is_some();
+        let rect = toast.area_in(main, top);
+        frame.render_widget(toast, rect);
+    }
+}
+
+/// Whether the terminal is large enough for toasts over the screen.
+fn toast_fits(area: Rect) -> bool {
+    area.width >= TOAST_MIN_WIDTH && area.height >= TOAST_MIN_HEIGHT
+}
+
+/// What the status bar's message slot shows: an error until the next key;
+/// else the toast when it cannot be drawn; else the standing note about
+/// where submissions go (offline, sandbox).
+fn status_message(app: &App, toast_shown: bool) -> Option<(&str, Tone)> {
+    let notices = app.notices();
+    if let Some(error) = notices.sticky_error() {
+        return Some((error, Tone::Error));
+    }
+    if !toast_shown && let Some(toast) = notices.toast() {
+        return Some((&toast.text, toast.tone));
+    }
+    if app.outbox().paused() {
+        Some(("Offline: submissions go to the outbox", Tone::Warning))
+    } else if app.info().target == Target::Sandbox {
+        Some((
+            "sandbox: a local emulator, no real tenant is changed",
+            Tone::Info,
+        ))
+    } else {
+        None
     }
 }
 
@@ -80,7 +124,7 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
+fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App, toast_shown: bool) {
     let info = app.info();
     let target = match &info.target {
         Target::Sandbox => TargetBadge::Sandbox,
@@ -97,7 +141,7 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
             offline: app.outbox().paused(),
             outbox: app.outbox().badge(),
             activity,
-            message: app.status().map(|m| (m.text.as_str(), m.tone)),
+            message: status_message(app, toast_shown),
             theme: app.theme(),
         },
         area,
@@ -110,7 +154,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
-    let scopes: Vec<Scope> = if app.help_open() {
+    let scopes: Vec<Scope> = if app.notices().is_open() {
+        vec![Scope::Log]
+    } else if app.help_open() {
         vec![Scope::Help]
     } else {
         app.scopes()

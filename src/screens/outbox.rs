@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -96,8 +96,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }))
         })
         .collect();
-    let header = Row::new(["#", "State", "Identifier", "Id / reason"].map(Cell::from))
-        .style(theme.accent.add_modifier(Modifier::BOLD));
+    let header =
+        Row::new(["#", "State", "Identifier", "Id / reason"].map(Cell::from)).style(theme.header);
     let constraints = [
         Constraint::Length(widths[0]),
         Constraint::Length(widths[1]),

@@ -5,7 +5,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -200,7 +199,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             usize::from(*width),
         ))
     }));
-    let header = Row::new(header_cells).style(theme.accent.add_modifier(Modifier::BOLD));
+    let header = Row::new(header_cells).style(theme.header);
     let mut widths = vec![Constraint::Length(1)];
     widths.extend(cols.iter().map(|(_, w)| Constraint::Length(*w)));
     let table = Table::new(rows, widths)

@@ -98,6 +98,8 @@ pub enum Action {
     Resend,
     /// Outbox tab: queue it again, overwriting the tenant's copy.
     ResendOverwrite,
+    /// Form: edit the description in $VISUAL or $EDITOR.
+    EditInEditor,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -261,6 +263,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::SaveDraft,
         &[KeySpec::ctrl('d')],
         "save draft",
+        false,
+    ),
+    bind(
+        S::Form,
+        A::EditInEditor,
+        &[KeySpec::ctrl('e')],
+        "edit the description in $EDITOR",
         false,
     ),
     // List

@@ -88,10 +88,17 @@ impl App {
             if actions.contains(&Action::CancelSubmit) {
                 return Some(self.cancel_submit());
             }
-            if actions.contains(&Action::Submit) || text_focus && is_text_key(key) {
+            if actions.contains(&Action::Submit)
+                || actions.contains(&Action::EditInEditor)
+                || text_focus && is_text_key(key)
+            {
                 return Some(Vec::new());
             }
             return None;
+        }
+        // Before the field: Ctrl-E would otherwise move the cursor to the end.
+        if actions.contains(&Action::EditInEditor) {
+            return Some(self.open_editor());
         }
         if self.form.handle_key(key) {
             return Some(Vec::new());
@@ -130,6 +137,7 @@ impl App {
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => return self.save_draft_now(),
+            Action::EditInEditor => return self.open_editor(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
             Action::Discard | Action::Resend | Action::ResendOverwrite

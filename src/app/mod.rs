@@ -3,6 +3,7 @@
 //! returned effects describe and reports back with messages.
 
 pub mod draft;
+pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
@@ -22,6 +23,7 @@ mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
 
+pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
@@ -361,6 +363,7 @@ impl App {
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
             Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
+            Msg::Editor(msg) => self.on_editor_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

@@ -53,6 +53,8 @@ pub enum Msg {
     SignIn(super::sign_in::SignInMsg),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantMsg),
+    /// The description came back from the user's editor.
+    Editor(super::editor::EditorMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +89,8 @@ pub enum Effect {
     Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
+    /// Hand the terminal to the user's editor (the runtime's loop does it).
+    Editor(super::editor::EditorEffect),
     Quit,
 }
 

@@ -2,6 +2,8 @@
 //! input, one redraw after the queue is drained, a tick only while something
 //! animates. Effects run as tokio tasks that report back as messages.
 
+pub mod console;
+pub mod editor;
 mod effects;
 mod import_effects;
 mod outbox_effects;
@@ -14,20 +16,25 @@ mod tenant_client;
 use std::io;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures::{Stream, StreamExt};
+use crossterm::event::Event;
+use futures::Stream;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::MissedTickBehavior;
 
+pub use console::{Console, StreamConsole, TerminalConsole};
+pub use editor::Editor;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
-use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::app::{
+    App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS,
+    create_route_missing_key,
+};
 use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
@@ -96,13 +103,15 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     }
 
     terminal::install_panic_hook();
-    let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;
+    let mut guard =
+        terminal::TerminalGuard::enter_with(config.mouse).map_err(RunError::Terminal)?;
     let (tx, rx) = unbounded_channel();
     let signals = terminal::spawn_quit_on_signals(tx.clone());
-    let result = run_loop(
+    let result = run_console(
         guard.terminal(),
         &mut app,
-        EventStream::new(),
+        TerminalConsole::new(config.mouse),
+        Editor::from_env(),
         services,
         tx,
         rx,
@@ -147,15 +156,34 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunErro
 pub async fn run_loop<B, E>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut events: E,
+    events: E,
+    services: Services,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+) -> Result<(), RunError>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let console = StreamConsole::new(events);
+    run_console(terminal, app, console, Editor::default(), services, tx, rx).await
+}
+
+/// [`run_loop`] on a [`Console`] that can lend the terminal to `editor`.
+pub async fn run_console<B, C>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut console: C,
+    editor: Editor,
     services: Services,
     tx: UnboundedSender<Msg>,
     mut rx: UnboundedReceiver<Msg>,
 ) -> Result<(), RunError>
 where
     B: Backend,
-    E: Stream<Item = io::Result<Event>> + Unpin,
+    C: Console,
 {
+    let results = tx.clone();
     let mut runner = EffectRunner::new(services, tx);
     let mut quit = false;
     for effect in app.startup_effects() {
@@ -175,7 +203,7 @@ where
         let msg = tokio::select! {
             biased;
             Some(msg) = rx.recv() => Some(msg),
-            event = events.next() => match event {
+            event = console.next_event() => match event {
                 Some(Ok(event)) => message_for(event).map(|m| stamp(m, app, started)),
                 Some(Err(e)) => break Err(RunError::Input(e)),
                 None => break Ok(()),
@@ -186,6 +214,7 @@ where
         while let Ok(more) = rx.try_recv() {
             pending.push(more);
         }
+        let mut hand_off = None;
         for msg in pending {
             let updated =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
@@ -198,8 +227,24 @@ where
                 }
             };
             for effect in effects {
-                quit |= runner.run(effect);
+                match effect {
+                    Effect::Editor(EditorEffect::Open { text }) => hand_off = Some(text),
+                    other => quit |= runner.run(other),
+                }
             }
+        }
+        if let Some(text) = hand_off.filter(|_| !quit) {
+            // Nothing is drawn and no input is read until the editor ends;
+            // messages that arrive meanwhile wait in the channel.
+            let edited = match editor::edit(&mut console, &editor, &text).await {
+                Ok(edited) => edited,
+                Err(e) => break Err(RunError::Terminal(e)),
+            };
+            if let Err(e) = terminal.clear() {
+                break Err(RunError::Draw(e.to_string()));
+            }
+            let result = edited.map_err(|e| e.to_string());
+            let _ = results.send(Msg::Editor(EditorMsg::Finished(result)));
         }
     };
     runner.abort_all();

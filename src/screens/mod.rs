@@ -123,6 +123,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
             let shown = match (binding.scope, binding.action) {
                 (Scope::Tenant, Action::CancelLoad) => app.tenant().is_loading(),
                 (Scope::Form, Action::CancelSubmit) => sending,
+                (Scope::Form, Action::EditInEditor) => {
+                    !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
+                }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
                 _ => binding.hint,
             };

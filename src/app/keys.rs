@@ -119,7 +119,10 @@ impl App {
     pub(super) fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => return self.quit(),
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.mouse.help_scroll = 0;
+            }
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
                 self.screen = Screen::List;

@@ -9,6 +9,7 @@ pub mod import;
 mod import_keys;
 pub mod keymap;
 mod keys;
+pub mod mouse;
 pub mod msg;
 pub mod outbox;
 pub mod recent;
@@ -148,6 +149,7 @@ pub struct App {
     sign_in_available: bool,
     sign_in: Option<SignInFlow>,
     outbox: OutboxState,
+    mouse: mouse::MouseState,
 }
 
 impl App {
@@ -188,6 +190,7 @@ impl App {
             sign_in_available: false,
             sign_in: None,
             outbox: OutboxState::new(info.offline),
+            mouse: mouse::MouseState::default(),
             info,
         }
     }
@@ -337,7 +340,11 @@ impl App {
                 effects
             }
             Msg::Outbox(msg) => self.on_outbox(msg),
-            Msg::Resize(..) => Vec::new(),
+            Msg::Resize(width, height) => {
+                self.on_resize(width, height);
+                Vec::new()
+            }
+            Msg::Mouse(event) => self.on_mouse(event),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);
                 Vec::new()

@@ -1,7 +1,7 @@
 //! What flows into `App::update` (input and results of background work) and
 //! what comes out of it (work for the runtime to do).
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
@@ -17,6 +17,8 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
+    /// A click or a wheel step (only with `mouse = true`).
+    Mouse(MouseEvent),
     /// The animation clock (only sent while something animates).
     Tick,
     /// Leave now (a signal such as SIGTERM or SIGHUP).

@@ -128,6 +128,7 @@ fn message_for(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         _ => None,
     }
 }
@@ -188,6 +189,10 @@ where
     let mut quit = false;
     for effect in app.startup_effects() {
         quit |= runner.run(effect);
+    }
+    // The app lays the screen out for the mouse with the terminal's size.
+    if let Ok(size) = terminal.size() {
+        let _ = results.send(Msg::Resize(size.width, size.height));
     }
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));

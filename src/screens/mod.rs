@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod hit;
 pub mod import;
 pub mod list;
 pub mod outbox;
@@ -36,16 +37,10 @@ pub(crate) const LABEL_WIDTH: u16 = 20;
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some([main, footer, status]) = frame_areas(area) else {
         draw_too_small(frame, area);
         return;
-    }
-    let [main, footer, status] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    };
     match app.screen() {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
@@ -67,6 +62,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.help_open() {
         help::draw(frame, main, app);
     }
+}
+
+/// The screen's area, the footer and the status bar; `None` when the
+/// terminal is too small. Drawing and mouse hit-testing share it.
+pub fn frame_areas(area: Rect) -> Option<[Rect; 3]> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    Some(
+        Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area),
+    )
 }
 
 fn draw_too_small(frame: &mut Frame, area: Rect) {

@@ -123,7 +123,7 @@ fn a_text_over_128_characters_is_kept_and_flagged() {
 fn a_failed_editor_keeps_the_text_and_says_why() {
     let mut app = form_with_description();
     app.update(ctrl('e'));
-    let effects = app.update(finished(Err("the editor \"vi\" ended with exit status: 1")));
+    let effects = app.update(finished(Err("vi ended (exit status: 1)")));
     assert!(without_drafts(effects).is_empty());
     assert_eq!(app.form().description.value(), "start");
     let status = app.status().expect("a status");

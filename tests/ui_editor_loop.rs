@@ -95,6 +95,19 @@ async fn the_editor_text_comes_back_into_the_description() {
     let (description, screen, _) = round_trip(editor).await;
     assert_eq!(description, "start appended by editor!");
     assert!(screen.contains("start appended by editor!"), "{screen}");
+    // The screen was blanked for the editor and drawn again in full: also
+    // what did not change since.
+    for unchanged in [
+        "New device identity",
+        "490154203237518",
+        "Ctrl-S submit",
+        "SANDBOX",
+    ] {
+        assert!(
+            screen.contains(unchanged),
+            "{unchanged:?} missing:\n{screen}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -105,7 +118,7 @@ async fn a_failing_editor_keeps_the_description_and_says_why() {
     assert_eq!(description, "start!");
     let status = status.unwrap_or_default();
     assert!(status.contains("Description unchanged"), "{status}");
-    assert!(status.contains("exit status: 3"), "{status}");
+    assert!(status.contains("sh ended (exit status: 3)"), "{status}");
     assert!(screen.contains("Description unchanged"), "{screen}");
 }
 
@@ -115,7 +128,7 @@ async fn a_missing_editor_keeps_the_description_and_says_so() {
     let (description, _, status) = round_trip(editor).await;
     assert_eq!(description, "start!");
     let status = status.unwrap_or_default();
-    assert!(status.contains("was not found"), "{status}");
+    assert!(status.contains("not found"), "{status}");
     assert!(status.contains("enroll-console-no-such-editor"), "{status}");
 }
 

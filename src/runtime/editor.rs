@@ -18,13 +18,13 @@ pub const DEFAULT_EDITOR: &str = "vi";
 /// Why no text came back; the message is for the status bar.
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
-    #[error("the editor setting {0:?} cannot be read as a command: {1}")]
+    #[error("$VISUAL/$EDITOR {0:?} is not a command: {1}")]
     BadCommand(String, String),
-    #[error("the editor {0:?} was not found (set $VISUAL or $EDITOR)")]
+    #[error("editor {0} not found (set $VISUAL or $EDITOR)")]
     NotFound(String),
-    #[error("could not start the editor {0:?}: {1}")]
+    #[error("could not start editor {0}: {1}")]
     Start(String, #[source] io::Error),
-    #[error("the editor {program:?} ended with {status}; nothing was taken")]
+    #[error("{program} ended ({status})")]
     Failed { program: String, status: ExitStatus },
     #[error("could not prepare a file for the editor: {0}")]
     TempFile(#[source] io::Error),
@@ -117,6 +117,11 @@ async fn run(words: &[String], path: &Path) -> Result<(), EditorError> {
     let Some((program, args)) = words.split_first() else {
         return Err(EditorError::BadCommand(String::new(), "it is empty".into()));
     };
+    // Messages name the program by its file name (the status bar is short).
+    let name = Path::new(program)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| program.clone());
     let _interrupts = ignore_interrupts();
     let status = tokio::process::Command::new(program)
         .args(args)
@@ -124,14 +129,14 @@ async fn run(words: &[String], path: &Path) -> Result<(), EditorError> {
         .status()
         .await
         .map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => EditorError::NotFound(program.clone()),
-            _ => EditorError::Start(program.clone(), e),
+            io::ErrorKind::NotFound => EditorError::NotFound(name.clone()),
+            _ => EditorError::Start(name.clone(), e),
         })?;
     if status.success() {
         Ok(())
     } else {
         Err(EditorError::Failed {
-            program: program.clone(),
+            program: name,
             status,
         })
     }

@@ -151,6 +151,20 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunErro
         .map_err(|e| RunError::Draw(e.to_string()))
 }
 
+/// Blanks the terminal and forgets the last frame, so the next draw paints
+/// everything (after another program used the screen). Not
+/// `Terminal::clear`: it asks the terminal for the cursor position, and the
+/// answer is lost to a wake-up that the dropped event stream leaves behind.
+fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    terminal
+        .backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)?;
+    // The frame on screen becomes the one to draw into (blank), and the
+    // reset one the previous: the next diff is against a blank screen.
+    terminal.swap_buffers();
+    Ok(())
+}
+
 /// Runs the console on any backend with any stream of terminal events until
 /// the app quits or the input ends. `tx`/`rx` is the app's message channel;
 /// other senders (signal handlers, tests) may hold clones of `tx`.
@@ -245,7 +259,7 @@ where
                 Ok(edited) => edited,
                 Err(e) => break Err(RunError::Terminal(e)),
             };
-            if let Err(e) = terminal.clear() {
+            if let Err(e) = redraw_all(terminal) {
                 break Err(RunError::Draw(e.to_string()));
             }
             let result = edited.map_err(|e| e.to_string());

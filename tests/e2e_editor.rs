@@ -102,6 +102,8 @@ fn the_editor_gets_the_keys_typed_while_it_runs_in_a_restored_terminal() {
     let home = tempfile::tempdir().expect("temp home");
     // Reads one line from the terminal: only returns in canonical mode
     // (Enter ends the line) and only if the console does not take the keys.
+    // With the mouse on: capture is off for the editor and on again after.
+    std::fs::write(home.path().join("config.toml"), "mouse = true\n").expect("config");
     let editor = write_script(
         home.path(),
         "reading-editor.sh",
@@ -129,6 +131,12 @@ fn the_editor_gets_the_keys_typed_while_it_runs_in_a_restored_terminal() {
     let back = t.wait_for("start typed in the editor");
     assert!(back.contains("New device identity"), "{back}");
     assert!(!back.contains("EDITOR READY"), "not redrawn:\n{back}");
+    assert_eq!(t.pane_format("#{alternate_on}"), "1");
+    assert_eq!(
+        t.pane_format("#{mouse_any_flag}"),
+        "1",
+        "mouse captured again"
+    );
     t.keys(&["C-c"]);
     t.wait_exit();
 }
@@ -155,6 +163,52 @@ fn a_failing_editor_keeps_the_text_and_the_console_goes_on() {
     assert!(!screen.contains("lost"), "{screen}");
     t.type_text("ed");
     t.wait_for("started");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+/// Where `text` is on the screen, as the 1-based column and row a mouse
+/// report carries.
+fn cell_of(screen: &str, text: &str) -> (usize, usize) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(row, line)| {
+            let byte = line.find(text)?;
+            Some((line[..byte].chars().count() + 1, row + 1))
+        })
+        .unwrap_or_else(|| panic!("{text:?} not on the screen:\n{screen}"))
+}
+
+/// A left click at a 1-based cell, as the terminal reports it (SGR mode).
+fn click(t: &Tmux, (column, row): (usize, usize)) {
+    t.type_text(&format!(
+        "\u{1b}[<0;{column};{row}M\u{1b}[<0;{column};{row}m"
+    ));
+}
+
+#[test]
+fn with_mouse_on_a_click_focuses_a_field() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    std::fs::write(home.path().join("config.toml"), "mouse = true\n").expect("config");
+    let editor = write_script(home.path(), "unused-editor.sh", "exit 0\n");
+    let t = console(home.path(), &editor);
+    let screen = t.screen();
+    click(&t, cell_of(&screen, "Description"));
+    t.wait_for("edit the description in $EDITOR");
+    t.type_text("clicked here");
+    let screen = t.wait_for("clicked here");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("clicked here"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("> Description"),
+        "typed into another field:\n{screen}"
+    );
     t.keys(&["C-c"]);
     t.wait_exit();
 }

@@ -2,6 +2,7 @@
 //! device identifiers (Microsoft Graph beta `importedDeviceIdentity`).
 
 pub mod auth;
+pub mod build_info;
 pub mod cli;
 pub mod config;
 pub mod csvfile;

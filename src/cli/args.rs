@@ -5,12 +5,13 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "enroll-console",
-    version,
+    version = crate::build_info::long_version(),
     about = "Register Intune corporate device identifiers (IMEI, serial, Windows manufacturer/model/serial)",
     long_about = "Register Intune corporate device identifiers (IMEI, serial number, Windows \
 manufacturer,model,serial) and see at once what Intune made of each one.\n\n\
 With no tenant profile configured, the console runs against an embedded Graph sandbox on \
-127.0.0.1: no account is needed."
+127.0.0.1: no account is needed.",
+    after_long_help = super::help_text::after_long_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -58,6 +59,10 @@ pub enum Command {
     Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
+    /// Print the shell completion script for bash, elvish, fish, powershell or zsh.
+    Completions(super::completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --dir.
+    Man(super::man::ManArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,12 +3,15 @@
 
 pub mod args;
 mod auth_cmd;
+pub mod completions;
 mod connect;
 pub mod drafts;
 mod exit;
 mod export;
+mod help_text;
 mod import;
 mod list;
+pub mod man;
 mod sandbox_cmd;
 
 use std::process::ExitCode;
@@ -25,6 +28,12 @@ use crate::store::Store;
 /// Runs the console with the process's arguments; returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // These read and write none of the console's files: packaging runs them with no home folder.
+    match &cli.command {
+        Some(args::Command::Completions(args)) => return finish(completions::run(args)),
+        Some(args::Command::Man(args)) => return finish(man::run(args)),
+        _ => {}
+    }
     let paths = match Paths::from_env() {
         Ok(p) => p,
         Err(e) => return fail(Failure::usage(e.to_string())),
@@ -37,7 +46,11 @@ pub fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(Failure::service(format!("cannot start: {e}"))),
     };
-    match runtime.block_on(dispatch(cli, paths)) {
+    finish(runtime.block_on(dispatch(cli, paths)))
+}
+
+fn finish(result: Result<Exit, Failure>) -> ExitCode {
+    match result {
         Ok(exit) => exit.into(),
         Err(failure) => fail(failure),
     }
@@ -58,6 +71,8 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
         Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
+        Some(args::Command::Completions(args)) => completions::run(&args),
+        Some(args::Command::Man(args)) => man::run(&args),
         None => run_tui(&cli.global, paths).await,
     }
 }

@@ -17,6 +17,11 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("sandbox database: cannot encode an identity: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("sandbox database: cannot create the folder {path}: {source}")]
+    Folder {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// One stored identity.
@@ -63,6 +68,13 @@ impl Store {
 
     /// Opens (or creates) the database file and loads every identity.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        // A fresh data folder: the first command run may be one that only talks to the sandbox.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
         let db = Connection::open(path)?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "NORMAL")?;
@@ -234,6 +246,18 @@ mod tests {
         );
         i.id = Some(id.to_string());
         i
+    }
+
+    #[test]
+    fn opens_in_a_data_folder_that_does_not_exist_yet() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("data").join("sandbox.db");
+        let mut store = Store::open(&path).unwrap();
+        store
+            .commit(vec![Change::Put(identity("a", "C02XK0XXJGH5"))])
+            .unwrap();
+        drop(store);
+        assert_eq!(Store::open(&path).unwrap().len(), 1);
     }
 
     #[test]

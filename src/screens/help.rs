@@ -94,7 +94,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let (body, _) = fitted(app, area);
     let scroll = app.help_scroll().min(max_scroll(app, area));
-    let title = format!(" Help · enroll-console {} ", env!("CARGO_PKG_VERSION"));
+    let title = format!(
+        " Help · enroll-console {} ",
+        crate::build_info::short_version()
+    );
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))
         .title_bottom(Span::styled(" Esc close ", theme.muted))

@@ -198,7 +198,7 @@ fn with_mouse_on_a_click_focuses_a_field() {
     let t = console(home.path(), &editor);
     let screen = t.screen();
     click(&t, cell_of(&screen, "Description"));
-    t.wait_for("edit the description in $EDITOR");
+    t.wait_for("edit in $EDITOR");
     t.type_text("clicked here");
     let screen = t.wait_for("clicked here");
     let line = screen

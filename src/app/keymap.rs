@@ -269,7 +269,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         S::Form,
         A::EditInEditor,
         &[KeySpec::ctrl('e')],
-        "edit the description in $EDITOR",
+        "edit in $EDITOR",
         false,
     ),
     // List

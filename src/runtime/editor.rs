@@ -92,24 +92,26 @@ pub async fn edit<C: Console>(
         Ok(words) => words,
         Err(e) => return Ok(Err(e)),
     };
-    let file = match write_temp_file(text) {
-        Ok(file) => file,
+    let path = match write_temp_file(text) {
+        Ok(path) => path,
         Err(e) => return Ok(Err(EditorError::TempFile(e))),
     };
     console.suspend()?;
-    let status = run(&words, file.path()).await;
+    let status = run(&words, &path).await;
     console.resume()?;
-    Ok(status.and_then(|()| read_back(file.path())))
+    Ok(status.and_then(|()| read_back(&path)))
 }
 
-fn write_temp_file(text: &str) -> io::Result<tempfile::NamedTempFile> {
+/// The text in a new temporary file, closed (editors that save by
+/// replacing the file work too); removed when the returned path is dropped.
+fn write_temp_file(text: &str) -> io::Result<tempfile::TempPath> {
     let mut file = tempfile::Builder::new()
         .prefix("enroll-console-description-")
         .suffix(".txt")
         .tempfile()?;
     file.write_all(text.as_bytes())?;
     file.flush()?;
-    Ok(file)
+    Ok(file.into_temp_path())
 }
 
 /// Starts the editor on `path` and waits for it (its stdio is the terminal).

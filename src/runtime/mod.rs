@@ -151,6 +151,33 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunErro
         .map_err(|e| RunError::Draw(e.to_string()))
 }
 
+/// Applies one message and starts its effects, except an editor hand-off,
+/// which is left in `hand_off` for the loop. Returns whether to quit.
+fn dispatch(
+    app: &mut App,
+    runner: &mut EffectRunner,
+    msg: Msg,
+    hand_off: &mut Option<String>,
+) -> bool {
+    let updated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
+    let effects = match updated {
+        Ok(effects) => effects,
+        Err(panic) => {
+            // Nothing typed is lost, even now.
+            runner.save_draft_now(&app.form().draft_fields());
+            std::panic::resume_unwind(panic);
+        }
+    };
+    let mut quit = false;
+    for effect in effects {
+        match effect {
+            Effect::Editor(EditorEffect::Open { text }) => *hand_off = Some(text),
+            other => quit |= runner.run(other),
+        }
+    }
+    quit
+}
+
 /// Blanks the terminal and forgets the last frame, so the next draw paints
 /// everything (after another program used the screen). Not
 /// `Terminal::clear`: it asks the terminal for the cursor position, and the
@@ -211,7 +238,7 @@ where
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let outcome = loop {
+    let outcome = 'run: loop {
         if quit || app.should_quit() {
             break Ok(());
         }
@@ -235,35 +262,22 @@ where
         }
         let mut hand_off = None;
         for msg in pending {
-            let updated =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
-            let effects = match updated {
-                Ok(effects) => effects,
-                Err(panic) => {
-                    // Nothing typed is lost, even now.
-                    runner.save_draft_now(&app.form().draft_fields());
-                    std::panic::resume_unwind(panic);
-                }
-            };
-            for effect in effects {
-                match effect {
-                    Effect::Editor(EditorEffect::Open { text }) => hand_off = Some(text),
-                    other => quit |= runner.run(other),
-                }
-            }
+            quit |= dispatch(app, &mut runner, msg, &mut hand_off);
         }
-        if let Some(text) = hand_off.filter(|_| !quit) {
+        while let Some(text) = hand_off.take().filter(|_| !quit) {
             // Nothing is drawn and no input is read until the editor ends;
             // messages that arrive meanwhile wait in the channel.
             let edited = match editor::edit(&mut console, &editor, &text).await {
                 Ok(edited) => edited,
-                Err(e) => break Err(RunError::Terminal(e)),
+                Err(e) => break 'run Err(RunError::Terminal(e)),
             };
             if let Err(e) = redraw_all(terminal) {
-                break Err(RunError::Draw(e.to_string()));
+                break 'run Err(RunError::Draw(e.to_string()));
             }
-            let result = edited.map_err(|e| e.to_string());
-            let _ = results.send(Msg::Editor(EditorMsg::Finished(result)));
+            // Applied before what arrived meanwhile: a quit that waits
+            // saves the draft with the edited text.
+            let result = Msg::Editor(EditorMsg::Finished(edited.map_err(|e| e.to_string())));
+            quit |= dispatch(app, &mut runner, result, &mut hand_off);
         }
     };
     runner.abort_all();

@@ -197,3 +197,84 @@ async fn the_terminal_is_lent_for_the_editor_and_taken_back_even_when_it_fails()
     let steps = log.lock().map(|l| l.clone()).unwrap_or_default();
     assert_eq!(steps, ["suspend", "resume", "suspend", "resume"]);
 }
+
+/// Waits (bounded, without a fixed delay) until `path` exists.
+async fn until_exists(path: &Path) {
+    for _ in 0..2000 {
+        if path.exists() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{} never appeared", path.display());
+}
+
+#[tokio::test]
+async fn a_quit_that_arrives_while_the_editor_runs_saves_the_edited_text() {
+    use enroll_console::app::Msg;
+    use enroll_console::graph::{ClientConfig, GraphClient, SubmitMethod, Submitter};
+    use enroll_console::outbox::{Outbox, Syncer};
+    use enroll_console::store::ItemState;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("console.db");
+    // Never reached: nothing is sent.
+    let client = GraphClient::new(ClientConfig::new("http://127.0.0.1:9")).expect("client");
+    let submitter = Submitter::new(client, SubmitMethod::Auto);
+    let outbox = Outbox::new(Store::open(&db).expect("store"), "sandbox");
+    let services = Services::new(NoSubmissions, Store::open(&db).expect("store"))
+        .with_outbox(Syncer::new(outbox.clone(), &submitter));
+    // The editor says it runs, then waits for the test's go-ahead.
+    let started = dir.path().join("started");
+    let go = dir.path().join("go");
+    let editor = script(
+        dir.path(),
+        &format!(
+            "touch '{s}'\nwhile [ ! -e '{g}' ]; do sleep 0.01; done\nprintf ' edited' >> \"$1\"\n",
+            s = started.display(),
+            g = go.display()
+        ),
+    );
+    let mut app = app();
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(100, 24));
+    let (keys, events) = input::unbounded();
+    let send = |code, m| {
+        let _ = keys.unbounded_send(press(code, m));
+    };
+    for c in "SERIAL0001".chars() {
+        send(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    for _ in 0..4 {
+        send(KeyCode::Tab, KeyModifiers::NONE);
+    }
+    for c in "start".chars() {
+        send(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    send(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    let (tx, rx) = mpsc::unbounded_channel();
+    let signal = tx.clone();
+    let driver = async {
+        until_exists(&started).await;
+        // As SIGTERM would: the quit waits in the channel.
+        let _ = signal.send(Msg::Quit);
+        std::fs::write(&go, "").expect("go-ahead");
+    };
+    let console = StreamConsole::new(events);
+    let (result, ()) = tokio::join!(
+        run_console(&mut terminal, &mut app, console, editor, services, tx, rx),
+        driver
+    );
+    assert!(result.is_ok(), "{result:?}");
+    assert!(app.should_quit());
+    let items = outbox
+        .with_store_now(|s, p| s.outbox_items(Some(p)))
+        .expect("outbox items");
+    let draft = items
+        .iter()
+        .find(|i| i.state == ItemState::Draft)
+        .unwrap_or_else(|| panic!("no draft: {items:?}"));
+    assert_eq!(
+        draft.form.as_ref().map(|f| f.description.as_str()),
+        Some("start edited")
+    );
+}

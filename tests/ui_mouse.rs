@@ -238,3 +238,54 @@ fn the_wheel_scrolls_help_when_it_does_not_fit() {
     app.update(key(KeyCode::F(1)));
     assert_eq!(render_to_string(&app, 60, 20), before);
 }
+
+/// The Tenant tab with `n` identities loaded (more than fit on screen).
+fn tenant_app(n: usize) -> App {
+    use enroll_console::app::{Effect, TenantEffect, TenantMsg};
+    let mut app = recent_app();
+    let effects = app.update(key(KeyCode::Char('2')));
+    let load = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
+            _ => None,
+        })
+        .expect("the first visit loads");
+    let identities = (0..n)
+        .map(|i| {
+            let mut identity = ImportedDeviceIdentity::new(
+                format!("TENANTSN{i:04}"),
+                ImportedDeviceIdentityType::SerialNumber,
+                Platform::Ios,
+            );
+            identity.id = Some(format!("00000000-0000-4000-8000-{i:012}"));
+            identity
+        })
+        .collect();
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities,
+        last: true,
+    }));
+    app
+}
+
+#[test]
+fn tenant_rows_are_hit_where_they_are_drawn_after_scrolling() {
+    let mut app = tenant_app(60);
+    assert_eq!(app.list_tab(), ListTab::Tenant);
+    for _ in 0..40 {
+        wheel_down(&mut app);
+    }
+    assert_eq!(app.tenant().selected(), 40);
+    let screen = render_to_string(&app, WIDTH, HEIGHT);
+    assert!(!screen.contains("TENANTSN0005"), "not scrolled:\n{screen}");
+    click_on(&mut app, "TENANTSN0033");
+    assert_eq!(app.tenant().selected(), 33);
+    assert_eq!(app.screen(), Screen::List);
+    click_on(&mut app, "TENANTSN0033");
+    assert_eq!(app.screen(), Screen::Detail);
+    let detail = app.detail().expect("Detail");
+    assert_eq!(detail.result.identity.identifier(), "TENANTSN0033");
+}

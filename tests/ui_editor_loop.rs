@@ -188,6 +188,17 @@ async fn the_terminal_is_lent_for_the_editor_and_taken_back_even_when_it_fails()
         matches!(edited, Ok(Err(EditorError::Failed { .. }))),
         "{edited:?}"
     );
+    // A file the editor removed, or left as bytes that are not text.
+    for (body, what) in [
+        ("rm \"$1\"\n", "removed"),
+        ("printf '\\377' > \"$1\"\n", "not UTF-8"),
+    ] {
+        let edited = editor::edit(&mut console, &script(dir.path(), body), "old").await;
+        assert!(
+            matches!(edited, Ok(Err(EditorError::Unreadable(_)))),
+            "{what}: {edited:?}"
+        );
+    }
     // A command that cannot be split never lends the terminal.
     let edited = editor::edit(&mut console, &Editor::command("vim 'open"), "x").await;
     assert!(
@@ -195,7 +206,7 @@ async fn the_terminal_is_lent_for_the_editor_and_taken_back_even_when_it_fails()
         "{edited:?}"
     );
     let steps = log.lock().map(|l| l.clone()).unwrap_or_default();
-    assert_eq!(steps, ["suspend", "resume", "suspend", "resume"]);
+    assert_eq!(steps, ["suspend", "resume"].repeat(4));
 }
 
 /// Waits (bounded, without a fixed delay) until `path` exists.

@@ -255,6 +255,7 @@ impl Action {
             Action::Resend => "resend",
             Action::ResendOverwrite => "resend_overwrite",
             Action::ToggleLog => "toggle_log",
+            Action::EditInEditor => "edit_in_editor",
         };
         name.into()
     }

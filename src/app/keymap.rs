@@ -103,6 +103,8 @@ pub enum Action {
     ResendOverwrite,
     /// Open or close the message log.
     ToggleLog,
+    /// Form: edit the description in $VISUAL or $EDITOR.
+    EditInEditor,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -252,6 +254,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::SaveDraft,
         &[KeySpec::ctrl('d')],
         "save draft",
+        false,
+    ),
+    bind(
+        S::Form,
+        A::EditInEditor,
+        &[KeySpec::ctrl('e')],
+        "edit in $EDITOR",
         false,
     ),
     // List

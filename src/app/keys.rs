@@ -91,7 +91,10 @@ impl App {
             if actions.contains(&Action::CancelSubmit) {
                 return Some(self.cancel_submit());
             }
-            if actions.contains(&Action::Submit) || text_focus && is_text_key(key) {
+            if actions.contains(&Action::Submit)
+                || actions.contains(&Action::EditInEditor)
+                || text_focus && is_text_key(key)
+            {
                 return Some(Vec::new());
             }
             return None;
@@ -125,7 +128,10 @@ impl App {
     pub(super) fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => return self.quit(),
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.mouse.help_scroll = 0;
+            }
             Action::ToggleLog => self.notices.toggle_view(),
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
@@ -144,6 +150,7 @@ impl App {
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => return self.save_draft_now(),
+            Action::EditInEditor => return self.open_editor(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
             Action::Discard | Action::Resend | Action::ResendOverwrite

@@ -3,6 +3,7 @@
 //! returned effects describe and reports back with messages.
 
 pub mod draft;
+pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
@@ -11,6 +12,7 @@ pub mod keymap;
 pub mod keymap_config;
 pub mod keymap_docs;
 mod keys;
+pub mod mouse;
 pub mod msg;
 pub mod notices;
 pub mod outbox;
@@ -26,6 +28,7 @@ mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
 
+pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
@@ -155,6 +158,7 @@ pub struct App {
     outbox: OutboxState,
     /// Toasts, the sticky error and the message log.
     notices: Notices,
+    mouse: mouse::MouseState,
 }
 
 impl App {
@@ -196,6 +200,7 @@ impl App {
             sign_in: None,
             outbox: OutboxState::new(info.offline),
             notices: Notices::default(),
+            mouse: mouse::MouseState::default(),
             info,
         }
     }
@@ -357,7 +362,11 @@ impl App {
                 effects
             }
             Msg::Outbox(msg) => self.on_outbox(msg),
-            Msg::Resize(..) => Vec::new(),
+            Msg::Resize(width, height) => {
+                self.on_resize(width, height);
+                Vec::new()
+            }
+            Msg::Mouse(event) => self.on_mouse(event),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);
                 self.notices.tick();
@@ -388,6 +397,7 @@ impl App {
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
             Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
+            Msg::Editor(msg) => self.on_editor_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod hit;
 pub mod import;
 pub mod list;
 pub mod message_log;
@@ -39,16 +40,10 @@ pub(crate) const LABEL_WIDTH: u16 = 20;
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some([main, footer, status]) = frame_areas(area) else {
         draw_too_small(frame, area);
         return;
-    }
-    let [main, footer, status] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    };
     match app.screen() {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
@@ -113,6 +108,22 @@ fn status_message(app: &App, toast_shown: bool) -> Option<(&str, Tone)> {
     }
 }
 
+/// The screen's area, the footer and the status bar; `None` when the
+/// terminal is too small. Drawing and mouse hit-testing share it.
+pub fn frame_areas(area: Rect) -> Option<[Rect; 3]> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    Some(
+        Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area),
+    )
+}
+
 fn draw_too_small(frame: &mut Frame, area: Rect) {
     let text = format!(
         "Please make the window larger: at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
@@ -169,6 +180,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
             let shown = match (binding.scope, binding.action) {
                 (Scope::Tenant, Action::CancelLoad) => app.tenant().is_loading(),
                 (Scope::Form, Action::CancelSubmit) => sending,
+                (Scope::Form, Action::EditInEditor) => {
+                    !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
+                }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
                 _ => binding.hint,
             };

@@ -9,7 +9,9 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -69,6 +71,26 @@ pub fn install_panic_hook() {
     });
 }
 
+/// Sets the terminal up: raw mode, the alternate screen, bracketed paste,
+/// and mouse capture when asked for. Also takes the terminal back after
+/// another program (an editor) had it.
+pub fn set_up(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = stdout();
+    let entered = execute!(out, EnterAlternateScreen, EnableBracketedPaste).and_then(|()| {
+        if mouse {
+            execute!(out, EnableMouseCapture)
+        } else {
+            Ok(())
+        }
+    });
+    if entered.is_err() {
+        let _ = restore();
+    }
+    entered
+}
+
 /// The set-up terminal; dropping it restores the terminal.
 pub struct TerminalGuard {
     terminal: ConsoleTerminal,
@@ -76,10 +98,13 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let entered = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
-            .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+        TerminalGuard::enter_with(false)
+    }
+
+    /// [`TerminalGuard::enter`], with mouse capture when `mouse` is set.
+    pub fn enter_with(mouse: bool) -> io::Result<TerminalGuard> {
+        set_up(mouse)?;
+        let entered = Terminal::new(CrosstermBackend::new(stdout()));
         match entered {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {

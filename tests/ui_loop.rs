@@ -232,9 +232,15 @@ async fn esc_cancels_a_hanging_submission_and_the_check_finds_it_created() {
     assert_eq!(what, Some("recent"));
     assert_eq!(h.app.screen(), Screen::Detail);
     let screen = buffer_to_string(h.terminal.backend().buffer());
+    assert!(screen.contains("had already created it:"), "{screen}");
     assert!(
-        screen.contains("had already created it: 5e2d9b71"),
-        "{screen}"
+        h.app
+            .notices()
+            .log()
+            .iter()
+            .any(|m| m.text.contains("had already created it: 5e2d9b71")),
+        "{:?}",
+        h.app.notices().log()
     );
 }
 

@@ -106,6 +106,20 @@ fn states() -> Vec<App> {
 
     // Sign-in, waiting for approval of a code.
     states.push(signing_in());
+
+    // A toast over the form, and the message log (F9) with a long message.
+    let mut toast = app();
+    type_text(&mut toast, "490154203237518");
+    toast.update(ctrl('d'));
+    states.push(toast);
+    let mut log = app();
+    log.update(Msg::StoreError(format!(
+        "could not save: {}",
+        "disk full ".repeat(40)
+    )));
+    log.update(ctrl('d'));
+    log.update(key(KeyCode::F(9)));
+    states.push(log);
     states
 }
 
@@ -281,4 +295,19 @@ fn hostile_text_from_store_service_and_paste_is_drawn_printable() {
         result: Ok(outcome(result, UsedMethod::Import)),
     });
     assert_printable(&render_to_string(&app2, 120, 30));
+}
+
+#[test]
+fn hostile_text_in_toasts_and_the_message_log_is_drawn_printable() {
+    let mut app = app();
+    app.update(Msg::StoreError(format!("store{HOSTILE}")));
+    app.update(Msg::Paste(format!("C02{HOSTILE}\n")));
+    type_text(&mut app, "4901");
+    app.update(ctrl('d'));
+    assert_printable(&render_to_string(&app, 100, 30));
+    assert_printable(&render_to_string(&app, 60, 20));
+    app.update(key(KeyCode::F(9)));
+    let log = render_to_string(&app, 100, 30);
+    assert_printable(&log);
+    assert!(log.contains("storeevil"), "{log}");
 }

@@ -157,7 +157,7 @@ impl KeySpec {
 
 impl Scope {
     /// Every scope, in the order of the keymap table in the docs.
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 10] = [
         Scope::Global,
         Scope::Form,
         Scope::List,
@@ -167,6 +167,7 @@ impl Scope {
         Scope::Scan,
         Scope::Import,
         Scope::Help,
+        Scope::Log,
     ];
 
     /// The name in `[keys.NAME]`.
@@ -181,6 +182,7 @@ impl Scope {
             Scope::Scan => "scan",
             Scope::Import => "import",
             Scope::Help => "help",
+            Scope::Log => "log",
         }
     }
 
@@ -252,6 +254,8 @@ impl Action {
             Action::Discard => "discard",
             Action::Resend => "resend",
             Action::ResendOverwrite => "resend_overwrite",
+            Action::ToggleLog => "toggle_log",
+            Action::EditInEditor => "edit_in_editor",
         };
         name.into()
     }

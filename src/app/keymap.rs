@@ -21,6 +21,8 @@ pub enum Scope {
     Scan,
     Import,
     Help,
+    /// The message log overlay (F9).
+    Log,
 }
 
 impl Scope {
@@ -35,6 +37,7 @@ impl Scope {
             Scope::Scan => "Scan",
             Scope::Import => "Import CSV",
             Scope::Help => "Help",
+            Scope::Log => "Message log",
         }
     }
 }
@@ -98,6 +101,10 @@ pub enum Action {
     Resend,
     /// Outbox tab: queue it again, overwriting the tenant's copy.
     ResendOverwrite,
+    /// Open or close the message log.
+    ToggleLog,
+    /// Form: edit the description in $VISUAL or $EDITOR.
+    EditInEditor,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -247,6 +254,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::SaveDraft,
         &[KeySpec::ctrl('d')],
         "save draft",
+        false,
+    ),
+    bind(
+        S::Form,
+        A::EditInEditor,
+        &[KeySpec::ctrl('e')],
+        "edit in $EDITOR",
         false,
     ),
     // List
@@ -517,7 +531,68 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "close help",
         true,
     ),
+    // Message log (moves with the List's keys)
+    bind(
+        S::Log,
+        A::ToggleLog,
+        &[
+            KeySpec::plain(K::Esc),
+            KeySpec::plain(K::F(9)),
+            KeySpec::char('q'),
+        ],
+        "close the log",
+        true,
+    ),
+    bind(
+        S::Log,
+        A::MoveDown,
+        &[KeySpec::char('j'), KeySpec::plain(K::Down)],
+        "down",
+        false,
+    ),
+    bind(
+        S::Log,
+        A::MoveUp,
+        &[KeySpec::char('k'), KeySpec::plain(K::Up)],
+        "up",
+        false,
+    ),
+    bind(
+        S::Log,
+        A::PageDown,
+        &[KeySpec::plain(K::PageDown)],
+        "page down",
+        false,
+    ),
+    bind(
+        S::Log,
+        A::PageUp,
+        &[KeySpec::plain(K::PageUp)],
+        "page up",
+        false,
+    ),
+    bind(
+        S::Log,
+        A::First,
+        &[KeySpec::plain(K::Home), KeySpec::char('g')],
+        "oldest",
+        true,
+    ),
+    bind(
+        S::Log,
+        A::Last,
+        &[KeySpec::plain(K::End), KeySpec::char('G')],
+        "newest",
+        true,
+    ),
     // Global
+    bind(
+        S::Global,
+        A::ToggleLog,
+        &[KeySpec::plain(K::F(9))],
+        "message log",
+        false,
+    ),
     bind(
         S::Global,
         A::ToggleHelp,

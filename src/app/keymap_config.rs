@@ -114,13 +114,14 @@ const STATE_DEPENDENT_DOUBLES: &[(Slot, Slot)] = &[
 ];
 
 /// Whether keys of two scopes can be live at the same time: a screen sits on
-/// Global, the Tenant and Drafts/Outbox tabs sit on List; Help stands alone.
+/// Global, the Tenant and Drafts/Outbox tabs sit on List; Help and the
+/// message log stand alone.
 pub fn layered(a: Scope, b: Scope) -> bool {
     if a == b {
         return true;
     }
     match (a, b) {
-        (Scope::Help, _) | (_, Scope::Help) => false,
+        (Scope::Help | Scope::Log, _) | (_, Scope::Help | Scope::Log) => false,
         (Scope::Global, _) | (_, Scope::Global) => true,
         (Scope::Tenant | Scope::Outbox, Scope::List)
         | (Scope::List, Scope::Tenant | Scope::Outbox) => true,

@@ -17,6 +17,7 @@ fn scope_note(scope: Scope) -> &'static str {
         Scope::Scan => "Scan mode. Letters go to the scan input; Enter and Tab end a scan.",
         Scope::Import => "The Import CSV screen (letters type the path until a file is loaded).",
         Scope::Help => "The Help overlay; no other key acts while it is open.",
+        Scope::Log => "The message log (F9); no other key acts while it is open.",
     }
 }
 

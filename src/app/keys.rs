@@ -27,6 +27,9 @@ impl App {
         if is_ctrl_c(&key) {
             return self.quit();
         }
+        if self.notices.is_open() {
+            return self.on_log_key(&key);
+        }
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
@@ -88,7 +91,10 @@ impl App {
             if actions.contains(&Action::CancelSubmit) {
                 return Some(self.cancel_submit());
             }
-            if actions.contains(&Action::Submit) || text_focus && is_text_key(key) {
+            if actions.contains(&Action::Submit)
+                || actions.contains(&Action::EditInEditor)
+                || text_focus && is_text_key(key)
+            {
                 return Some(Vec::new());
             }
             return None;
@@ -122,7 +128,11 @@ impl App {
     pub(super) fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => return self.quit(),
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.mouse.help_scroll = 0;
+            }
+            Action::ToggleLog => self.notices.toggle_view(),
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
             Action::OpenList => {
                 self.screen = Screen::List;
@@ -140,6 +150,7 @@ impl App {
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
             Action::SaveDraft => return self.save_draft_now(),
+            Action::EditInEditor => return self.open_editor(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
             Action::Discard | Action::Resend | Action::ResendOverwrite
@@ -219,6 +230,9 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.notices.is_open() {
+            return Vec::new();
+        }
         if self.screen == Screen::Scan && !self.help_open {
             self.scan.paste(text);
             return Vec::new();

@@ -3,6 +3,7 @@
 //! returned effects describe and reports back with messages.
 
 pub mod draft;
+pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
@@ -11,7 +12,9 @@ pub mod keymap;
 pub mod keymap_config;
 pub mod keymap_docs;
 mod keys;
+pub mod mouse;
 pub mod msg;
+pub mod notices;
 pub mod outbox;
 pub mod recent;
 pub mod scan;
@@ -25,11 +28,13 @@ mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
 
+pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use keymap_config::{KeymapError, KeysConfig};
 pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use scan::{ScanEffect, ScanMsg, ScanState};
@@ -78,7 +83,8 @@ pub enum Screen {
     SignIn,
 }
 
-/// The last message, shown in the status bar.
+/// The last message set (the screens show it as a toast or in the status
+/// bar, see `notices`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     pub text: String,
@@ -150,6 +156,9 @@ pub struct App {
     sign_in_available: bool,
     sign_in: Option<SignInFlow>,
     outbox: OutboxState,
+    /// Toasts, the sticky error and the message log.
+    notices: Notices,
+    mouse: mouse::MouseState,
 }
 
 impl App {
@@ -190,6 +199,8 @@ impl App {
             sign_in_available: false,
             sign_in: None,
             outbox: OutboxState::new(info.offline),
+            notices: Notices::default(),
+            mouse: mouse::MouseState::default(),
             info,
         }
     }
@@ -256,7 +267,7 @@ impl App {
     }
     /// Whether keys should reach `update` with their times (scan mode).
     pub fn wants_key_times(&self) -> bool {
-        self.screen == Screen::Scan && !self.help_open
+        self.screen == Screen::Scan && !self.overlay_open()
     }
     pub fn submission(&self) -> &Submission {
         &self.submission
@@ -270,15 +281,22 @@ impl App {
     pub fn should_quit(&self) -> bool {
         self.should_quit
     }
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+    /// Whether an overlay (Help, the message log) takes the keys.
+    pub(super) fn overlay_open(&self) -> bool {
+        self.help_open || self.notices.is_open()
+    }
 
     /// Whether something animates (the runtime ticks only then).
     pub fn is_animating(&self) -> bool {
-        self.submission.is_busy() || self.sign_in.is_some()
+        self.submission.is_busy() || self.sign_in.is_some() || self.notices.toast().is_some()
     }
 
     /// Whether a text field has focus (letters are text, never hotkeys).
     pub fn text_focused(&self) -> bool {
-        !self.help_open
+        !self.overlay_open()
             && match self.screen {
                 Screen::Form => self.form.text_focused(),
                 Screen::List | Screen::Detail => self.tenant.text_focused(),
@@ -309,11 +327,13 @@ impl App {
         }
     }
 
+    /// The one entry point for messages to the user: the last one is kept
+    /// (`status`), and it becomes a toast or the sticky error, and a line
+    /// in the message log (see `notices`).
     fn set_status(&mut self, text: impl Into<String>, tone: Tone) {
-        self.status = Some(StatusMessage {
-            text: text.into(),
-            tone,
-        });
+        let text = text.into();
+        self.notices.push(&text, tone);
+        self.status = Some(StatusMessage { text, tone });
     }
 
     fn quit(&mut self) -> Vec<Effect> {
@@ -327,6 +347,9 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => {
+                if key.kind != crossterm::event::KeyEventKind::Release {
+                    self.notices.on_user_action();
+                }
                 let before = self.form_snapshot();
                 let mut effects = self.on_key(key);
                 effects.extend(self.after_form_input(before));
@@ -339,9 +362,18 @@ impl App {
                 effects
             }
             Msg::Outbox(msg) => self.on_outbox(msg),
-            Msg::Resize(..) => Vec::new(),
+            Msg::Resize(width, height) => {
+                self.on_resize(width, height);
+                Vec::new()
+            }
+            Msg::Mouse(event) => self.on_mouse(event),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);
+                self.notices.tick();
+                Vec::new()
+            }
+            Msg::Clock(now) => {
+                self.notices.set_now(now);
                 Vec::new()
             }
             Msg::Quit => self.quit(),
@@ -365,6 +397,7 @@ impl App {
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
             Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
+            Msg::Editor(msg) => self.on_editor_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

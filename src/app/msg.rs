@@ -1,7 +1,7 @@
 //! What flows into `App::update` (input and results of background work) and
 //! what comes out of it (work for the runtime to do).
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
@@ -17,8 +17,13 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
+    /// A click or a wheel step (only with `mouse = true`).
+    Mouse(MouseEvent),
     /// The animation clock (only sent while something animates).
     Tick,
+    /// The wall time, sent by the runtime before each batch of messages
+    /// (update reads no clock; the message log shows it).
+    Clock(DateTimeOffset),
     /// Leave now (a signal such as SIGTERM or SIGHUP).
     Quit,
     // Results.
@@ -53,6 +58,8 @@ pub enum Msg {
     SignIn(super::sign_in::SignInMsg),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantMsg),
+    /// The description came back from the user's editor.
+    Editor(super::editor::EditorMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +94,8 @@ pub enum Effect {
     Outbox(super::outbox::OutboxEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
+    /// Hand the terminal to the user's editor (the runtime's loop does it).
+    Editor(super::editor::EditorEffect),
     Quit,
 }
 

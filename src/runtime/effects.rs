@@ -45,6 +45,8 @@ impl EffectRunner {
         let services = self.services.clone();
         match effect {
             Effect::Quit => return true,
+            // The loop itself lends the terminal to the editor.
+            Effect::Editor(_) => {}
             Effect::SignIn(effect) => self.run_sign_in(effect),
             Effect::Outbox(effect) => self.outbox.run(effect, &tx),
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),

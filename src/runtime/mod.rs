@@ -2,6 +2,8 @@
 //! input, one redraw after the queue is drained, a tick only while something
 //! animates. Effects run as tokio tasks that report back as messages.
 
+pub mod console;
+pub mod editor;
 mod effects;
 mod import_effects;
 mod outbox_effects;
@@ -14,20 +16,25 @@ mod tenant_client;
 use std::io;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures::{Stream, StreamExt};
+use crossterm::event::Event;
+use futures::Stream;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::MissedTickBehavior;
 
+pub use console::{Console, StreamConsole, TerminalConsole};
+pub use editor::Editor;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::SignInService;
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
-use crate::app::{App, Msg, ScanMsg, SessionInfo, TICK_MS, create_route_missing_key};
+use crate::app::{
+    App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS,
+    create_route_missing_key,
+};
 use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
@@ -68,6 +75,9 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     let color = config
         .color
         .use_color(std::env::var_os("NO_COLOR").as_deref());
+    // crossterm drops colours by itself when NO_COLOR is set; the setting
+    // decides instead (`color = "always"` overrides NO_COLOR).
+    crossterm::style::force_color_output(color);
     let stale_days = config
         .stale_days
         .unwrap_or(crate::tenant::DEFAULT_STALE_DAYS);
@@ -78,7 +88,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     });
     let mut app = App::new(info)
         .with_keymap(keymap)
-        .with_theme(Theme::from_no_color(!color))
+        .with_theme(Theme::for_terminal(color, config.theme))
         .with_stale_days(stale_days)
         .with_sign_in(device_login.is_some());
     let client = submitter.client().clone();
@@ -102,13 +112,15 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     }
 
     terminal::install_panic_hook();
-    let mut guard = terminal::TerminalGuard::enter().map_err(RunError::Terminal)?;
+    let mut guard =
+        terminal::TerminalGuard::enter_with(config.mouse).map_err(RunError::Terminal)?;
     let (tx, rx) = unbounded_channel();
     let signals = terminal::spawn_quit_on_signals(tx.clone());
-    let result = run_loop(
+    let result = run_console(
         guard.terminal(),
         &mut app,
-        EventStream::new(),
+        TerminalConsole::new(config.mouse),
+        Editor::from_env(),
         services,
         tx,
         rx,
@@ -125,6 +137,7 @@ fn message_for(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         _ => None,
     }
 }
@@ -147,30 +160,94 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunErro
         .map_err(|e| RunError::Draw(e.to_string()))
 }
 
+/// Applies one message and starts its effects, except an editor hand-off,
+/// which is left in `hand_off` for the loop. Returns whether to quit.
+fn dispatch(
+    app: &mut App,
+    runner: &mut EffectRunner,
+    msg: Msg,
+    hand_off: &mut Option<String>,
+) -> bool {
+    let updated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
+    let effects = match updated {
+        Ok(effects) => effects,
+        Err(panic) => {
+            // Nothing typed is lost, even now.
+            runner.save_draft_now(&app.form().draft_fields());
+            std::panic::resume_unwind(panic);
+        }
+    };
+    let mut quit = false;
+    for effect in effects {
+        match effect {
+            Effect::Editor(EditorEffect::Open { text }) => *hand_off = Some(text),
+            other => quit |= runner.run(other),
+        }
+    }
+    quit
+}
+
+/// Blanks the terminal and forgets the last frame, so the next draw paints
+/// everything (after another program used the screen). Not
+/// `Terminal::clear`: it asks the terminal for the cursor position, and the
+/// answer is lost to a wake-up that the dropped event stream leaves behind.
+fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    terminal
+        .backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)?;
+    // The frame on screen becomes the one to draw into (blank), and the
+    // reset one the previous: the next diff is against a blank screen.
+    terminal.swap_buffers();
+    Ok(())
+}
+
 /// Runs the console on any backend with any stream of terminal events until
 /// the app quits or the input ends. `tx`/`rx` is the app's message channel;
 /// other senders (signal handlers, tests) may hold clones of `tx`.
 pub async fn run_loop<B, E>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut events: E,
+    events: E,
+    services: Services,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+) -> Result<(), RunError>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let console = StreamConsole::new(events);
+    run_console(terminal, app, console, Editor::default(), services, tx, rx).await
+}
+
+/// [`run_loop`] on a [`Console`] that can lend the terminal to `editor`.
+pub async fn run_console<B, C>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut console: C,
+    editor: Editor,
     services: Services,
     tx: UnboundedSender<Msg>,
     mut rx: UnboundedReceiver<Msg>,
 ) -> Result<(), RunError>
 where
     B: Backend,
-    E: Stream<Item = io::Result<Event>> + Unpin,
+    C: Console,
 {
+    let results = tx.clone();
     let mut runner = EffectRunner::new(services, tx);
     let mut quit = false;
     for effect in app.startup_effects() {
         quit |= runner.run(effect);
     }
+    // The app lays the screen out for the mouse with the terminal's size.
+    if let Ok(size) = terminal.size() {
+        let _ = results.send(Msg::Resize(size.width, size.height));
+    }
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let outcome = loop {
+    let outcome = 'run: loop {
         if quit || app.should_quit() {
             break Ok(());
         }
@@ -181,31 +258,37 @@ where
         let msg = tokio::select! {
             biased;
             Some(msg) = rx.recv() => Some(msg),
-            event = events.next() => match event {
+            event = console.next_event() => match event {
                 Some(Ok(event)) => message_for(event).map(|m| stamp(m, app, started)),
                 Some(Err(e)) => break Err(RunError::Input(e)),
                 None => break Ok(()),
             },
             _ = ticker.tick(), if animating => Some(Msg::Tick),
         };
-        let mut pending = msg.into_iter().collect::<Vec<_>>();
+        // The wall time first, for the messages this batch may set.
+        let mut pending = vec![Msg::Clock(now())];
+        pending.extend(msg);
         while let Ok(more) = rx.try_recv() {
             pending.push(more);
         }
+        let mut hand_off = None;
         for msg in pending {
-            let updated =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(msg)));
-            let effects = match updated {
-                Ok(effects) => effects,
-                Err(panic) => {
-                    // Nothing typed is lost, even now.
-                    runner.save_draft_now(&app.form().draft_fields());
-                    std::panic::resume_unwind(panic);
-                }
+            quit |= dispatch(app, &mut runner, msg, &mut hand_off);
+        }
+        while let Some(text) = hand_off.take().filter(|_| !quit) {
+            // Nothing is drawn and no input is read until the editor ends;
+            // messages that arrive meanwhile wait in the channel.
+            let edited = match editor::edit(&mut console, &editor, &text).await {
+                Ok(edited) => edited,
+                Err(e) => break 'run Err(RunError::Terminal(e)),
             };
-            for effect in effects {
-                quit |= runner.run(effect);
+            if let Err(e) = redraw_all(terminal) {
+                break 'run Err(RunError::Draw(e.to_string()));
             }
+            // Applied before what arrived meanwhile: a quit that waits
+            // saves the draft with the edited text.
+            let result = Msg::Editor(EditorMsg::Finished(edited.map_err(|e| e.to_string())));
+            quit |= dispatch(app, &mut runner, result, &mut hand_off);
         }
     };
     runner.abort_all();

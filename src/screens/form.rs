@@ -168,16 +168,25 @@ fn busy_line(app: &App) -> Option<String> {
     Some(format!("{} {text}", spinner::frame(app.tick())))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme();
-    let block = Block::bordered()
+/// The form's parts inside the screen's area: the block's inner area, the
+/// rows, the busy line and the error panel. Drawing and mouse hit-testing
+/// share it.
+struct FormLayout {
+    inner: Rect,
+    rows_area: Rect,
+    busy: Option<String>,
+    panel: Option<Vec<String>>,
+    panel_height: u16,
+}
+
+fn form_block(theme: &Theme) -> Block<'static> {
+    Block::bordered()
         .title(Span::styled(" New device identity ", theme.accent))
-        .border_style(theme.muted);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
-        return;
-    }
+        .border_style(theme.muted)
+}
+
+fn layout(app: &App, area: Rect) -> FormLayout {
+    let inner = form_block(app.theme()).inner(area);
     let busy = busy_line(app);
     let panel = app
         .submit_error()
@@ -192,10 +201,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .unwrap_or(0);
     let busy_height = u16::from(busy.is_some()).min(inner.height.saturating_sub(panel_height));
     let rows_height = inner.height - panel_height - busy_height;
-    let rows_area = Rect {
-        height: rows_height,
-        ..inner
-    };
+    FormLayout {
+        inner,
+        rows_area: Rect {
+            height: rows_height,
+            ..inner
+        },
+        busy,
+        panel,
+        panel_height,
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    frame.render_widget(form_block(theme), area);
+    let FormLayout {
+        inner,
+        rows_area,
+        busy,
+        panel,
+        panel_height,
+    } = layout(app, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
 
     if let Some(text) = busy {
         let y = rows_area.bottom();
@@ -228,12 +258,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     draw_rows(frame, rows_area, app);
 }
 
-fn draw_rows(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme();
+/// The rows that fit in `area`, the index of the first one shown, and the
+/// value column's x and width.
+fn visible_rows(app: &App, area: Rect) -> (Vec<Row>, usize, u16, u16) {
     let form = app.form();
     let value_x = area.x.saturating_add(LABEL_WIDTH).min(area.right());
     let value_width = area.right().saturating_sub(value_x).saturating_sub(1);
-    let rows = build_rows(form, usize::from(value_width), theme);
+    let rows = build_rows(form, usize::from(value_width), app.theme());
     let height = usize::from(area.height);
     let focus_row = rows
         .iter()
@@ -241,6 +272,38 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App) {
         .unwrap_or(0);
     // Keep the focused field and the line under it in view.
     let offset = (focus_row + 2).saturating_sub(height).min(focus_row);
+    (rows, offset, value_x, value_width)
+}
+
+/// The field on the screen at (`column`, `row`) when the form is drawn in
+/// `area` (the screen's area): the label, the value and the lines under it.
+pub fn field_at(app: &App, area: Rect, column: u16, row: u16) -> Option<FieldId> {
+    let rows_area = layout(app, area).rows_area;
+    let inside = column >= rows_area.x
+        && column < rows_area.right()
+        && row >= rows_area.y
+        && row < rows_area.bottom();
+    if !inside {
+        return None;
+    }
+    let (rows, offset, _, _) = visible_rows(app, rows_area);
+    let index = offset + usize::from(row - rows_area.y);
+    // A line under a field belongs to it.
+    rows.get(..=index)?
+        .iter()
+        .rev()
+        .take_while(|r| !matches!(r, Row::Blank | Row::Section(_)))
+        .find_map(|r| match r {
+            Row::Field(field) => Some(*field),
+            _ => None,
+        })
+}
+
+fn draw_rows(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let form = app.form();
+    let height = usize::from(area.height);
+    let (rows, offset, value_x, value_width) = visible_rows(app, area);
     let editable = !app.submission().is_busy() && !app.help_open();
     let mut cursor = None;
     let mut list_anchor = None;

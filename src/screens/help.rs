@@ -67,12 +67,12 @@ fn lines(app: &App, width: usize) -> Vec<HelpLine> {
     lines
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme();
+/// The lines shown in `area` (optional ones dropped from the end until the
+/// rest fits) and how many fit at once.
+fn fitted(app: &App, area: Rect) -> (Vec<HelpLine>, usize) {
     let body_width = usize::from(area.width.saturating_sub(4));
     let room = usize::from(area.height.saturating_sub(2));
     let mut body = lines(app, body_width);
-    // Drop optional lines from the end until the rest fits.
     while body.len() > room {
         match body.iter().rposition(|(_, optional)| *optional) {
             Some(i) => {
@@ -81,6 +81,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             None => break,
         }
     }
+    (body, room)
+}
+
+/// How far the overlay in `area` can scroll (the lines that do not fit).
+pub fn max_scroll(app: &App, area: Rect) -> u16 {
+    let (body, room) = fitted(app, area);
+    u16::try_from(body.len().saturating_sub(room)).unwrap_or(u16::MAX)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let (body, _) = fitted(app, area);
+    let scroll = app.help_scroll().min(max_scroll(app, area));
     let title = format!(
         " Help · enroll-console {} ",
         crate::build_info::short_version()
@@ -98,5 +111,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .padding(Padding::horizontal(1));
     let text: Vec<Line> = body.into_iter().map(|(line, _)| line).collect();
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(text).block(block), area);
+    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), area);
 }

@@ -77,8 +77,10 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
     let start = state.cursor.saturating_sub(room.saturating_sub(1));
     for (i, r) in state.rows.iter().enumerate().skip(start).take(room) {
         let (tone, status) = row_status(app, r);
+        // The selected row: a marker and reverse video (visible without colour).
+        let marker = if i == state.cursor { ">" } else { " " };
         let head = format!(
-            "{:>6}  {:<24} {:<13} ",
+            "{marker}{:>5}  {:<24} {:<13} ",
             r.line,
             truncate(&sanitize(r.identity.identifier()), 24),
             truncate(

@@ -136,6 +136,37 @@ fn tab_title(app: &App, tab: ListTab) -> String {
     }
 }
 
+/// The area inside the List's frame.
+pub(crate) fn list_inner(area: Rect) -> Rect {
+    Block::bordered().inner(area)
+}
+
+/// The tab whose title is at (`column`, `row`) in the frame's top line.
+pub(crate) fn tab_at(app: &App, area: Rect, column: u16, row: u16) -> Option<ListTab> {
+    if row != area.y {
+        return None;
+    }
+    // Titles start after the corner, one separator between them.
+    let mut x = area.x.saturating_add(1);
+    for tab in ListTab::ALL {
+        let width = u16::try_from(tab_title(app, *tab).chars().count()).unwrap_or(u16::MAX);
+        if column >= x && column < x.saturating_add(width) {
+            return Some(*tab);
+        }
+        x = x.saturating_add(width).saturating_add(1);
+    }
+    None
+}
+
+/// The Recent tab's table rows (below the header) inside the frame.
+pub(crate) fn recent_rows_area(inner: Rect) -> Rect {
+    Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let mut title = Vec::new();
@@ -156,7 +187,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(theme.muted);
-    let inner = block.inner(area);
+    let inner = list_inner(area);
     frame.render_widget(block, area);
     match app.list_tab() {
         ListTab::Recent => draw_recent(frame, inner, app),
@@ -183,7 +214,7 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
         return;
     }
     let cols = columns(inner.width);
-    let body_height = usize::from(inner.height.saturating_sub(1));
+    let body_height = usize::from(recent_rows_area(inner).height);
     let range = recent.visible_range(body_height);
     let selected_in_view = recent.selected_index().checked_sub(range.start);
     let rows: Vec<Row> = recent.entries()[range]
@@ -195,8 +226,7 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
             }))
         })
         .collect();
-    let header = Row::new(cols.iter().map(|c| Cell::from(c.title)))
-        .style(theme.accent.add_modifier(Modifier::BOLD));
+    let header = Row::new(cols.iter().map(|c| Cell::from(c.title))).style(theme.header);
     let table = Table::new(rows, cols.iter().map(|c| Constraint::Length(c.width)))
         .header(header)
         .column_spacing(1)

@@ -5,12 +5,15 @@
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod hit;
 pub mod import;
 pub mod list;
+pub mod message_log;
 pub mod outbox;
 pub mod raw_json;
 pub mod scan;
 pub mod sign_in;
+pub mod styled;
 pub mod tenant;
 pub mod tenant_modal;
 
@@ -24,7 +27,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Action, App, Scope, Screen};
 use crate::session::Target;
-use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, spinner};
+use crate::widgets::toast::{TOAST_MIN_HEIGHT, TOAST_MIN_WIDTH, ToastBox};
+use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, Tone, spinner};
 
 /// Below this size a screen asks for a larger window.
 pub const MIN_WIDTH: u16 = 40;
@@ -36,16 +40,10 @@ pub(crate) const LABEL_WIDTH: u16 = 20;
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some([main, footer, status]) = frame_areas(area) else {
         draw_too_small(frame, area);
         return;
-    }
-    let [main, footer, status] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    };
     match app.screen() {
         Screen::Form => form::draw(frame, main, app),
         Screen::List => list::draw(frame, main, app),
@@ -62,11 +60,68 @@ pub fn draw(frame: &mut Frame, app: &App) {
         },
         footer,
     );
-    draw_status_bar(frame, status, app);
+    let toast_shown = toast_fits(area) && !app.help_open() && !app.notices().is_open();
+    draw_status_bar(frame, status, app, toast_shown);
     tenant_modal::draw(frame, main, app);
     if app.help_open() {
         help::draw(frame, main, app);
     }
+    message_log::draw(frame, main, app);
+    if toast_shown && let Some(toast) = app.notices().toast() {
+        let toast = ToastBox {
+            text: &toast.text,
+            tone: toast.tone,
+            theme: app.theme(),
+        };
+        // The form's error panel is at the bottom: never cover it.
+        let top = app.screen() == Screen::Form && app.submit_error().is_some();
+        let rect = toast.area_in(main, top);
+        frame.render_widget(toast, rect);
+    }
+}
+
+/// Whether the terminal is large enough for toasts over the screen.
+fn toast_fits(area: Rect) -> bool {
+    area.width >= TOAST_MIN_WIDTH && area.height >= TOAST_MIN_HEIGHT
+}
+
+/// What the status bar's message slot shows: an error until the next key;
+/// else the toast when it cannot be drawn; else the standing note about
+/// where submissions go (offline, sandbox).
+fn status_message(app: &App, toast_shown: bool) -> Option<(&str, Tone)> {
+    let notices = app.notices();
+    if let Some(error) = notices.sticky_error() {
+        return Some((error, Tone::Error));
+    }
+    if !toast_shown && let Some(toast) = notices.toast() {
+        return Some((&toast.text, toast.tone));
+    }
+    if app.outbox().paused() {
+        Some(("Offline: submissions go to the outbox", Tone::Warning))
+    } else if app.info().target == Target::Sandbox {
+        Some((
+            "sandbox: a local emulator, no real tenant is changed",
+            Tone::Info,
+        ))
+    } else {
+        None
+    }
+}
+
+/// The screen's area, the footer and the status bar; `None` when the
+/// terminal is too small. Drawing and mouse hit-testing share it.
+pub fn frame_areas(area: Rect) -> Option<[Rect; 3]> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    Some(
+        Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area),
+    )
 }
 
 fn draw_too_small(frame: &mut Frame, area: Rect) {
@@ -80,7 +135,7 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
+fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App, toast_shown: bool) {
     let info = app.info();
     let target = match &info.target {
         Target::Sandbox => TargetBadge::Sandbox,
@@ -97,7 +152,7 @@ fn draw_status_bar(frame: &mut Frame, area: Rect, app: &App) {
             offline: app.outbox().paused(),
             outbox: app.outbox().badge(),
             activity,
-            message: app.status().map(|m| (m.text.as_str(), m.tone)),
+            message: status_message(app, toast_shown),
             theme: app.theme(),
         },
         area,
@@ -110,7 +165,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
-    let scopes: Vec<Scope> = if app.help_open() {
+    let scopes: Vec<Scope> = if app.notices().is_open() {
+        vec![Scope::Log]
+    } else if app.help_open() {
         vec![Scope::Help]
     } else {
         app.scopes()
@@ -123,6 +180,9 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
             let shown = match (binding.scope, binding.action) {
                 (Scope::Tenant, Action::CancelLoad) => app.tenant().is_loading(),
                 (Scope::Form, Action::CancelSubmit) => sending,
+                (Scope::Form, Action::EditInEditor) => {
+                    !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
+                }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
                 _ => binding.hint,
             };

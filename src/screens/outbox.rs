@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -37,6 +37,17 @@ fn detail(app: &App, item: &OutboxItem) -> String {
     sanitize(&text).into_owned()
 }
 
+/// The summary line and the table inside the List's frame.
+pub(crate) fn areas(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area)
+}
+
+/// How many items the table shows, and the first one shown.
+pub(crate) fn shown(table: Rect, selected: usize) -> (usize, usize) {
+    let body_height = usize::from(table.height.saturating_sub(1)).max(1);
+    (body_height, selected.saturating_sub(body_height - 1))
+}
+
 /// Draws the tab inside the List's frame: a summary line, then the items.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
@@ -55,8 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         counts.created,
         counts.rejected + counts.duplicate
     );
-    let [summary_area, inner] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [summary_area, inner] = areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(summary, theme.accent))),
         summary_area,
@@ -74,9 +84,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let widths = [5u16, 9, 17];
     let fixed: u16 = widths.iter().sum::<u16>() + 3 + 3;
     let rest = inner.width.saturating_sub(fixed).max(4);
-    let body_height = usize::from(inner.height.saturating_sub(1)).max(1);
     let selected = outbox.selected_index();
-    let start = selected.saturating_sub(body_height - 1);
+    let (body_height, start) = shown(inner, selected);
     let end = (start + body_height).min(items.len());
     let rows: Vec<Row> = items[start..end]
         .iter()
@@ -96,8 +105,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }))
         })
         .collect();
-    let header = Row::new(["#", "State", "Identifier", "Id / reason"].map(Cell::from))
-        .style(theme.accent.add_modifier(Modifier::BOLD));
+    let header =
+        Row::new(["#", "State", "Identifier", "Id / reason"].map(Cell::from)).style(theme.header);
     let constraints = [
         Constraint::Length(widths[0]),
         Constraint::Length(widths[1]),

@@ -5,7 +5,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -147,16 +146,21 @@ fn empty_text(t: &TenantState, keys: &Keymap) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme();
-    let t = app.tenant();
+/// The status line, the table and the filter prompt inside the List's frame.
+pub(crate) fn areas(t: &TenantState, area: Rect) -> [Rect; 3] {
     let prompt_height = u16::from(t.filter_field().is_some());
-    let [status, body, prompt] = Layout::vertical([
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(prompt_height),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let t = app.tenant();
+    let [status, body, prompt] = areas(t, area);
     frame.render_widget(Paragraph::new(status_line(t, app.keymap(), theme)), status);
     if let Some(field) = t.filter_field() {
         draw_prompt(frame, prompt, app, field);
@@ -200,7 +204,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             usize::from(*width),
         ))
     }));
-    let header = Row::new(header_cells).style(theme.accent.add_modifier(Modifier::BOLD));
+    let header = Row::new(header_cells).style(theme.header);
     let mut widths = vec![Constraint::Length(1)];
     widths.extend(cols.iter().map(|(_, w)| Constraint::Length(*w)));
     let table = Table::new(rows, widths)

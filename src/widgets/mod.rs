@@ -9,6 +9,7 @@ pub mod spinner;
 pub mod status_bar;
 pub mod text_field;
 pub mod theme;
+pub mod toast;
 
 pub use empty_state::draw_empty_state;
 pub use footer::{Footer, Hint};

@@ -1,5 +1,6 @@
 //! The bottom line: where submissions go (SANDBOX badge or tenant), the
-//! profile, an OFFLINE badge, what is running, and the last message.
+//! profile, an OFFLINE badge, what is running, and a message (an error
+//! until the next key, or a standing note; see `screens::status_message`).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

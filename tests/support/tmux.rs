@@ -111,6 +111,13 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The visible screen with its SGR escapes (`capture-pane -e`).
+    #[allow(dead_code)] // not every test binary that includes this reads styles
+    pub fn screen_with_escapes(&self) -> String {
+        let out = run(&["-L", &self.socket, "capture-pane", "-e", "-p", "-t", "0"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Waits until the screen satisfies `pred`; panics with the screen if not.
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + SCREEN_TIMEOUT;

@@ -1,0 +1,186 @@
+//! The palettes on real screens: snapshots of the Form and the Tenant list
+//! in the light theme WITH their styles (so a reader can check what colour
+//! each run has), and every list's selection without colour: a `>` marker
+//! and reverse video in the monochrome theme.
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use enroll_console::app::{App, Effect, ImportMsg, Msg, OutboxMsg, TenantEffect, TenantMsg};
+use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::screens::styled::render_to_styled_string;
+use enroll_console::store::{DraftFields, ItemState, OutboxItem};
+use enroll_console::widgets::Theme;
+use ui_support::*;
+
+fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
+    let mut identity = ImportedDeviceIdentity::new(
+        format!("C02XK{n:04}GH5"),
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    identity.odata_type = None;
+    identity.id = Some(format!("00000000-0000-4000-8000-{n:012}"));
+    identity.description = Some(format!("cart {n}"));
+    identity.created_date_time = Some(at("2024-05-01T09:30:13Z"));
+    identity.last_contacted_date_time = Some(at("0001-01-01T00:00:00Z"));
+    identity
+}
+
+/// The Tenant tab with `n` identities loaded, the second selected.
+fn tenant_loaded(theme: Theme, n: usize) -> App {
+    let mut app = app().with_theme(theme);
+    send(&mut app, [key(KeyCode::F(4))]);
+    let effects = send(&mut app, [key(KeyCode::Char('2'))]);
+    let load = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
+            _ => None,
+        })
+        .expect("the Tenant tab loads");
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities: (0..n).map(tenant_identity).collect(),
+        last: true,
+    }));
+    send(&mut app, [key(KeyCode::Down)]);
+    app
+}
+
+fn outbox_item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {
+    OutboxItem {
+        id,
+        profile: "sandbox".into(),
+        state,
+        identifier: identifier.into(),
+        form: Some(DraftFields {
+            identifier: identifier.into(),
+            ..DraftFields::default()
+        }),
+        identity: Some(ImportedDeviceIdentity::new(
+            identifier,
+            ImportedDeviceIdentityType::SerialNumber,
+            Platform::Ios,
+        )),
+        unknown_outcome: false,
+        overwrite: false,
+        reason: None,
+        service_id: None,
+        result: None,
+        attempts: 1,
+        created_at: at("2024-05-01T09:30:00Z"),
+        updated_at: at("2024-05-01T09:31:00Z"),
+    }
+}
+
+/// The form with an identifier whose check digit is wrong (an inline error).
+fn form_with_error(theme: Theme) -> App {
+    let mut app = app().with_theme(theme);
+    type_text(&mut app, "490154203237517");
+    app
+}
+
+#[test]
+fn light_theme_form_with_styles() {
+    insta::assert_snapshot!(
+        "light_form_80x24",
+        render_to_styled_string(&form_with_error(Theme::light()), 80, 24)
+    );
+}
+
+#[test]
+fn light_theme_tenant_list_with_styles() {
+    insta::assert_snapshot!(
+        "light_tenant_80x24",
+        render_to_styled_string(&tenant_loaded(Theme::light(), 5), 80, 24)
+    );
+}
+
+/// The rows of a styled dump that are drawn in reverse video, with the text
+/// row above each.
+fn reversed_rows(dump: &str) -> Vec<String> {
+    let lines: Vec<&str> = dump.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[1].starts_with("  │ ") && w[1].contains("reversed"))
+        .map(|w| w[0].to_string())
+        .collect()
+}
+
+fn assert_no_colour(dump: &str) {
+    for line in dump.lines().filter(|l| l.starts_with("  │ ")) {
+        assert!(
+            !line.contains("fg=") && !line.contains("bg="),
+            "a colour without colour: {line}"
+        );
+    }
+}
+
+/// Every list and picker shows its selection with a marker and reverse
+/// video when there is no colour at all.
+#[test]
+fn selection_is_visible_without_colour_everywhere() {
+    let mono = Theme::monochrome();
+    let mut screens: Vec<(&str, App, &str)> = Vec::new();
+
+    let mut recent = app().with_theme(mono);
+    recent.update(Msg::RecentLoaded(recent_entries()));
+    send(&mut recent, [key(KeyCode::F(4)), key(KeyCode::Down)]);
+    screens.push(("Recent", recent, "C02XK0XXJGH5"));
+
+    screens.push(("Tenant", tenant_loaded(mono, 5), "C02XK0001GH5"));
+
+    let mut outbox = app().with_theme(mono);
+    outbox.update(Msg::Outbox(OutboxMsg::Loaded {
+        items: vec![
+            outbox_item(1, "C02XK0XXJGH5", ItemState::Queued),
+            outbox_item(2, "F9FXK1ABCD12", ItemState::Queued),
+        ],
+        counts: Default::default(),
+    }));
+    send(
+        &mut outbox,
+        [
+            key(KeyCode::F(4)),
+            key(KeyCode::Char('3')),
+            key(KeyCode::Down),
+        ],
+    );
+    screens.push(("Drafts/Outbox", outbox, "F9FXK1ABCD12"));
+
+    let mut picker = app().with_theme(mono);
+    send(&mut picker, [key(KeyCode::Tab), key(KeyCode::Enter)]);
+    send(&mut picker, [key(KeyCode::Down)]);
+    screens.push(("type picker", picker, "IMEI"));
+
+    let mut preview = app().with_theme(mono);
+    send(&mut preview, [key(KeyCode::F(7))]);
+    type_text(&mut preview, "devices.csv");
+    send(&mut preview, [key(KeyCode::Enter)]);
+    let file = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\n";
+    let parsed = enroll_console::csvfile::parse(file.as_bytes(), None).expect("parses");
+    preview.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
+    preview.update(Msg::Import(ImportMsg::TenantChecked(
+        Ok(Default::default()),
+    )));
+    send(&mut preview, [key(KeyCode::Down)]);
+    screens.push(("import preview", preview, "490154203237517"));
+
+    let mut log = app().with_theme(mono);
+    send(&mut log, [ctrl('d'), key(KeyCode::F(9))]);
+    screens.push(("message log", log, "Nothing to save yet"));
+
+    for (name, app, selected) in screens {
+        let dump = render_to_styled_string(&app, 80, 24);
+        assert_no_colour(&dump);
+        let rows = reversed_rows(&dump);
+        let row = rows
+            .iter()
+            .find(|r| r.contains(selected))
+            .unwrap_or_else(|| panic!("{name}: {selected} not in reverse video:\n{dump}"));
+        let before = row.split(selected).next().unwrap_or_default();
+        assert!(before.contains('>'), "{name}: no marker on {row:?}");
+    }
+}

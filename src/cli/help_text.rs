@@ -45,6 +45,10 @@ pub const ENVIRONMENT: Rows = &[
         "NO_COLOR",
         "no colour when set and not empty, unless config.toml says color = \"always\"",
     ),
+    (
+        "VISUAL, EDITOR",
+        "the editor Ctrl-E opens for the description (else vi; notepad on Windows)",
+    ),
 ];
 
 pub const FILES: Rows = &[

@@ -86,7 +86,7 @@ fn a_click_on_a_label_or_value_focuses_that_field() {
 }
 
 #[test]
-fn clicks_are_ignored_while_sending_and_under_help() {
+fn clicks_are_ignored_while_sending_and_under_overlays() {
     let mut app = sized(app());
     type_text(&mut app, "490154203237518");
     let description = position_of(&app, "Description");
@@ -97,6 +97,14 @@ fn clicks_are_ignored_while_sending_and_under_help() {
     let mut app = sized(ui_support::app());
     let description = position_of(&app, "Description");
     app.update(key(KeyCode::F(1)));
+    click(&mut app, description);
+    assert_eq!(app.form().focus(), FieldId::Identifier);
+
+    // Nor under the message log.
+    let mut app = sized(ui_support::app());
+    let description = position_of(&app, "Description");
+    app.update(key(KeyCode::F(9)));
+    assert!(app.notices().is_open());
     click(&mut app, description);
     assert_eq!(app.form().focus(), FieldId::Identifier);
 }

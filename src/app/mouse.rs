@@ -35,6 +35,7 @@ impl App {
     /// Whether something modal has the input (mouse events are ignored).
     fn mouse_blocked(&self) -> bool {
         self.screen == Screen::SignIn
+            || self.notices.is_open()
             || self.tenant.modal.is_some()
             || self.outbox.confirm_discard.is_some()
             || (self.screen == Screen::Form && self.submission.is_busy())

@@ -162,3 +162,38 @@ fn snapshot_empty_message_log() {
     send(&mut app, [key(KeyCode::F(9))]);
     snapshot_all("message_log_empty", &app);
 }
+
+fn mouse(kind: crossterm::event::MouseEventKind) -> Msg {
+    Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column: 10,
+        row: 5,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn the_wheel_moves_in_the_open_log_and_clicks_do_not_reach_the_screen_below() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut app = with_messages();
+    app.update(Msg::Resize(80, 24));
+    app.update(Msg::RecentLoaded(recent_entries()));
+    send(&mut app, [key(KeyCode::F(4)), key(KeyCode::F(9))]);
+    let newest = app.notices().log().len() - 1;
+    app.update(mouse(MouseEventKind::ScrollUp));
+    assert_eq!(app.notices().view().map(|v| v.selected), Some(newest - 1));
+    app.update(mouse(MouseEventKind::ScrollDown));
+    assert_eq!(app.notices().view().map(|v| v.selected), Some(newest));
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    assert_eq!(app.recent().selected_index(), 0);
+    assert!(app.notices().is_open());
+}
+
+#[test]
+fn a_click_is_an_action_too_the_error_goes() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut app = app();
+    app.update(Msg::StoreError("could not save: disk full".into()));
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    assert_eq!(app.notices().sticky_error(), None);
+}

@@ -99,6 +99,7 @@ fn scope_and_action_names_round_trip() {
     assert_eq!(Scope::from_name("Form"), Some(Scope::Form));
     assert_eq!(Scope::from_name("forms"), None);
     for binding in DEFAULT_BINDINGS {
+        assert!(Scope::ALL.contains(&binding.scope), "{:?}", binding.scope);
         let name = binding.action.name();
         assert_eq!(
             Action::from_name(binding.scope, &name),

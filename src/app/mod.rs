@@ -348,7 +348,7 @@ impl App {
         match msg {
             Msg::Key(key) => {
                 if key.kind != crossterm::event::KeyEventKind::Release {
-                    self.notices.on_key();
+                    self.notices.on_user_action();
                 }
                 let before = self.form_snapshot();
                 let mut effects = self.on_key(key);

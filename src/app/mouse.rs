@@ -42,6 +42,18 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, event: MouseEvent) -> Vec<Effect> {
+        if matches!(event.kind, MouseEventKind::Down(_)) {
+            self.notices.on_user_action();
+        }
+        if self.notices.is_open() {
+            // The message log covers the screen: the wheel moves in it.
+            match event.kind {
+                MouseEventKind::ScrollDown => self.notices.move_selection(WHEEL_STEP),
+                MouseEventKind::ScrollUp => self.notices.move_selection(-WHEEL_STEP),
+                _ => {}
+            }
+            return Vec::new();
+        }
         if self.mouse_blocked() {
             return Vec::new();
         }

@@ -103,8 +103,8 @@ impl Notices {
         }
     }
 
-    /// A key was pressed: the sticky error has been seen.
-    pub fn on_key(&mut self) {
+    /// A key was pressed or the mouse clicked: the sticky error has been seen.
+    pub fn on_user_action(&mut self) {
         self.sticky_error = None;
     }
 
@@ -203,7 +203,7 @@ mod tests {
             n.tick();
         }
         assert_eq!(n.sticky_error(), Some("Not created: bad"));
-        n.on_key();
+        n.on_user_action();
         assert_eq!(n.sticky_error(), None);
     }
 

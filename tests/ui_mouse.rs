@@ -247,6 +247,29 @@ fn the_wheel_scrolls_help_when_it_does_not_fit() {
     assert_eq!(render_to_string(&app, 60, 20), before);
 }
 
+#[test]
+fn keys_scroll_help_too_and_say_there_is_more() {
+    let mut app = app();
+    app.update(Msg::Resize(60, 20));
+    app.update(key(KeyCode::F(1)));
+    let top = render_to_string(&app, 60, 20);
+    assert!(!top.contains("Logs") && top.contains("j more"), "{top}");
+    app.update(key(KeyCode::End));
+    let bottom = render_to_string(&app, 60, 20);
+    assert!(
+        bottom.contains("Logs") && bottom.contains("k back up") && !bottom.contains("j more"),
+        "{bottom}"
+    );
+    app.update(key(KeyCode::Char('k')));
+    assert!(!render_to_string(&app, 60, 20).contains("Logs"));
+    app.update(key(KeyCode::Home));
+    assert_eq!(render_to_string(&app, 60, 20), top);
+    app.update(key(KeyCode::PageDown));
+    assert_ne!(render_to_string(&app, 60, 20), top);
+    // Help is still open: scrolling keys do not close it.
+    assert!(app.help_open());
+}
+
 /// The Tenant tab with `n` identities loaded (more than fit on screen).
 fn tenant_app(n: usize) -> App {
     use enroll_console::app::{Effect, TenantEffect, TenantMsg};

@@ -234,21 +234,27 @@ async fn create_route_missing() {
 
 const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
 
-/// `enroll-console import` of `size` new rows plus one already in the tenant
-/// against a sandbox with `faults`; checks nothing was lost or duplicated.
+/// `enroll-console import` of `size` new rows plus one the tenant has held
+/// since 2024 against a sandbox with `faults`; checks nothing was lost or
+/// duplicated, and that the old one is reported as already there even when
+/// its chunk's answer was lost (it is then told apart by its creation date).
 async fn import_campaign(name: &str, faults: Faults, size: usize) {
     let running = sandbox::start(
         SocketAddr::from(([127, 0, 0, 1], 0)),
-        SandboxOptions::default(),
+        SandboxOptions {
+            seed_identities: 1,
+            ..SandboxOptions::default()
+        },
     )
     .await
     .expect("sandbox");
     let graph = client(&running.graph_url());
-    let existing = Submitter::new(graph.clone(), SubmitMethod::Auto)
-        .submit(&serial(EXISTING))
+    let seeded = graph
+        .list_all(&ListQuery::default())
         .await
-        .expect("seed the existing identity");
-    let existing_id = existing.result.identity.id.clone().expect("id");
+        .expect("list the seeded identity");
+    let existing_identifier = seeded[0].identifier().to_string();
+    let existing_id = seeded[0].id.clone().expect("id");
     running.set_faults(faults);
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -256,7 +262,7 @@ async fn import_campaign(name: &str, faults: Faults, size: usize) {
     let mut rows: Vec<String> = (0..size)
         .map(|i| format!("FI{}{i:05},fault campaign", name.to_ascii_uppercase()))
         .collect();
-    rows.insert(size / 2, format!("{EXISTING},fault campaign"));
+    rows.insert(size / 2, format!("{existing_identifier},fault campaign"));
     std::fs::write(&file, rows.join("\n")).expect("write the file");
     let out = tokio::process::Command::new(BIN)
         .env("ENROLL_CONSOLE_HOME", dir.path())
@@ -308,7 +314,11 @@ async fn import_campaign(name: &str, faults: Faults, size: usize) {
         size + 1,
         "{name}: nothing lost, nothing extra"
     );
-    assert_eq!(by_identifier.get(EXISTING), Some(&existing_id), "{name}");
+    assert_eq!(
+        by_identifier.get(&existing_identifier),
+        Some(&existing_id),
+        "{name}"
+    );
     println!(
         "import campaign {name}: {} rows, {counts}, import calls {}, search calls {}, exit {:?}, {} listed",
         size + 1,

@@ -86,7 +86,7 @@ fn a_click_on_a_label_or_value_focuses_that_field() {
 }
 
 #[test]
-fn clicks_are_ignored_while_sending_and_under_help() {
+fn clicks_are_ignored_while_sending_and_under_overlays() {
     let mut app = sized(app());
     type_text(&mut app, "490154203237518");
     let description = position_of(&app, "Description");
@@ -97,6 +97,14 @@ fn clicks_are_ignored_while_sending_and_under_help() {
     let mut app = sized(ui_support::app());
     let description = position_of(&app, "Description");
     app.update(key(KeyCode::F(1)));
+    click(&mut app, description);
+    assert_eq!(app.form().focus(), FieldId::Identifier);
+
+    // Nor under the message log.
+    let mut app = sized(ui_support::app());
+    let description = position_of(&app, "Description");
+    app.update(key(KeyCode::F(9)));
+    assert!(app.notices().is_open());
     click(&mut app, description);
     assert_eq!(app.form().focus(), FieldId::Identifier);
 }
@@ -237,6 +245,29 @@ fn the_wheel_scrolls_help_when_it_does_not_fit() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::F(1)));
     assert_eq!(render_to_string(&app, 60, 20), before);
+}
+
+#[test]
+fn keys_scroll_help_too_and_say_there_is_more() {
+    let mut app = app();
+    app.update(Msg::Resize(60, 20));
+    app.update(key(KeyCode::F(1)));
+    let top = render_to_string(&app, 60, 20);
+    assert!(!top.contains("Logs") && top.contains("j more"), "{top}");
+    app.update(key(KeyCode::End));
+    let bottom = render_to_string(&app, 60, 20);
+    assert!(
+        bottom.contains("Logs") && bottom.contains("k back up") && !bottom.contains("j more"),
+        "{bottom}"
+    );
+    app.update(key(KeyCode::Char('k')));
+    assert!(!render_to_string(&app, 60, 20).contains("Logs"));
+    app.update(key(KeyCode::Home));
+    assert_eq!(render_to_string(&app, 60, 20), top);
+    app.update(key(KeyCode::PageDown));
+    assert_ne!(render_to_string(&app, 60, 20), top);
+    // Help is still open: scrolling keys do not close it.
+    assert!(app.help_open());
 }
 
 /// The Tenant tab with `n` identities loaded (more than fit on screen).

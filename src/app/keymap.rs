@@ -531,6 +531,48 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "close help",
         true,
     ),
+    bind(
+        S::Help,
+        A::MoveDown,
+        &[KeySpec::char('j'), KeySpec::plain(K::Down)],
+        "scroll down",
+        false,
+    ),
+    bind(
+        S::Help,
+        A::MoveUp,
+        &[KeySpec::char('k'), KeySpec::plain(K::Up)],
+        "scroll up",
+        false,
+    ),
+    bind(
+        S::Help,
+        A::PageDown,
+        &[KeySpec::plain(K::PageDown)],
+        "page down",
+        false,
+    ),
+    bind(
+        S::Help,
+        A::PageUp,
+        &[KeySpec::plain(K::PageUp)],
+        "page up",
+        false,
+    ),
+    bind(
+        S::Help,
+        A::First,
+        &[KeySpec::plain(K::Home), KeySpec::char('g')],
+        "top",
+        false,
+    ),
+    bind(
+        S::Help,
+        A::Last,
+        &[KeySpec::plain(K::End), KeySpec::char('G')],
+        "bottom",
+        false,
+    ),
     // Message log (moves with the List's keys)
     bind(
         S::Log,

@@ -14,6 +14,9 @@ fn is_ctrl_c(key: &KeyEvent) -> bool {
         && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
 }
 
+/// Lines PgUp/PgDn scroll Help by.
+const HELP_PAGE: isize = 10;
+
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.on_key_at(key, None)
@@ -46,12 +49,15 @@ impl App {
             }
         }
         if self.help_open {
-            if self
-                .keymap
-                .actions(Scope::Help, &key, false)
-                .contains(&Action::ToggleHelp)
-            {
-                self.help_open = false;
+            match self.keymap.actions(Scope::Help, &key, false).first() {
+                Some(Action::ToggleHelp) => self.help_open = false,
+                Some(Action::MoveDown) => self.scroll_help(1),
+                Some(Action::MoveUp) => self.scroll_help(-1),
+                Some(Action::PageDown) => self.scroll_help(HELP_PAGE),
+                Some(Action::PageUp) => self.scroll_help(-HELP_PAGE),
+                Some(Action::First) => self.scroll_help(isize::MIN),
+                Some(Action::Last) => self.scroll_help(isize::MAX),
+                _ => {}
             }
             return Vec::new();
         }

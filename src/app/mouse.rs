@@ -35,6 +35,7 @@ impl App {
     /// Whether something modal has the input (mouse events are ignored).
     fn mouse_blocked(&self) -> bool {
         self.screen == Screen::SignIn
+            || self.notices.is_open()
             || self.tenant.modal.is_some()
             || self.outbox.confirm_discard.is_some()
             || (self.screen == Screen::Form && self.submission.is_busy())
@@ -108,16 +109,19 @@ impl App {
         }
     }
 
+    /// Scrolls the Help overlay by `delta` lines, within what does not fit.
+    pub(super) fn scroll_help(&mut self, delta: isize) {
+        let max = frame_areas(self.mouse.size)
+            .map(|[main, _, _]| help::max_scroll(self, main))
+            .unwrap_or(0);
+        let step = i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX });
+        let scroll = self.mouse.help_scroll.saturating_add_signed(step);
+        self.mouse.help_scroll = scroll.min(max);
+    }
+
     fn on_wheel(&mut self, delta: isize) -> Vec<Effect> {
         if self.help_open {
-            let max = frame_areas(self.mouse.size)
-                .map(|[main, _, _]| help::max_scroll(self, main))
-                .unwrap_or(0);
-            let scroll = self
-                .mouse
-                .help_scroll
-                .saturating_add_signed(i16::try_from(delta).unwrap_or(0));
-            self.mouse.help_scroll = scroll.min(max);
+            self.scroll_help(delta);
         } else if self.screen == Screen::List {
             self.move_list(delta);
         }

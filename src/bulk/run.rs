@@ -19,7 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::plan::{ImportPlan, PlannedRow};
 use super::report::{Report, RowResult, RowStatus, StopReason};
 use super::throttle::WriteWindow;
-use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphClient, GraphError, RetryPolicy, Sleeper, same_identifier};
 
 /// The two calls an import makes. The Graph client implements it; tests may fake it.
@@ -65,6 +65,10 @@ pub struct ImportOptions {
     /// Extra calls allowed for splitting refused chunks, per import.
     pub split_budget: usize,
     pub sleeper: Sleeper,
+    /// When the import began (the clock is read at the start when unset):
+    /// a row found after an unanswered request that the tenant already held
+    /// well before this is reported as already present, not as created.
+    pub started_at: Option<DateTimeOffset>,
 }
 
 impl Default for ImportOptions {
@@ -81,6 +85,7 @@ impl Default for ImportOptions {
             window: WriteWindow::intune(),
             split_budget: 64,
             sleeper: Sleeper::tokio(),
+            started_at: None,
         }
     }
 }
@@ -100,6 +105,35 @@ pub enum Progress {
 
 const CONFIRMED: &str = "confirmed by searchExistingIdentities after an unanswered request";
 
+/// What a row found by `searchExistingIdentities` after an unanswered
+/// request was: created by that request, or in the tenant before the import.
+fn found_after_unknown(
+    row: &PlannedRow,
+    found: Option<&ImportedDeviceIdentity>,
+    started: DateTimeOffset,
+) -> RowResult {
+    let id = found.and_then(|f| f.id.clone());
+    match found.and_then(|f| f.created_date_time) {
+        Some(created) if created.surely_before(started) => RowResult::new(
+            row.line,
+            &row.identity,
+            RowStatus::AlreadyPresent,
+            id,
+            Some(format!(
+                "already in the tenant (created {}); not imported",
+                created.short()
+            )),
+        ),
+        _ => RowResult::new(
+            row.line,
+            &row.identity,
+            RowStatus::Created,
+            id,
+            Some(CONFIRMED.into()),
+        ),
+    }
+}
+
 /// The message of an unsent row whose last attempt may have been applied.
 pub const OUTCOME_UNKNOWN: &str =
     "no answer from the service: it may have been created; check before sending again";
@@ -114,6 +148,8 @@ struct Ctx<'a, S> {
     split_budget: AtomicUsize,
     imports: AtomicUsize,
     searches: AtomicUsize,
+    /// When the import began (identities created well before were there already).
+    started: DateTimeOffset,
 }
 
 /// How one attempt at a part ended.
@@ -264,19 +300,10 @@ impl<S: ImportService> Ctx<'_, S> {
                                 })
                             });
                         done.extend(present.iter().map(|row| {
-                            let id = found
-                                .iter()
-                                .find(|f| {
-                                    same_identifier(f.identifier(), row.identity.identifier())
-                                })
-                                .and_then(|f| f.id.clone());
-                            RowResult::new(
-                                row.line,
-                                &row.identity,
-                                RowStatus::Created,
-                                id,
-                                Some(CONFIRMED.into()),
-                            )
+                            let f = found.iter().find(|f| {
+                                same_identifier(f.identifier(), row.identity.identifier())
+                            });
+                            found_after_unknown(row, f, self.started)
                         }));
                         pending = missing;
                         unknown = false;
@@ -383,6 +410,9 @@ pub async fn run<S: ImportService>(
         split_budget: AtomicUsize::new(options.split_budget),
         imports: AtomicUsize::new(0),
         searches: AtomicUsize::new(0),
+        started: options
+            .started_at
+            .unwrap_or_else(|| DateTimeOffset(time::OffsetDateTime::now_utc())),
     };
     let of = plan.valid_rows();
     let mut rows = plan.refused;

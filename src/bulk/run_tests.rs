@@ -22,6 +22,8 @@ struct Fake {
     tenant: Mutex<HashSet<String>>,
     script: Mutex<VecDeque<Script>>,
     imports: Mutex<Vec<usize>>,
+    /// Identities in the tenant since long before the import (search says when).
+    old: HashSet<String>,
 }
 
 fn service_error(status: u16, message: &str, retry_after_secs: Option<u64>) -> GraphError {
@@ -107,7 +109,14 @@ impl ImportService for Fake {
             Ok(rows
                 .iter()
                 .filter(|r| tenant.contains(&dedupe_key(r)))
-                .cloned()
+                .map(|r| {
+                    let mut found = r.clone();
+                    if self.old.contains(&dedupe_key(r)) {
+                        found.created_date_time =
+                            DateTimeOffset::parse("2024-01-01T08:00:00Z").ok();
+                    }
+                    found
+                })
                 .collect())
         })
     }
@@ -176,6 +185,45 @@ async fn an_unanswered_chunk_is_searched_not_sent_twice() {
         .filter(|r| r.message.as_deref() == Some(CONFIRMED))
         .count();
     assert_eq!(confirmed, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_row_the_tenant_held_before_is_not_called_created_after_an_unanswered_chunk() {
+    let ids = serials(4);
+    let mut fake = Fake::scripted(&[Script::ApplyThenTimeout]);
+    let existing = ImportedDeviceIdentity::new(
+        &ids[1],
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::Unknown,
+    );
+    fake.tenant.lock().unwrap().insert(dedupe_key(&existing));
+    fake.old.insert(dedupe_key(&existing));
+    let options = ImportOptions {
+        started_at: DateTimeOffset::parse("2026-11-30T09:00:00Z").ok(),
+        ..ImportOptions::default()
+    };
+    let report = run(&fake, plan(&ids, 4), &options, None).await;
+    assert_eq!(report.search_calls, 1);
+    assert_eq!(
+        (report.counts.created, report.counts.already_present),
+        (3, 1)
+    );
+    let row = report.rows.iter().find(|r| r.line == 2).unwrap();
+    assert_eq!(row.status, RowStatus::AlreadyPresent);
+    assert!(
+        row.message
+            .as_deref()
+            .unwrap()
+            .contains("created 2024-01-01"),
+        "{row:?}"
+    );
+    assert!(
+        report
+            .rows
+            .iter()
+            .filter(|r| r.line != 2)
+            .all(|r| r.message.as_deref() == Some(CONFIRMED))
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -8,6 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
+/// How far this machine's clock and the service's may be apart, at most,
+/// when telling what was in the tenant before we sent something.
+pub const CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
+
 /// A point in time with the offset the service gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DateTimeOffset(pub OffsetDateTime);
@@ -43,6 +47,12 @@ impl DateTimeOffset {
 
     pub fn inner(&self) -> OffsetDateTime {
         self.0
+    }
+
+    /// Whether this is surely earlier than `other` (a time of another
+    /// clock): earlier by more than [`CLOCK_SKEW`]. Graph's "never" is not.
+    pub fn surely_before(&self, other: DateTimeOffset) -> bool {
+        !self.is_min() && self.0 < other.0 - CLOCK_SKEW
     }
 
     /// Whether this is Graph's "never" value (year 1).

@@ -164,7 +164,8 @@ pub fn normalize_identifier_with(
 ) -> String {
     let s = raw.trim();
     let serial = |p: &str| {
-        let p = p.replace('.', "");
+        // Trimmed again: removing the dots of `0 .` leaves a space at the end.
+        let p = p.replace('.', "").trim().to_string();
         if options.uppercase_serials {
             p.to_uppercase()
         } else {
@@ -335,6 +336,15 @@ mod tests {
         assert_eq!(imei_check_digit("26053179311383"), Some(7));
         assert!(is_valid_imei15("490154203237518"));
         assert!(!is_valid_imei15("490154203237517"));
+    }
+
+    #[test]
+    fn removing_dots_never_leaves_spaces_at_the_ends() {
+        assert_eq!(normalize_identifier("0 .", &T::SerialNumber), "0");
+        assert_eq!(
+            normalize_identifier("Contoso,X1,AB 12 .", &T::ManufacturerModelSerial),
+            "Contoso,X1,AB 12"
+        );
     }
 
     #[test]

@@ -103,6 +103,29 @@ fn settlement(state: ItemState, unknown: bool, reason: Option<String>) -> Settle
     }
 }
 
+/// An identity found after a lost answer: created by an earlier attempt,
+/// or in the tenant since well before this was queued, and so not ours.
+fn found_after_lost_answer(item: &OutboxItem, identity: &ImportedDeviceIdentity) -> Settlement {
+    match identity
+        .created_date_time
+        .filter(|created| created.surely_before(item.created_at))
+    {
+        Some(created) => settlement(
+            ItemState::Duplicate,
+            false,
+            Some(format!(
+                "already in the tenant (created {}); not sent again",
+                created.short()
+            )),
+        ),
+        None => settlement(
+            ItemState::Created,
+            false,
+            Some("created by an earlier attempt; not sent again".to_string()),
+        ),
+    }
+}
+
 fn action_name(step: Step, answer: &Answer) -> &'static str {
     match (step, answer) {
         (Step::Check, _) => "check",
@@ -137,11 +160,7 @@ pub fn settle(
             attempt.http_status = Some(200);
             match existing {
                 Some((identity, raw)) => {
-                    let mut s = settlement(
-                        ItemState::Created,
-                        false,
-                        Some("created by an earlier attempt; not sent again".to_string()),
-                    );
+                    let mut s = found_after_lost_answer(item, identity);
                     s.service_id = identity.id.clone();
                     s.result = Some(raw.clone());
                     (s, Then::Next)
@@ -160,11 +179,7 @@ pub fn settle(
             });
             let id = outcome.result.identity.id.clone();
             let mut s = if outcome.found_existing {
-                settlement(
-                    ItemState::Created,
-                    false,
-                    Some("created by an earlier attempt; not sent again".to_string()),
-                )
+                found_after_lost_answer(item, &outcome.result.identity)
             } else if outcome.result.succeeded() {
                 settlement(ItemState::Created, false, None)
             } else {

@@ -99,6 +99,63 @@ fn sends_whose_outcome_is_unknown_are_checked_next_time() {
 }
 
 #[test]
+fn found_after_a_lost_answer_is_ours_unless_the_tenant_held_it_before_queueing() {
+    let found = |created: &str, found_by_send: bool| {
+        let mut identity = ImportedDeviceIdentity::new(
+            "C02XK0XXJGH5",
+            ImportedDeviceIdentityType::SerialNumber,
+            Platform::MacOs,
+        );
+        identity.id = Some("existing".into());
+        identity.created_date_time = DateTimeOffset::parse(created).ok();
+        if found_by_send {
+            Answer::Sent(SubmitOutcome {
+                result: ImportedDeviceIdentityResult {
+                    identity,
+                    status: None,
+                },
+                raw: serde_json::json!({}),
+                method: UsedMethod::Create,
+                switched_to_import: false,
+                found_existing: true,
+                request_id: None,
+            })
+        } else {
+            Answer::Found {
+                existing: Some((identity, serde_json::json!({}))),
+                request_id: None,
+            }
+        }
+    };
+    // Queued at 10:00; clocks may be minutes apart.
+    for by_send in [false, true] {
+        let step = if by_send { Step::Send } else { Step::Check };
+        let (s, _, _) = settle(
+            &item(true),
+            step,
+            &found("2025-03-01T08:00:00Z", by_send),
+            at(),
+        );
+        assert_eq!(s.state, ItemState::Duplicate, "{s:?}");
+        assert!(s.reason.unwrap().contains("created 2025-03-01"));
+        let (s, _, _) = settle(
+            &item(true),
+            step,
+            &found("2026-01-01T09:58:00Z", by_send),
+            at(),
+        );
+        assert_eq!(s.state, ItemState::Created);
+        let (s, _, _) = settle(
+            &item(true),
+            step,
+            &found("0001-01-01T00:00:00Z", by_send),
+            at(),
+        );
+        assert_eq!(s.state, ItemState::Created);
+    }
+}
+
+#[test]
 fn a_check_settles_or_clears_the_way_to_send() {
     let mut identity = ImportedDeviceIdentity::new(
         "c02xk0xxjgh5",

@@ -93,7 +93,8 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let (body, _) = fitted(app, area);
-    let scroll = app.help_scroll().min(max_scroll(app, area));
+    let max = max_scroll(app, area);
+    let scroll = app.help_scroll().min(max);
     let title = format!(
         " Help · enroll-console {} ",
         crate::build_info::short_version()
@@ -107,6 +108,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ),
             theme.muted,
         ))
+        .title_bottom(
+            Line::from(Span::styled(
+                match (scroll > 0, scroll < max) {
+                    (_, true) => format!(
+                        " {} more ",
+                        app.keymap().key_for(Scope::Help, Action::MoveDown)
+                    ),
+                    (true, false) => format!(
+                        " {} back up ",
+                        app.keymap().key_for(Scope::Help, Action::MoveUp)
+                    ),
+                    (false, false) => String::new(),
+                },
+                theme.muted,
+            ))
+            .right_aligned(),
+        )
         .border_style(theme.accent)
         .padding(Padding::horizontal(1));
     let text: Vec<Line> = body.into_iter().map(|(line, _)| line).collect();

@@ -1,8 +1,9 @@
 //! The filter language of the Tenant list and the CLI: words separated by
 //! spaces, all of which must match. A plain word is a case-insensitive
 //! substring of any column; `state:`, `type:` and `platform:` words match
-//! that column only (its wire name or its label, e.g. `state:notcon` or
-//! `platform:ios`).
+//! that column only, by the start of its wire name or its label (e.g.
+//! `state:notcon`, `platform:ios`; `type:serial` is serialNumber, not
+//! manufacturerModelSerial).
 
 use memchr::memmem::Finder;
 
@@ -70,11 +71,14 @@ impl Query {
     /// so only `previous`'s matches need scanning again (typing on).
     pub fn narrows(&self, previous: &Query) -> bool {
         previous.terms.len() <= self.terms.len()
-            && previous
-                .terms
-                .iter()
-                .zip(&self.terms)
-                .all(|(old, new)| old.field == new.field && new.value.contains(&old.value))
+            && previous.terms.iter().zip(&self.terms).all(|(old, new)| {
+                old.field == new.field
+                    && if new.field == Field::Any {
+                        new.value.contains(&old.value)
+                    } else {
+                        new.value.starts_with(&old.value)
+                    }
+            })
     }
 
     /// Prepares the query for the rows' current enum tables.
@@ -83,8 +87,8 @@ impl Query {
             interner
                 .iter()
                 .map(|(_, wire)| {
-                    wire.to_lowercase().contains(value)
-                        || label(wire).to_lowercase().contains(value)
+                    wire.to_lowercase().starts_with(value)
+                        || label(wire).to_lowercase().starts_with(value)
                 })
                 .collect()
         }
@@ -159,8 +163,14 @@ mod tests {
             Platform::Ios,
         );
         b.enrollment_state = Some(EnrollmentState::Enrolled);
+        let c = ImportedDeviceIdentity::new(
+            "Contoso,Laptop 7,SN0042",
+            ImportedDeviceIdentityType::ManufacturerModelSerial,
+            Platform::Windows,
+        );
         rows.push(&a);
         rows.push(&b);
+        rows.push(&c);
         rows
     }
 
@@ -174,15 +184,18 @@ mod tests {
     #[test]
     fn words_prefixes_and_case() {
         let rows = rows();
-        assert_eq!(matching(&rows, ""), vec![0, 1]);
+        assert_eq!(matching(&rows, ""), vec![0, 1, 2]);
         assert_eq!(matching(&rows, "berlin"), vec![0]);
         assert_eq!(matching(&rows, "CART berlin"), vec![0]);
         assert_eq!(matching(&rows, "cart c02"), Vec::<u32>::new());
         assert_eq!(matching(&rows, "state:enrolled"), vec![1]);
-        assert_eq!(matching(&rows, "state:not"), vec![0]);
-        assert_eq!(matching(&rows, "state:notcon"), vec![0]);
+        assert_eq!(matching(&rows, "state:not"), vec![0, 2]);
+        assert_eq!(matching(&rows, "state:notcon"), vec![0, 2]);
         assert_eq!(matching(&rows, "platform:ios"), vec![1]);
+        // The start of a name: serialNumber, not manufacturerModelSerial.
         assert_eq!(matching(&rows, "type:serial"), vec![1]);
+        assert_eq!(matching(&rows, "type:manufacturer"), vec![2]);
+        assert_eq!(matching(&rows, "platform:win"), vec![2]);
         assert_eq!(matching(&rows, "type:imei 4901"), vec![0]);
         // Any column: the platform's label and the type's wire name.
         assert_eq!(matching(&rows, "ipados"), vec![1]);

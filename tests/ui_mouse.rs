@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEven
 use enroll_console::app::{App, FieldId, ListTab, Msg, OutboxMsg, Screen};
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::screens::render_to_string;
-use enroll_console::store::{DraftFields, ItemState, OutboxCounts, OutboxItem};
+use enroll_console::store::{ItemState, OutboxCounts};
 use ui_support::*;
 
 const WIDTH: u16 = 80;
@@ -168,41 +168,13 @@ fn a_click_on_a_tab_title_shows_that_tab() {
     assert_eq!(app.list_tab(), ListTab::Recent);
 }
 
-fn item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {
-    OutboxItem {
-        id,
-        profile: "sandbox".into(),
-        state,
-        identifier: identifier.into(),
-        form: Some(DraftFields {
-            identifier: identifier.into(),
-            ..DraftFields::default()
-        }),
-        identity: (state != ItemState::Draft).then(|| {
-            ImportedDeviceIdentity::new(
-                identifier,
-                ImportedDeviceIdentityType::SerialNumber,
-                Platform::Ios,
-            )
-        }),
-        unknown_outcome: false,
-        overwrite: false,
-        reason: None,
-        service_id: None,
-        result: None,
-        attempts: 1,
-        created_at: at("2024-05-01T09:30:00Z"),
-        updated_at: at("2024-05-01T09:31:00Z"),
-    }
-}
-
 #[test]
 fn outbox_rows_are_selected_and_opened_by_clicks() {
     let mut app = recent_app();
     app.update(Msg::Outbox(OutboxMsg::Loaded {
         items: vec![
-            item(1, "QUEUEDSERIAL1", ItemState::Queued),
-            item(2, "HALFTYPED22", ItemState::Draft),
+            outbox_item(1, "QUEUEDSERIAL1", ItemState::Queued, None),
+            outbox_item(2, "HALFTYPED22", ItemState::Draft, None),
         ],
         counts: OutboxCounts {
             drafts: 1,
@@ -272,16 +244,7 @@ fn keys_scroll_help_too_and_say_there_is_more() {
 
 /// The Tenant tab with `n` identities loaded (more than fit on screen).
 fn tenant_app(n: usize) -> App {
-    use enroll_console::app::{Effect, TenantEffect, TenantMsg};
     let mut app = recent_app();
-    let effects = app.update(key(KeyCode::Char('2')));
-    let load = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
-            _ => None,
-        })
-        .expect("the first visit loads");
     let identities = (0..n)
         .map(|i| {
             let mut identity = ImportedDeviceIdentity::new(
@@ -293,12 +256,7 @@ fn tenant_app(n: usize) -> App {
             identity
         })
         .collect();
-    app.update(Msg::Tenant(TenantMsg::Page {
-        load,
-        received_at: at("2024-06-01T12:00:00Z"),
-        identities,
-        last: true,
-    }));
+    load_tenant(&mut app, identities);
     app
 }
 

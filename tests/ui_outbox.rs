@@ -5,66 +5,37 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use enroll_console::app::{App, ListTab, Msg, OutboxMsg};
-use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::screens::render_to_string;
-use enroll_console::store::{DraftFields, ItemState, OutboxCounts, OutboxItem};
+use enroll_console::store::{ItemState, OutboxCounts};
 use ui_support::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (60, 20)];
-
-fn item(id: i64, identifier: &str, state: ItemState, reason: Option<&str>) -> OutboxItem {
-    let identity = ImportedDeviceIdentity::new(
-        identifier,
-        ImportedDeviceIdentityType::SerialNumber,
-        Platform::Ios,
-    );
-    OutboxItem {
-        id,
-        profile: "sandbox".into(),
-        state,
-        identifier: identifier.into(),
-        form: Some(DraftFields {
-            identifier: identifier.into(),
-            ..DraftFields::default()
-        }),
-        identity: (state != ItemState::Draft).then_some(identity),
-        unknown_outcome: false,
-        overwrite: false,
-        reason: reason.map(str::to_string),
-        service_id: (state == ItemState::Created)
-            .then(|| "b6f3e8a0-51d4-4c1e-9a57-3c1f0e2d7a11".to_string()),
-        result: None,
-        attempts: 1,
-        created_at: at("2024-05-01T09:30:00Z"),
-        updated_at: at("2024-05-01T09:31:00Z"),
-    }
-}
 
 fn outbox_app(offline: bool) -> App {
     let mut info = info();
     info.offline = offline;
     let mut app = App::new(info);
     let items = vec![
-        item(1, "C02XK0XXJGH5", ItemState::Created, None),
-        item(
+        outbox_item(1, "C02XK0XXJGH5", ItemState::Created, None),
+        outbox_item(
             2,
             "35209900176148",
             ItemState::Rejected,
             Some("Invalid Device Identifier parameter found for 1 import records! (HTTP 400)"),
         ),
-        item(
+        outbox_item(
             3,
             "F9FXK1ABCD12",
             ItemState::Duplicate,
             Some("already in the tenant"),
         ),
-        item(
+        outbox_item(
             4,
             "DMPXK2QQ4711",
             ItemState::Queued,
             Some("offline: sending paused"),
         ),
-        item(5, "HALF-TYP", ItemState::Draft, None),
+        outbox_item(5, "HALF-TYP", ItemState::Draft, None),
     ];
     app.update(Msg::Outbox(OutboxMsg::Loaded {
         items,

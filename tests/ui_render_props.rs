@@ -4,11 +4,8 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{
-    App, Effect, ImportMsg, Msg, OutboxMsg, SignInCode, SignInMsg, TenantEffect, TenantMsg,
-};
+use enroll_console::app::{App, ImportMsg, Msg, OutboxMsg, SignInCode, SignInMsg};
 use enroll_console::domain::ImportedDeviceIdentityResult;
-use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::graph::GraphError;
 use enroll_console::graph::UsedMethod;
 use enroll_console::screens::{MIN_HEIGHT, MIN_WIDTH, render_to_string};
@@ -147,36 +144,10 @@ fn signing_in() -> App {
     app
 }
 
-fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
-    let mut identity = ImportedDeviceIdentity::new(
-        format!("C02XK{n:04}GH5"),
-        ImportedDeviceIdentityType::SerialNumber,
-        Platform::MacOs,
-    );
-    identity.id = Some(format!("00000000-0000-4000-8000-{n:012}"));
-    identity.description = Some(format!("cart {n}"));
-    identity.created_date_time = Some(at("2024-05-01T09:30:13Z"));
-    identity
-}
-
 /// The Tenant tab with `n` identities loaded.
 fn tenant_loaded(n: usize) -> App {
     let mut app = app();
-    send(&mut app, [key(KeyCode::F(4))]);
-    let effects = send(&mut app, [key(KeyCode::Char('2'))]);
-    let load = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
-            _ => None,
-        })
-        .expect("the Tenant tab loads");
-    app.update(Msg::Tenant(TenantMsg::Page {
-        load,
-        received_at: at("2024-06-01T12:00:00Z"),
-        identities: (0..n).map(tenant_identity).collect(),
-        last: true,
-    }));
+    load_tenant(&mut app, (0..n).map(tenant_identity).collect());
     app
 }
 

@@ -6,73 +6,18 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, Effect, ImportMsg, Msg, OutboxMsg, TenantEffect, TenantMsg};
-use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::app::{App, ImportMsg, Msg, OutboxMsg};
 use enroll_console::screens::styled::render_to_styled_string;
-use enroll_console::store::{DraftFields, ItemState, OutboxItem};
+use enroll_console::store::ItemState;
 use enroll_console::widgets::Theme;
 use ui_support::*;
-
-fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
-    let mut identity = ImportedDeviceIdentity::new(
-        format!("C02XK{n:04}GH5"),
-        ImportedDeviceIdentityType::SerialNumber,
-        Platform::MacOs,
-    );
-    identity.odata_type = None;
-    identity.id = Some(format!("00000000-0000-4000-8000-{n:012}"));
-    identity.description = Some(format!("cart {n}"));
-    identity.created_date_time = Some(at("2024-05-01T09:30:13Z"));
-    identity.last_contacted_date_time = Some(at("0001-01-01T00:00:00Z"));
-    identity
-}
 
 /// The Tenant tab with `n` identities loaded, the second selected.
 fn tenant_loaded(theme: Theme, n: usize) -> App {
     let mut app = app().with_theme(theme);
-    send(&mut app, [key(KeyCode::F(4))]);
-    let effects = send(&mut app, [key(KeyCode::Char('2'))]);
-    let load = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
-            _ => None,
-        })
-        .expect("the Tenant tab loads");
-    app.update(Msg::Tenant(TenantMsg::Page {
-        load,
-        received_at: at("2024-06-01T12:00:00Z"),
-        identities: (0..n).map(tenant_identity).collect(),
-        last: true,
-    }));
+    load_tenant(&mut app, (0..n).map(tenant_identity).collect());
     send(&mut app, [key(KeyCode::Down)]);
     app
-}
-
-fn outbox_item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {
-    OutboxItem {
-        id,
-        profile: "sandbox".into(),
-        state,
-        identifier: identifier.into(),
-        form: Some(DraftFields {
-            identifier: identifier.into(),
-            ..DraftFields::default()
-        }),
-        identity: Some(ImportedDeviceIdentity::new(
-            identifier,
-            ImportedDeviceIdentityType::SerialNumber,
-            Platform::Ios,
-        )),
-        unknown_outcome: false,
-        overwrite: false,
-        reason: None,
-        service_id: None,
-        result: None,
-        attempts: 1,
-        created_at: at("2024-05-01T09:30:00Z"),
-        updated_at: at("2024-05-01T09:31:00Z"),
-    }
 }
 
 /// The form with an identifier whose check digit is wrong (an inline error).
@@ -135,8 +80,8 @@ fn selection_is_visible_without_colour_everywhere() {
     let mut outbox = app().with_theme(mono);
     outbox.update(Msg::Outbox(OutboxMsg::Loaded {
         items: vec![
-            outbox_item(1, "C02XK0XXJGH5", ItemState::Queued),
-            outbox_item(2, "F9FXK1ABCD12", ItemState::Queued),
+            outbox_item(1, "C02XK0XXJGH5", ItemState::Queued, None),
+            outbox_item(2, "F9FXK1ABCD12", ItemState::Queued, None),
         ],
         counts: Default::default(),
     }));

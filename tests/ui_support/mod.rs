@@ -5,14 +5,14 @@
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use enroll_console::app::{App, Effect, Msg, SessionInfo};
+use enroll_console::app::{App, Effect, Msg, SessionInfo, TenantEffect, TenantMsg};
 use enroll_console::domain::{
     DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
     ImportedDeviceIdentityType, Platform,
 };
 use enroll_console::graph::{SubmitOutcome, UsedMethod};
 use enroll_console::session::{Paths, Target};
-use enroll_console::store::RecentEntry;
+use enroll_console::store::{DraftFields, ItemState, OutboxItem, RecentEntry};
 
 pub fn info() -> SessionInfo {
     SessionInfo {
@@ -164,4 +164,73 @@ pub fn recent_entries() -> Vec<RecentEntry> {
             }
         })
         .collect()
+}
+
+/// A Drafts/Outbox item with fixed times: a draft has no identity yet, a
+/// created one has the service's id.
+pub fn outbox_item(
+    id: i64,
+    identifier: &str,
+    state: ItemState,
+    reason: Option<&str>,
+) -> OutboxItem {
+    let identity = ImportedDeviceIdentity::new(
+        identifier,
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::Ios,
+    );
+    OutboxItem {
+        id,
+        profile: "sandbox".into(),
+        state,
+        identifier: identifier.into(),
+        form: Some(DraftFields {
+            identifier: identifier.into(),
+            ..DraftFields::default()
+        }),
+        identity: (state != ItemState::Draft).then_some(identity),
+        unknown_outcome: false,
+        overwrite: false,
+        reason: reason.map(str::to_string),
+        service_id: (state == ItemState::Created)
+            .then(|| "b6f3e8a0-51d4-4c1e-9a57-3c1f0e2d7a11".to_string()),
+        result: None,
+        attempts: 1,
+        created_at: at("2024-05-01T09:30:00Z"),
+        updated_at: at("2024-05-01T09:31:00Z"),
+    }
+}
+
+/// Tenant row `n`: a serial with a fixed id, description and times.
+pub fn tenant_identity(n: usize) -> ImportedDeviceIdentity {
+    let mut identity = ImportedDeviceIdentity::new(
+        format!("C02XK{n:04}GH5"),
+        ImportedDeviceIdentityType::SerialNumber,
+        Platform::MacOs,
+    );
+    identity.odata_type = None;
+    identity.id = Some(format!("00000000-0000-4000-8000-{n:012}"));
+    identity.description = Some(format!("cart {n}"));
+    identity.created_date_time = Some(at("2024-05-01T09:30:13Z"));
+    identity.last_contacted_date_time = Some(at("0001-01-01T00:00:00Z"));
+    identity
+}
+
+/// Opens the Tenant tab (F4, then 2) and gives it `identities` as its one page.
+pub fn load_tenant(app: &mut App, identities: Vec<ImportedDeviceIdentity>) {
+    send(app, [key(KeyCode::F(4))]);
+    let effects = send(app, [key(KeyCode::Char('2'))]);
+    let load = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Tenant(TenantEffect::Load { load }) => Some(*load),
+            _ => None,
+        })
+        .expect("the Tenant tab loads");
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities,
+        last: true,
+    }));
 }

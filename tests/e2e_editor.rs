@@ -69,11 +69,15 @@ fn ctrl_e_round_trip_through_an_editor_that_appends_text() {
     let t = console(home.path(), &editor);
     fill_in(&t);
     t.keys(&["C-e"]);
-    let back = t.wait_for("start appended by editor");
-    // The whole screen is drawn again: the footer and the status bar.
-    assert!(back.contains("Ctrl-S submit"), "no footer:\n{back}");
-    assert!(back.contains("SANDBOX"), "no status bar:\n{back}");
-    assert!(back.contains("Description taken from the editor"), "{back}");
+    // The whole screen is drawn again: the footer and the status bar too
+    // (waited for together: a capture may land while a frame is written).
+    let back = t.wait_until("the form, footer and status bar drawn again", |s| {
+        s.contains("start appended by editor")
+            && s.contains("Ctrl-S submit")
+            && s.contains("SANDBOX")
+            && s.contains("Description taken from the editor")
+    });
+    assert!(back.contains("New device identity"), "{back}");
     assert_eq!(
         t.pane_format("#{alternate_on}"),
         "1",
@@ -155,7 +159,7 @@ fn a_failing_editor_keeps_the_text_and_the_console_goes_on() {
     let t = console(home.path(), &editor);
     fill_in(&t);
     t.keys(&["C-e"]);
-    let screen = t.wait_for("Description unchanged");
+    let screen = t.wait_for("Description unchanged: failing-editor.sh ended (exit status: 7)");
     assert!(
         screen.contains("Description unchanged: failing-editor.sh ended (exit status: 7)"),
         "{screen}"

@@ -33,8 +33,9 @@ fn f10_submits_when_bound_in_config_and_footer_and_help_say_so() {
         100,
         30,
     );
-    let screen = t.wait_for("F10 submit");
-    assert!(screen.contains("SANDBOX"), "{screen}");
+    let screen = t.wait_until("the footer and the status bar", |s| {
+        s.contains("F10 submit") && s.contains("SANDBOX")
+    });
     assert!(!screen.contains("Ctrl-S"), "{screen}");
 
     t.type_text("490154203237518");

@@ -97,7 +97,27 @@ fn create_one_and_open_recent(t: &Tmux) {
     t.keys(&["C-s"]);
     t.wait_for("✓ created");
     t.keys(&["F4"]);
-    t.wait_for("Recent (1)");
+    // The whole frame, not just its first lines (a capture may land while
+    // a frame is written).
+    t.wait_until("Recent with its row, footer and status bar", |s| {
+        s.contains("Recent (1)")
+            && s.lines()
+                .any(|l| l.contains("490154203237518") && l.contains('>'))
+            && s.contains("SANDBOX")
+    });
+}
+
+/// The pane with escapes once `pred` holds for it (or the last capture).
+fn escapes_once(t: &Tmux, pred: impl Fn(&str) -> bool) -> String {
+    let mut screen = t.screen_with_escapes();
+    for _ in 0..100 {
+        if pred(&screen) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        screen = t.screen_with_escapes();
+    }
+    screen
 }
 
 #[test]
@@ -125,7 +145,10 @@ fn no_color_means_no_colour_escapes_and_the_selection_still_shows() {
     // The message log: the submission's message, selected the same way.
     t.keys(&["F9"]);
     t.wait_for("Messages (");
-    let log = t.screen_with_escapes();
+    let log = escapes_once(&t, |s| {
+        s.lines()
+            .any(|l| l.contains("> ") && l.contains("Created 490154203237518"))
+    });
     assert_eq!(colours(&log), Vec::<String>::new(), "{log:?}");
     let newest = log
         .lines()

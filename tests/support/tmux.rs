@@ -119,13 +119,25 @@ impl Tmux {
     }
 
     /// Waits until the screen satisfies `pred`; panics with the screen if not.
+    /// A capture can land while a frame is being written, so a screen that
+    /// satisfies `pred` is returned once two captures in a row agree (or
+    /// after a few tries: a spinner never settles).
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + SCREEN_TIMEOUT;
+        let mut previous: Option<String> = None;
+        let mut tries = 0;
         loop {
             let screen = self.screen();
             if pred(&screen) {
-                return screen;
+                if previous.as_deref() == Some(screen.as_str()) || tries >= 5 {
+                    return screen;
+                }
+                tries += 1;
+                previous = Some(screen);
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
             }
+            previous = None;
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {what}; the screen:\n{screen}"

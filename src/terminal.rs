@@ -129,8 +129,35 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Sends `Msg::Quit` when the process is asked to stop (SIGTERM, SIGHUP; on
-/// Windows the console closing or Ctrl-Break/Ctrl-C outside raw mode).
+/// Set while another program (the `$EDITOR` hand-off) has the terminal: an
+/// interrupt then is the user's Ctrl-C for that program, not for us.
+static TERMINAL_LENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks the terminal as lent to another program until dropped.
+pub struct LentTerminal(());
+
+impl LentTerminal {
+    pub fn mark() -> Self {
+        TERMINAL_LENT.store(true, std::sync::atomic::Ordering::SeqCst);
+        LentTerminal(())
+    }
+}
+
+impl Drop for LentTerminal {
+    fn drop(&mut self) {
+        TERMINAL_LENT.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[cfg(unix)]
+fn terminal_lent() -> bool {
+    TERMINAL_LENT.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Sends `Msg::Quit` when the process is asked to stop (SIGTERM, SIGHUP, and
+/// SIGINT from outside, e.g. `kill -INT`: in raw mode Ctrl-C is a key; on
+/// Windows the console closing or Ctrl-Break/Ctrl-C outside raw mode), so
+/// the draft is saved and the terminal restored.
 pub fn spawn_quit_on_signals(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
     tokio::spawn(async move {
         wait_for_stop_signal().await;
@@ -144,13 +171,19 @@ async fn wait_for_stop_signal() {
     match (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
+        signal(SignalKind::interrupt()),
     ) {
-        (Ok(mut term), Ok(mut hup)) => {
+        (Ok(mut term), Ok(mut hup), Ok(mut interrupt)) => loop {
             tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
+                _ = term.recv() => return,
+                _ = hup.recv() => return,
+                _ = interrupt.recv() => {
+                    if !terminal_lent() {
+                        return;
+                    }
+                }
             }
-        }
+        },
         _ => std::future::pending().await,
     }
 }

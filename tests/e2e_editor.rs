@@ -171,6 +171,31 @@ fn a_failing_editor_keeps_the_text_and_the_console_goes_on() {
     t.wait_exit();
 }
 
+#[test]
+fn ctrl_c_in_the_editor_stops_the_editor_not_the_console() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let editor = write_script(
+        home.path(),
+        "waiting-editor.sh",
+        "printf 'EDITOR READY'\nIFS= read -r line\nprintf ' %s' \"$line\" >> \"$1\"\n",
+    );
+    let t = console(home.path(), &editor);
+    fill_in(&t);
+    t.keys(&["C-e"]);
+    t.wait_for("EDITOR READY");
+    // Outside raw mode Ctrl-C interrupts the whole foreground group.
+    t.keys(&["C-c"]);
+    t.wait_for("Description unchanged");
+    t.type_text("ed");
+    t.wait_for("started");
+    assert!(!t.exited(), "the console stopped with its editor");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
 /// Where `text` is on the screen, as the 1-based column and row a mouse
 /// report carries.
 fn cell_of(screen: &str, text: &str) -> (usize, usize) {

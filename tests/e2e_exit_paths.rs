@@ -1,4 +1,4 @@
-//! End to end: SIGTERM and SIGHUP to a console with a half-typed form, run
+//! End to end: SIGTERM, SIGHUP and SIGINT to a console with a half-typed form, run
 //! from a shell in tmux. Afterwards the terminal is usable — canonical mode
 //! and echo back on (`stty -a`), the alternate screen left, mouse reporting
 //! off — and the draft is there when the console starts again.
@@ -130,6 +130,11 @@ fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str) {
 #[test]
 fn sigterm_leaves_a_usable_shell_and_the_draft() {
     signal_leaves_a_usable_shell_and_the_draft("-TERM", "SIGTERM00002");
+}
+
+#[test]
+fn sigint_from_outside_leaves_a_usable_shell_and_the_draft() {
+    signal_leaves_a_usable_shell_and_the_draft("-INT", "SIGINT000003");
 }
 
 #[test]

@@ -125,6 +125,7 @@ async fn run(words: &[String], path: &Path) -> Result<(), EditorError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| program.clone());
     let _interrupts = ignore_interrupts();
+    let _lent = crate::terminal::LentTerminal::mark();
     let status = tokio::process::Command::new(program)
         .args(args)
         .arg(path)

@@ -107,19 +107,6 @@ fn create_one_and_open_recent(t: &Tmux) {
     });
 }
 
-/// The pane with escapes once `pred` holds for it (or the last capture).
-fn escapes_once(t: &Tmux, pred: impl Fn(&str) -> bool) -> String {
-    let mut screen = t.screen_with_escapes();
-    for _ in 0..100 {
-        if pred(&screen) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        screen = t.screen_with_escapes();
-    }
-    screen
-}
-
 #[test]
 fn no_color_means_no_colour_escapes_and_the_selection_still_shows() {
     if !tmux::available() {
@@ -145,7 +132,7 @@ fn no_color_means_no_colour_escapes_and_the_selection_still_shows() {
     // The message log: the submission's message, selected the same way.
     t.keys(&["F9"]);
     t.wait_for("Messages (");
-    let log = escapes_once(&t, |s| {
+    let log = t.wait_until_with_escapes("the selected message", |s| {
         s.lines()
             .any(|l| l.contains("> ") && l.contains("Created 490154203237518"))
     });

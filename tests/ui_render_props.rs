@@ -4,7 +4,7 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, ImportMsg, Msg, OutboxMsg, SignInCode, SignInMsg};
+use enroll_console::app::{App, Msg, OutboxMsg, SignInCode, SignInMsg};
 use enroll_console::domain::ImportedDeviceIdentityResult;
 use enroll_console::graph::GraphError;
 use enroll_console::graph::UsedMethod;
@@ -85,15 +85,7 @@ fn states() -> Vec<App> {
     type_text(&mut import, "devices.csv");
     states.push(import);
     let mut preview = app();
-    send(&mut preview, [key(KeyCode::F(7))]);
-    type_text(&mut preview, "devices.csv");
-    send(&mut preview, [key(KeyCode::Enter)]);
-    let file = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\n";
-    let parsed = enroll_console::csvfile::parse(file.as_bytes(), None).expect("parses");
-    preview.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
-    preview.update(Msg::Import(ImportMsg::TenantChecked(
-        Ok(Default::default()),
-    )));
+    load_import_preview(&mut preview);
     states.push(preview);
 
     // Scan mode.

@@ -6,7 +6,7 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, ImportMsg, Msg, OutboxMsg};
+use enroll_console::app::{App, Msg, OutboxMsg};
 use enroll_console::screens::styled::render_to_styled_string;
 use enroll_console::store::ItemState;
 use enroll_console::widgets::Theme;
@@ -101,15 +101,7 @@ fn selection_is_visible_without_colour_everywhere() {
     screens.push(("type picker", picker, "IMEI"));
 
     let mut preview = app().with_theme(mono);
-    send(&mut preview, [key(KeyCode::F(7))]);
-    type_text(&mut preview, "devices.csv");
-    send(&mut preview, [key(KeyCode::Enter)]);
-    let file = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\n";
-    let parsed = enroll_console::csvfile::parse(file.as_bytes(), None).expect("parses");
-    preview.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
-    preview.update(Msg::Import(ImportMsg::TenantChecked(
-        Ok(Default::default()),
-    )));
+    load_import_preview(&mut preview);
     send(&mut preview, [key(KeyCode::Down)]);
     screens.push(("import preview", preview, "490154203237517"));
 

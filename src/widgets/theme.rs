@@ -43,6 +43,11 @@ impl Default for Theme {
 }
 
 const BOLD: Modifier = Modifier::BOLD;
+
+/// A status-bar badge: bold text on its own background.
+const fn badge(fg: Color, bg: Color) -> Style {
+    Style::new().fg(fg).bg(bg).add_modifier(BOLD)
+}
 /// Accents are drawn over dimmed borders (titles); they are never dim.
 const DIM: Modifier = Modifier::DIM;
 
@@ -64,18 +69,9 @@ impl Theme {
                 .remove_modifier(DIM),
             header: Style::new().fg(Color::Cyan).add_modifier(BOLD),
             // Badges paint their own background, so any terminal reads them.
-            badge_sandbox: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(BOLD),
-            badge_offline: Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(BOLD),
-            badge_tenant: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(BOLD),
+            badge_sandbox: badge(Color::Black, Color::Yellow),
+            badge_offline: badge(Color::White, Color::Red),
+            badge_tenant: badge(Color::Black, Color::Cyan),
         }
     }
 
@@ -95,18 +91,9 @@ impl Theme {
                 .add_modifier(BOLD)
                 .remove_modifier(DIM),
             header: Style::new().fg(Color::Blue).add_modifier(BOLD),
-            badge_sandbox: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(BOLD),
-            badge_offline: Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(BOLD),
-            badge_tenant: Style::new()
-                .fg(Color::White)
-                .bg(Color::Blue)
-                .add_modifier(BOLD),
+            badge_sandbox: badge(Color::Black, Color::Yellow),
+            badge_offline: badge(Color::White, Color::Red),
+            badge_tenant: badge(Color::White, Color::Blue),
         }
     }
 

@@ -123,11 +123,26 @@ impl Tmux {
     /// satisfies `pred` is returned once two captures in a row agree (or
     /// after a few tries: a spinner never settles).
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_on(what, Self::screen, pred)
+    }
+
+    /// [`Tmux::wait_until`] on the screen with its SGR escapes.
+    #[allow(dead_code)] // not every test binary that includes this reads styles
+    pub fn wait_until_with_escapes(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_on(what, Self::screen_with_escapes, pred)
+    }
+
+    fn wait_on(
+        &self,
+        what: &str,
+        capture: fn(&Self) -> String,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let deadline = Instant::now() + SCREEN_TIMEOUT;
         let mut previous: Option<String> = None;
         let mut tries = 0;
         loop {
-            let screen = self.screen();
+            let screen = capture(self);
             if pred(&screen) {
                 if previous.as_deref() == Some(screen.as_str()) || tries >= 5 {
                     return screen;
@@ -153,38 +168,18 @@ impl Tmux {
 
     /// Whether the program in the pane has exited.
     pub fn exited(&self) -> bool {
-        let out = run(&[
-            "-L",
-            &self.socket,
-            "display-message",
-            "-p",
-            "-t",
-            "0",
-            "#{pane_dead}",
-        ]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
+        self.pane_format("#{pane_dead}") == "1"
     }
 
     /// The process id of the program in the pane.
     #[allow(dead_code)] // not every test binary that includes this kills the console
     pub fn pane_pid(&self) -> u32 {
-        let out = run(&[
-            "-L",
-            &self.socket,
-            "display-message",
-            "-p",
-            "-t",
-            "0",
-            "#{pane_pid}",
-        ]);
-        let text = String::from_utf8_lossy(&out.stdout);
-        text.trim()
-            .parse()
+        let text = self.pane_format("#{pane_pid}");
+        text.parse()
             .unwrap_or_else(|_| panic!("no pane pid in {text:?}"))
     }
 
     /// A tmux format expanded for the pane (`#{alternate_on}`, …).
-    #[allow(dead_code)] // not every test binary that includes this reads pane flags
     pub fn pane_format(&self, format: &str) -> String {
         let out = run(&[
             "-L",

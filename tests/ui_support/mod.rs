@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use enroll_console::app::{App, Effect, Msg, SessionInfo, TenantEffect, TenantMsg};
+use enroll_console::app::{App, Effect, ImportMsg, Msg, SessionInfo, TenantEffect, TenantMsg};
 use enroll_console::domain::{
     DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
     ImportedDeviceIdentityType, Platform,
@@ -233,4 +233,18 @@ pub fn load_tenant(app: &mut App, identities: Vec<ImportedDeviceIdentity>) {
         identities,
         last: true,
     }));
+}
+
+/// Opens Import (F7) on `devices.csv` and loads a three-row file into the
+/// preview: a valid IMEI, one with a wrong check digit and a serial.
+pub fn load_import_preview(app: &mut App) {
+    send(app, [key(KeyCode::F(7))]);
+    type_text(app, "devices.csv");
+    send(app, [key(KeyCode::Enter)]);
+    let file = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\n";
+    let parsed = enroll_console::csvfile::parse(file.as_bytes(), None).expect("parses");
+    app.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
+    app.update(Msg::Import(ImportMsg::TenantChecked(
+        Ok(Default::default()),
+    )));
 }

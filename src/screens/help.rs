@@ -87,13 +87,18 @@ fn fitted(app: &App, area: Rect) -> (Vec<HelpLine>, usize) {
 /// How far the overlay in `area` can scroll (the lines that do not fit).
 pub fn max_scroll(app: &App, area: Rect) -> u16 {
     let (body, room) = fitted(app, area);
+    overflow(&body, room)
+}
+
+fn overflow(body: &[HelpLine], room: usize) -> u16 {
     u16::try_from(body.len().saturating_sub(room)).unwrap_or(u16::MAX)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
-    let (body, _) = fitted(app, area);
-    let max = max_scroll(app, area);
+    // The lines are built once per frame: the scroll limit comes from them.
+    let (body, room) = fitted(app, area);
+    let max = overflow(&body, room);
     let scroll = app.help_scroll().min(max);
     let title = format!(
         " Help · enroll-console {} ",

@@ -120,8 +120,15 @@ impl OutboxRunner {
                     unknown_outcome,
                     draft_id: self.current_draft.take(),
                 };
+                let identifier = item.identity.identifier().to_string();
                 match outbox.with_store_now(|s, p| s.enqueue_item(p, &item, now())) {
-                    Ok(_) => send(&tx, OutboxMsg::Queued),
+                    Ok(queued) => match queued.note() {
+                        Some(note) => send(
+                            &tx,
+                            OutboxMsg::AlreadyQueued(format!("{identifier} is {note}")),
+                        ),
+                        None => send(&tx, OutboxMsg::Queued),
+                    },
                     Err(e) => send(&tx, OutboxMsg::Error(format!("could not queue it: {e}"))),
                 }
             }

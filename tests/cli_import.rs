@@ -397,4 +397,14 @@ async fn an_import_killed_half_way_is_completed_by_drafts_sync_exactly_once() {
     let items = drafts_list(dir.path()).await;
     assert_eq!(items.len(), 30);
     assert!(items.iter().all(|i| i["state"] == "created"), "{items:?}");
+    // The ledger's history shows all of them, from the import.
+    let history = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .args(["history", "--json", "--created", "--origin", "import"])
+        .output()
+        .await
+        .unwrap();
+    assert!(history.status.success(), "{}", text(&history.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(rows.len(), 30);
 }

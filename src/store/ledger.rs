@@ -78,7 +78,7 @@ fn holder(
     let found = tx
         .prepare_cached(
             "SELECT id, state, lease_owner, lease_until_ns, unknown_outcome, service_id, identity_json
-             FROM outbox
+             FROM outbox INDEXED BY outbox_by_key
              WHERE profile = ?1 AND ident_key = ?2 AND state IN ('queued', 'sending', 'created')
                AND id IS NOT ?3
              ORDER BY state = 'created', id LIMIT 1",

@@ -130,3 +130,43 @@ async fn export_writes_each_format() {
     assert_eq!(code, 2, "{err}");
     sb.shutdown().await;
 }
+
+/// Imports `csv` (written to a file) into the sandbox with the binary.
+async fn import(sb: &RunningSandbox, csv: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (code, _, err) = run(sb, &["import", file.to_str().unwrap()]).await;
+    assert_eq!(code, 0, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_columns_are_as_wide_as_their_longest_cell() {
+    let sb = sandbox(0).await;
+    import(
+        &sb,
+        "Dell Inc.,Latitude 7440,DL00049A\nDell Inc.,Latitude 7440,DL00049B\nDell Inc.,Latitude 7440,DL00049C\n",
+    )
+    .await;
+    import(&sb, "C02XK0001GH5,short one\n").await;
+    let (code, out, err) = run(&sb, &["list"]).await;
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    // Every later column starts at the same place on every line.
+    let type_at = lines[0].find("TYPE").unwrap();
+    for line in &lines[1..5] {
+        let cell = &line[type_at..];
+        assert!(
+            cell.starts_with("manufacturerModelSerial") || cell.starts_with("serialNumber"),
+            "{out}"
+        );
+    }
+    for serial in ["DL00049A", "DL00049B", "DL00049C"] {
+        assert!(
+            out.contains(&format!("Dell Inc.,Latitude 7440,{serial}")),
+            "{out}"
+        );
+    }
+    sb.shutdown().await;
+}

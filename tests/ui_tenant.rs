@@ -402,3 +402,36 @@ fn hostile_text_from_the_service_is_cleaned() {
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202E}'));
     assert!(screen.contains("IMEI123"), "{screen}");
 }
+
+fn dell(serial: &str) -> ImportedDeviceIdentity {
+    let mut i = ImportedDeviceIdentity::new(
+        format!("Dell Inc.,Latitude 7440,{serial}"),
+        ImportedDeviceIdentityType::ManufacturerModelSerial,
+        Platform::Windows,
+    );
+    i.id = Some(format!("id-{serial}"));
+    i
+}
+
+#[test]
+fn windows_rows_that_differ_only_in_serial_stay_distinct() {
+    let (mut app, load) = on_tenant_tab();
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities: vec![dell("DL00049A"), dell("DL00049B"), dell("DL00049C")],
+        last: true,
+    }));
+    for width in [60, 80, 100] {
+        let screen = render_to_string(&app, width, 20);
+        for serial in ["DL00049A", "DL00049B", "DL00049C"] {
+            assert!(screen.contains(serial), "{width}: {serial}\n{screen}");
+        }
+    }
+    // Wide enough for the whole identifier: shown in full, nothing cut.
+    let screen = render_to_string(&app, 200, 20);
+    assert!(
+        screen.contains("Dell Inc.,Latitude 7440,DL00049A "),
+        "{screen}"
+    );
+}

@@ -11,7 +11,7 @@ use crate::app::scan::{CommitMode, InputTarget, ScanEntry};
 use crate::app::{Action, App, Scope};
 use crate::sanitize::sanitize;
 use crate::widgets::Tone;
-use crate::widgets::modal::truncate;
+use crate::widgets::modal::{truncate, truncate_identifier};
 
 fn mark(tone: Tone) -> &'static str {
     match tone {
@@ -41,7 +41,7 @@ fn entry_line(entry: &ScanEntry, app: &App, width: usize) -> Line<'static> {
         mark(tone),
         entry.seq,
         truncate(&ty, 13),
-        truncate(&sanitize(shown), 24)
+        truncate_identifier(&sanitize(shown), 24)
     );
     let rest = width.saturating_sub(head.chars().count());
     Line::from(vec![

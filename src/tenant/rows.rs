@@ -79,6 +79,9 @@ pub struct TenantRows {
     text: String,
     rows: Vec<Row>,
     live: usize,
+    /// The longest identifier pushed, in characters: the Tenant table sizes
+    /// its identifier column from it without scanning the rows.
+    widest_identifier: usize,
     pub types: Interner,
     pub platforms: Interner,
     pub states: Interner,
@@ -139,6 +142,11 @@ impl TenantRows {
         self.rows.len()
     }
 
+    /// The length in characters of the longest identifier ever pushed.
+    pub fn widest_identifier(&self) -> usize {
+        self.widest_identifier
+    }
+
     /// Rows not deleted.
     pub fn live_len(&self) -> usize {
         self.live
@@ -195,6 +203,7 @@ impl TenantRows {
         };
         self.rows.push(row);
         self.live += 1;
+        self.widest_identifier = self.widest_identifier.max(ident.chars().count());
         u32::try_from(self.rows.len() - 1).unwrap_or(u32::MAX)
     }
 

@@ -97,16 +97,22 @@ async fn export_writes_each_format() {
     .await;
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("exported 20 identities"), "{err}");
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text.lines().count(), 20);
+    // Synthetic identities mix Windows tuples and others: one file each.
+    let windows = std::fs::read_to_string(dir.path().join("admin-windows.csv")).unwrap();
+    let others = std::fs::read_to_string(dir.path().join("admin-identifiers.csv")).unwrap();
+    assert_eq!(windows.lines().count() + others.lines().count(), 20);
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("Contoso,Laptop 3,SN00000003"))
+        windows
+            .lines()
+            .all(|l| l.starts_with("Contoso,Laptop ") && l.split(',').count() == 3),
+        "{windows}"
     );
+    assert!(windows.lines().any(|l| l == "Contoso,Laptop 3,SN00000003"));
     assert!(
-        text.lines()
+        others
+            .lines()
             .any(|l| l == "350000000000006,synthetic device 0"),
-        "{text}"
+        "{others}"
     );
 
     let (code, out, _) = run(&sb, &["export", "--format", "csv", "--filter", "macos"]).await;
@@ -168,5 +174,79 @@ async fn list_columns_are_as_wide_as_their_longest_cell() {
             "{out}"
         );
     }
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mixed_admin_export_imports_again_with_every_row_valid() {
+    let sb = sandbox(0).await;
+    let windows: String = (0..20)
+        .map(|n| format!("Dell Inc.,Latitude 7440,DL{n:05}\n"))
+        .collect();
+    let serials: String = (0..30)
+        .map(|n| format!("C02XK{n:04}GH5,cart {}\n", n % 3))
+        .collect();
+    import(&sb, &windows).await;
+    import(&sb, &serials).await;
+    assert_eq!(sb.identity_count(), 50);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let (code, _, err) = run(
+        &sb,
+        &[
+            "export",
+            "--format",
+            "csv-admin",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let windows_file = dir.path().join("out-windows.csv");
+    let identifiers_file = dir.path().join("out-identifiers.csv");
+    assert!(err.contains("one file per admin-center dialect"), "{err}");
+    assert!(
+        err.contains("20 to ") && err.contains("out-windows.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("30 to ") && err.contains("out-identifiers.csv"),
+        "{err}"
+    );
+    assert!(!out.exists());
+
+    // Each file imports into an empty tenant as one dialect, every row valid.
+    let fresh = sandbox(0).await;
+    let mut valid = 0;
+    for file in [&windows_file, &identifiers_file] {
+        let (code, json, err) = run(&fresh, &["import", file.to_str().unwrap(), "--json"]).await;
+        assert_eq!(code, 0, "{err}");
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(report["counts"]["invalid"], 0, "{json}");
+        valid += report["counts"]["created"].as_u64().unwrap();
+    }
+    assert_eq!(valid, 50);
+    assert_eq!(fresh.identity_count(), 50);
+
+    // Standard output takes one dialect only: a mixed view is refused.
+    let (code, out, err) = run(&sb, &["export", "--format", "csv-admin"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty() && err.contains("-o FILE"), "{err}");
+    let (code, out, _) = run(
+        &sb,
+        &[
+            "export",
+            "--format",
+            "csv-admin",
+            "--filter",
+            "type:manufacturer",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 20);
+    fresh.shutdown().await;
     sb.shutdown().await;
 }

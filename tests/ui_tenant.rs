@@ -435,3 +435,37 @@ fn windows_rows_that_differ_only_in_serial_stay_distinct() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_filter_prompt_has_its_own_footer_and_matches_only_shown_columns() {
+    let mut app = loaded(16);
+    type_text(&mut app, "/");
+    let screen = render_to_string(&app, 100, 24);
+    let footer = screen.lines().nth(22).unwrap();
+    assert!(
+        footer.contains("Enter keep filter") && footer.contains("Esc clear filter"),
+        "{screen}"
+    );
+    assert!(!footer.contains("s sort"), "{footer}");
+    // The cursor is in the prompt line, after `/ `.
+    type_text(&mut app, "sn");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    terminal
+        .draw(|frame| enroll_console::screens::draw(frame, &app))
+        .unwrap();
+    let prompt_row = render_to_string(&app, 100, 24)
+        .lines()
+        .position(|l| l.starts_with("│/ sn"))
+        .unwrap();
+    terminal
+        .backend_mut()
+        .assert_cursor_position((5, u16::try_from(prompt_row).unwrap()));
+    send(&mut app, [key(KeyCode::Esc)]);
+    type_text(&mut app, "/");
+    // The ids (never shown) hold `0000-4000`: no row matches through them.
+    type_text(&mut app, "4000-8000");
+    assert_eq!(app.tenant().view().view().len(), 0);
+    send(&mut app, [key(KeyCode::Esc)]);
+    type_text(&mut app, "/sn000005");
+    assert_eq!(shown_identifiers(&app), ["Contoso,Laptop 7,SN000005"]);
+}

@@ -228,6 +228,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_stateful_widget(table, body, &mut state);
 }
 
+/// The footer while the filter prompt has the keys: its own keys (fixed,
+/// like any text field's), then the global ones.
+pub(crate) fn filter_hints(app: &App) -> Vec<crate::widgets::Hint> {
+    let hint = |key: &str, description: &str| crate::widgets::Hint {
+        key: key.to_string(),
+        description: description.to_string(),
+    };
+    let mut hints = vec![
+        hint("Enter", "keep filter"),
+        hint("Esc", "clear filter"),
+        hint("↑/↓", "move"),
+        hint("Ctrl-U", "erase"),
+    ];
+    hints.extend(app.keymap().bindings(Scope::Global).filter_map(|b| {
+        let key = b.keys.iter().find(|k| !k.is_text())?;
+        b.hint.then(|| hint(&key.label(), b.description))
+    }));
+    hints
+}
+
 fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, field: &crate::widgets::TextField) {
     let theme = app.theme();
     let matches = format!(
@@ -242,6 +262,8 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, field: &crate::widgets:
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(Span::styled("/ ", theme.accent)), label);
+    // The input line stands out from the rows above it.
+    frame.buffer_mut().set_style(input, theme.input);
     let placeholder = Some(("words, state:, type:, platform:", theme.muted));
     let cursor = field.render(input, frame.buffer_mut(), theme.input, placeholder, true);
     if let Some(position) = cursor {

@@ -53,10 +53,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::SignIn => sign_in::draw(frame, main, app),
     }
     let hints = footer_hints(app);
+    let more = Hint {
+        key: app
+            .keymap()
+            .key_for(Scope::Global, Action::ToggleHelp)
+            .to_string(),
+        description: "all keys".into(),
+    };
+    let more_shown = !app.help_open() && app.screen() != Screen::SignIn;
     frame.render_widget(
         Footer {
             hints: &hints,
             theme: app.theme(),
+            more: more_shown.then_some(&more),
         },
         footer,
     );

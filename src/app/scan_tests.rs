@@ -164,8 +164,10 @@ fn sticky_settings_apply_to_every_scan() {
 
 #[test]
 fn a_windows_scan_without_manufacturer_asks_for_it() {
-    let mut s = ScanState::default();
-    s.forced_type = Some(crate::domain::ImportedDeviceIdentityType::ManufacturerModelSerial);
+    let mut s = ScanState {
+        forced_type: Some(crate::domain::ImportedDeviceIdentityType::ManufacturerModelSerial),
+        ..ScanState::default()
+    };
     assert_eq!(s.scan("PF4ABCDE", true), vec![ScanEffect::Bell]);
     assert!(s.entries.is_empty());
     assert_eq!(s.target, InputTarget::Manufacturer);

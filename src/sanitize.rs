@@ -99,9 +99,41 @@ pub fn sanitize_paste(s: &str) -> String {
     sanitize(&without_breaks).into_owned()
 }
 
+/// JSON text with DEL, the C1 controls, the bidi controls and the line and
+/// paragraph separators written as `\uXXXX` escapes: serde_json leaves them
+/// raw, and a terminal would act on them. The JSON means the same; only
+/// characters inside strings are affected (JSON outside strings is ASCII).
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    let escaped =
+        |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_bidi_control(c);
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on() {
+        let value = serde_json::json!({ "d": "a\u{9b}2J\u{9d}b\u{7f}c\u{202e}d\u{1b}é" });
+        let text = serde_json::to_string(&value).unwrap();
+        let safe = escape_json_controls(&text);
+        assert_eq!(safe, r#"{"d":"a\u009b2J\u009db\u007fc\u202ed\u001bé"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        assert!(matches!(escape_json_controls("[1]"), Cow::Borrowed(_)));
+    }
 
     fn is_printable(s: &str) -> bool {
         !s.chars().any(needs_cleaning)

@@ -125,7 +125,7 @@ fn print_items(items: &[OutboxItem], json: bool) -> Result<(), Failure> {
     if json {
         let text =
             serde_json::to_string_pretty(items).map_err(|e| Failure::usage(e.to_string()))?;
-        writeln!(out, "{text}").map_err(write_err)?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text)).map_err(write_err)?;
     } else {
         writeln!(
             out,

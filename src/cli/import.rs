@@ -164,9 +164,9 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &document)
+        let text = serde_json::to_string_pretty(&document)
             .map_err(|e| Failure::usage(format!("cannot write the output: {e}")))?;
-        writeln!(out).map_err(write_err)?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text)).map_err(write_err)?;
     } else {
         print_text(&mut out, &document, &report, chunks).map_err(write_err)?;
     }

@@ -96,6 +96,7 @@ async fn print_all(
             if json {
                 let text =
                     serde_json::to_string(identity).map_err(|e| Failure::service(e.to_string()))?;
+                let text = crate::sanitize::escape_json_controls(&text);
                 write!(out, "{}\n  {text}", if first { "" } else { "," }).map_err(write_err)?;
                 first = false;
             } else {

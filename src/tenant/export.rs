@@ -124,6 +124,7 @@ impl<W: Write> Exporter<W> {
     pub fn write(&mut self, identity: &ImportedDeviceIdentity) -> Result<(), ExportError> {
         if let Some(out) = self.json.as_mut() {
             let text = serde_json::to_string(identity)?;
+            let text = crate::sanitize::escape_json_controls(&text);
             let sep = if self.written == 0 { "\n  " } else { ",\n  " };
             out.write_all(sep.as_bytes())?;
             out.write_all(text.as_bytes())?;
@@ -389,6 +390,16 @@ mod tests {
         let out = export_to_vec(ExportFormat::Json, &identities()).unwrap();
         let back: Vec<ImportedDeviceIdentity> = serde_json::from_slice(&out).unwrap();
         assert_eq!(back, identities());
+        let mut hostile = identities();
+        hostile[1].description = Some("\u{9b}2J\u{9d}0;x\u{7}\u{7f}\u{202e}".into());
+        let out = String::from_utf8(export_to_vec(ExportFormat::Json, &hostile).unwrap()).unwrap();
+        assert!(
+            out.contains(r#""\u009b2J\u009d0;x\u0007\u007f\u202e""#),
+            "{out}"
+        );
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'));
+        let back: Vec<ImportedDeviceIdentity> = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, hostile);
         let empty = export_to_vec(ExportFormat::Json, &[]).unwrap();
         assert_eq!(empty, b"[]\n");
         assert_eq!(

@@ -119,7 +119,7 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
 }
 
 fn print_items(items: &[OutboxItem], json: bool) -> Result<(), Failure> {
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if json {

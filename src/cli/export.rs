@@ -134,7 +134,14 @@ async fn export_admin(client: &GraphClient, args: &ExportArgs) -> Result<Exit, F
 }
 
 fn export_err(e: crate::tenant::ExportError) -> Failure {
-    Failure::usage(e.to_string())
+    match e {
+        crate::tenant::ExportError::Io(io) => Failure::write(io),
+        crate::tenant::ExportError::Csv(csv) if csv.is_io_error() => match csv.into_kind() {
+            csv::ErrorKind::Io(io) => Failure::write(io),
+            other => Failure::usage(format!("cannot write the export: {other:?}")),
+        },
+        other => Failure::usage(other.to_string()),
+    }
 }
 
 /// Calls `each` for every identity of the view, page by page; returns how many.

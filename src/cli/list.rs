@@ -84,7 +84,7 @@ async fn print_all(
 ) -> Result<Exit, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let mut page = client.list_first(&ListQuery::default()).await?;
     let mut first = true;
     let mut table = Vec::new();

@@ -57,7 +57,9 @@ fn finish(result: Result<Exit, Failure>) -> ExitCode {
 }
 
 fn fail(failure: Failure) -> ExitCode {
-    eprintln!("enroll-console: {}", failure.message);
+    if !failure.message.is_empty() {
+        eprintln!("enroll-console: {}", failure.message);
+    }
     failure.exit.into()
 }
 

@@ -250,3 +250,75 @@ async fn a_mixed_admin_export_imports_again_with_every_row_valid() {
     fresh.shutdown().await;
     sb.shutdown().await;
 }
+
+/// Runs the binary with no `--graph-url` and no token, in `home`.
+fn run_plain(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_enroll-console"))
+        .args(args)
+        .env("ENROLL_CONSOLE_HOME", home)
+        .env_remove("ENROLL_CONSOLE_TOKEN")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn whoami_login_and_logout_speak_json_and_whoami_knows_the_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run_plain(home.path(), &["whoami"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Target:  sandbox"), "{text}");
+    let out = run_plain(home.path(), &["whoami", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(facts["target"], "sandbox");
+    // login/logout take --json (refused only for want of a profile, not by the parser).
+    for command in ["login", "logout"] {
+        let out = run_plain(home.path(), &[command, "--json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("no tenant profile"), "{err}");
+    }
+}
+
+#[test]
+fn graph_url_without_a_token_names_the_variable_and_sends_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/beta", listener.local_addr().unwrap());
+    let out = run_plain(home.path(), &["--graph-url", &url, "list"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("ENROLL_CONSOLE_TOKEN"), "{err}");
+    // No connection was made: not one request.
+    assert_eq!(
+        listener.accept().map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_into_a_closed_pipe_exits_0_quietly() {
+    use std::io::Read;
+    let sb = sandbox(3_000).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_enroll-console"))
+        .args(["--graph-url", &sb.graph_url(), "list"])
+        .env("ENROLL_CONSOLE_HOME", home.path())
+        .env("ENROLL_CONSOLE_TOKEN", SANDBOX_TOKEN)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `head -c 100`: read a little, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    tokio::task::block_in_place(|| stdout.read_exact(&mut first)).unwrap();
+    drop(stdout);
+    let out = tokio::task::block_in_place(|| child.wait_with_output()).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+    sb.shutdown().await;
+}

@@ -95,8 +95,34 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// Text for a single-line input: line breaks dropped (a pasted newline never
 /// submits), then sanitised.
 pub fn sanitize_paste(s: &str) -> String {
-    let without_breaks: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-    sanitize(&without_breaks).into_owned()
+    clean_paste(s).map(|(text, _)| text).unwrap_or_default()
+}
+
+/// A paste refused because it holds control characters or escape
+/// sequences (PRODUCT §3: they are rejected in every text field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("paste refused: it holds control characters or escape sequences")]
+pub struct PasteRefused;
+
+/// A paste for a single-line field: each line break (CRLF, LF or CR) and tab
+/// becomes one space, as the editor path does, and the ends are trimmed;
+/// returns the text and how many line breaks became spaces. Any other
+/// control character, or a bidi control, refuses the whole paste.
+pub fn clean_paste(s: &str) -> Result<(String, usize), PasteRefused> {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    let body = unified.trim_matches(|c: char| c.is_whitespace());
+    if body
+        .chars()
+        .any(|c| !matches!(c, '\n' | '\t') && needs_cleaning(c))
+    {
+        return Err(PasteRefused);
+    }
+    let breaks = body.matches('\n').count();
+    let text = body
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
+        .collect();
+    Ok((text, breaks))
 }
 
 /// JSON text with DEL, the C1 controls, the bidi controls and the line and
@@ -168,9 +194,16 @@ mod tests {
     }
 
     #[test]
-    fn paste_drops_line_breaks() {
+    fn paste_turns_line_breaks_into_spaces_and_refuses_controls() {
         assert_eq!(sanitize_paste("490154203237518\r\n"), "490154203237518");
-        assert_eq!(sanitize_paste("a\u{1b}[2Jb\n"), "ab");
+        assert_eq!(
+            clean_paste("line1\nline2\r\nline3"),
+            Ok(("line1 line2 line3".to_string(), 2))
+        );
+        assert_eq!(clean_paste("a\tb"), Ok(("a b".to_string(), 0)));
+        assert_eq!(clean_paste("a\u{1b}[2Jb\n"), Err(PasteRefused));
+        assert_eq!(clean_paste("x\u{202e}y"), Err(PasteRefused));
+        assert_eq!(clean_paste("x\u{7}"), Err(PasteRefused));
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod sandbox_support;
 
 use std::time::{Duration, Instant};
 
-use enroll_console::sandbox::{self, Faults, SandboxOptions, Storage};
+use enroll_console::sandbox::{self, CreateRoute, Faults, SandboxOptions, Storage};
 use reqwest::StatusCode;
 use sandbox_support::*;
 use serde_json::json;
@@ -140,7 +140,7 @@ async fn faults_touch_only_the_identity_routes_and_latency_delays() {
 #[tokio::test]
 async fn create_route_missing_answers_like_the_service() {
     let sb = Sb::start(faults(Faults {
-        create_route_missing: true,
+        create_route: CreateRoute::NoRoute,
         ..Faults::default()
     }))
     .await;

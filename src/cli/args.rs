@@ -2,6 +2,11 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::sandbox::{
+    CreateRoute, DEFAULT_CREATE_ROUTE, DEFAULT_PAGE_ACTIONS, ImportRoute, NextLinkCycle,
+    WriteLimit, parse_write_limit, write_limit_text,
+};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "enroll-console",
@@ -85,9 +90,34 @@ pub struct SandboxArgs {
     /// Share of identity requests whose connection is closed with no response (0.0–1.0).
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
     pub drop_rate: f64,
-    /// Answer the create POST the way the real service does today (no route).
-    #[arg(long)]
+    /// What the documented create POST answers: documented (201, as the docs say), no-route
+    /// (400, the service 2020–2024) or server-error (500, the service since late 2025).
+    #[arg(long, value_name = "MODE", default_value_t = DEFAULT_CREATE_ROUTE)]
+    pub create_route: CreateRoute,
+    /// The same as --create-route no-route (the older name).
+    #[arg(long, hide = true, conflicts_with = "create_route")]
     pub create_route_missing: bool,
+    /// What importDeviceIdentityList answers: none (it imports) or server-error (500, nothing
+    /// imported); searchExistingIdentities keeps working.
+    #[arg(long, value_name = "MODE", default_value_t = ImportRoute::Working)]
+    pub import_error: ImportRoute,
+    /// Make @odata.nextLink loop: off, self (a page links to itself) or pair (A → B → A), on
+    /// the identities list and on paged action answers.
+    #[arg(long, value_name = "MODE", default_value_t = NextLinkCycle::Off)]
+    pub next_link_cycle: NextLinkCycle,
+    /// Intune's write throttle per bearer token: N/SECONDS (e.g. 100/20, Intune's limit per
+    /// app) or off. Writes over it are answered 429 with Retry-After.
+    #[arg(long, value_name = "N/SECONDS", default_value = "off")]
+    pub write_limit: WriteLimitArg,
+    /// A not-contacted identity reads as enrolled, last contacted this many seconds after it
+    /// was created.
+    #[arg(long, value_name = "SECONDS")]
+    pub enroll_after: Option<u64>,
+    /// Answer importDeviceIdentityList and searchExistingIdentities in pages of --page-size
+    /// linked by @odata.nextLink (on/off).
+    #[arg(long, value_name = "ON|OFF", default_value_t = DEFAULT_PAGE_ACTIONS,
+          value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub page_actions: bool,
     /// Largest page a list returns.
     #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub page_size: u32,
@@ -118,6 +148,23 @@ pub struct ListArgs {
     pub json: bool,
     #[command(flatten)]
     pub view: super::export::ViewArgs,
+}
+
+/// `--write-limit`: a limit, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteLimitArg(pub Option<WriteLimit>);
+
+impl std::str::FromStr for WriteLimitArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_write_limit(s).map(WriteLimitArg)
+    }
+}
+
+impl std::fmt::Display for WriteLimitArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&write_limit_text(self.0))
+    }
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

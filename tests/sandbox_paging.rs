@@ -1,11 +1,13 @@
 //! Listing: paging by `@odata.nextLink`, `$top`/`$skip`, `$filter`, `$count`,
-//! a 100,000-identity tenant, action answers in pages, and looping nextLinks.
+//! a 100,000-identity tenant, action answers in pages, looping nextLinks, and
+//! identities that read as enrolled after a while.
 
 mod sandbox_support;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
-use enroll_console::sandbox::{Faults, NextLinkCycle, SandboxOptions};
+use enroll_console::sandbox::{Faults, ManualClock, NextLinkCycle, SandboxOptions};
 use reqwest::StatusCode;
 use sandbox_support::*;
 use serde_json::{Value, json};
@@ -385,4 +387,86 @@ async fn action_answer_links_can_loop_too() {
     assert_eq!(links[2], links[0]);
     assert_eq!(links[3], links[1]);
     assert_eq!(sb.sandbox.stats().page, 5);
+}
+
+#[tokio::test]
+async fn identities_read_as_enrolled_once_enroll_after_has_passed() {
+    let clock = ManualClock::starting_now();
+    let sb = Sb::start(SandboxOptions {
+        enroll_after: Some(Duration::from_secs(60)),
+        clock: clock.clock(),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (_, created) = status_json(
+        sb.post(&sb.url(""), &row("LIVE1", "serialNumber"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let one = sb.url(&format!("/{}", created["id"].as_str().unwrap()));
+    let state = |v: &Value| v["enrollmentState"].as_str().unwrap().to_string();
+    let get = || async { status_json(sb.get(&one).send().await.unwrap()).await.1 };
+    assert_eq!(state(&get().await), "notContacted");
+    clock.advance(Duration::from_secs(59));
+    assert_eq!(state(&get().await), "notContacted");
+    clock.advance(Duration::from_secs(1));
+    let seen = get().await;
+    assert_eq!(state(&seen), "enrolled");
+    let when = |key: &str, v: &Value| {
+        time::OffsetDateTime::parse(
+            v[key].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        when("lastContactedDateTime", &seen) - when("createdDateTime", &seen),
+        time::Duration::seconds(60)
+    );
+
+    // The list, its filter and count, and a search all show it.
+    let listed = sb.list_all(&sb.url("")).await;
+    let mut entity = seen.clone();
+    entity.as_object_mut().unwrap().remove("@odata.context");
+    assert_eq!(listed, vec![entity]);
+    let enrolled = sb
+        .list_all(&sb.url("?$filter=enrollmentState%20eq%20'enrolled'"))
+        .await;
+    assert_eq!(enrolled.len(), 1);
+    let (_, count) = status_json(
+        sb.get(&sb.url("/$count?$filter=enrollmentState%20eq%20'notContacted'"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(count, json!(0));
+    let r = sb
+        .post(
+            &sb.url("/searchExistingIdentities"),
+            &json!({"importedDeviceIdentities": [row("LIVE1", "serialNumber")]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (_, found) = status_json(r).await;
+    assert_eq!(state(&found["value"][0]), "enrolled");
+
+    // One created later is not enrolled yet; one imported as blocked never is.
+    sb.import(
+        json!([row("LIVE2", "serialNumber"), {
+            "importedDeviceIdentifier": "LIVE3", "importedDeviceIdentityType": "serialNumber",
+            "enrollmentState": "blocked"
+        }]),
+        false,
+    )
+    .await;
+    clock.advance(Duration::from_secs(30));
+    let states: Vec<String> = sb.list_all(&sb.url("")).await.iter().map(state).collect();
+    assert_eq!(states, ["enrolled", "notContacted", "blocked"]);
+    clock.advance(Duration::from_secs(3_600));
+    let states: Vec<String> = sb.list_all(&sb.url("")).await.iter().map(state).collect();
+    assert_eq!(states, ["enrolled", "enrolled", "blocked"]);
 }

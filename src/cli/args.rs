@@ -175,3 +175,53 @@ fn parse_rate(s: &str) -> Result<f64, String> {
         Err(format!("{v} is not between 0.0 and 1.0"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox_args(flags: &[&str]) -> Result<SandboxArgs, clap::Error> {
+        let argv = ["enroll-console", "sandbox"].iter().chain(flags);
+        match Cli::try_parse_from(argv)?.command {
+            Some(Command::Sandbox(a)) => Ok(a),
+            other => panic!("not the sandbox command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sandbox_modes_parse_and_default() {
+        let a = sandbox_args(&[]).unwrap();
+        assert_eq!(a.create_route, DEFAULT_CREATE_ROUTE);
+        assert_eq!(a.write_limit, WriteLimitArg(None), "off when standalone");
+        assert_eq!((a.enroll_after, a.page_actions), (None, DEFAULT_PAGE_ACTIONS));
+        let a = sandbox_args(&[
+            "--create-route",
+            "server-error",
+            "--import-error",
+            "server-error",
+            "--next-link-cycle",
+            "pair",
+            "--write-limit",
+            "100/20",
+            "--enroll-after",
+            "3",
+            "--page-actions",
+            "on",
+        ])
+        .unwrap();
+        assert_eq!(a.create_route, CreateRoute::ServerError);
+        assert_eq!(a.import_error, ImportRoute::ServerError);
+        assert_eq!(a.next_link_cycle, NextLinkCycle::Pair);
+        assert_eq!(a.write_limit, WriteLimitArg(Some(WriteLimit::INTUNE)));
+        assert_eq!((a.enroll_after, a.page_actions), (Some(3), true));
+        assert!(sandbox_args(&["--create-route-missing"]).unwrap().create_route_missing);
+        for bad in [
+            &["--create-route", "sometimes"][..],
+            &["--write-limit", "100"],
+            &["--next-link-cycle", "triangle"],
+            &["--create-route-missing", "--create-route", "documented"],
+        ] {
+            assert!(sandbox_args(bad).is_err(), "{bad:?}");
+        }
+    }
+}

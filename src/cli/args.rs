@@ -193,7 +193,10 @@ mod tests {
         let a = sandbox_args(&[]).unwrap();
         assert_eq!(a.create_route, DEFAULT_CREATE_ROUTE);
         assert_eq!(a.write_limit, WriteLimitArg(None), "off when standalone");
-        assert_eq!((a.enroll_after, a.page_actions), (None, DEFAULT_PAGE_ACTIONS));
+        assert_eq!(
+            (a.enroll_after, a.page_actions),
+            (None, DEFAULT_PAGE_ACTIONS)
+        );
         let a = sandbox_args(&[
             "--create-route",
             "server-error",
@@ -214,7 +217,11 @@ mod tests {
         assert_eq!(a.next_link_cycle, NextLinkCycle::Pair);
         assert_eq!(a.write_limit, WriteLimitArg(Some(WriteLimit::INTUNE)));
         assert_eq!((a.enroll_after, a.page_actions), (Some(3), true));
-        assert!(sandbox_args(&["--create-route-missing"]).unwrap().create_route_missing);
+        assert!(
+            sandbox_args(&["--create-route-missing"])
+                .unwrap()
+                .create_route_missing
+        );
         for bad in [
             &["--create-route", "sometimes"][..],
             &["--write-limit", "100"],

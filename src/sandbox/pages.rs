@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
@@ -98,14 +99,18 @@ pub(crate) fn answer<T: Serialize>(
     Json(page).into_response()
 }
 
-fn parse_token(raw: Option<&str>) -> Option<(String, usize)> {
-    let value = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+fn skiptoken(raw: Option<&str>) -> Option<String> {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .find(|(k, _)| {
             k.strip_prefix('$')
                 .unwrap_or(k)
                 .eq_ignore_ascii_case("skiptoken")
-        })?
-        .1;
+        })
+        .map(|(_, v)| v.into_owned())
+}
+
+fn parse_token(raw: Option<&str>) -> Option<(String, usize)> {
+    let value = skiptoken(raw)?;
     let (token, page) = value.split_once('.')?;
     Some((token.to_string(), page.parse().ok()?))
 }
@@ -115,6 +120,14 @@ pub(crate) async fn later_page(
     State(shared): State<Arc<Shared>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, GraphFailure> {
+    if skiptoken(raw.as_deref()).is_none() {
+        // The action itself is POST only; only its answer's links are read.
+        return Err(GraphFailure::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "The HTTP method 'GET' is not allowed for this resource.",
+        ));
+    }
     let expired = || GraphFailure::bad_request("The $skiptoken is not valid or has expired.");
     let (token, index) = parse_token(raw.as_deref()).ok_or_else(expired)?;
     let cycle = shared.faults().next_link_cycle;

@@ -313,6 +313,10 @@ async fn three_syncs_at_once_send_each_item_once_and_file_it_as_created() {
         .map(|i| store.attempts(i.id).unwrap().len())
         .sum();
     assert!(requests <= 330, "{requests} requests for 300 items");
-    println!("3 concurrent syncs: {requests} requests for 300 items");
+    // And as the service saw them: every write (creates, imports, searches).
+    let stats = running.stats();
+    let writes = stats.create + stats.import + stats.search;
+    assert!(writes <= 330, "{writes} writes for 300 items: {stats:?}");
+    println!("3 concurrent syncs: {requests} journalled requests, {writes} writes served");
     running.shutdown().await;
 }

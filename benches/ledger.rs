@@ -54,6 +54,50 @@ fn journal(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    group.bench_function("journal_10k_in_memory", |b| {
+        b.iter_batched(
+            || Store::open_in_memory().unwrap(),
+            |store| {
+                let slots = store
+                    .journal_sends(
+                        "sandbox",
+                        "import",
+                        &identities,
+                        &new_owner(),
+                        false,
+                        None,
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                black_box(slots.len());
+                store
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("enqueue_10k_offline_rows", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("console.db")).unwrap();
+                (dir, store)
+            },
+            |(dir, store)| {
+                let queued = store
+                    .enqueue_checked(
+                        "sandbox",
+                        &identities,
+                        "offline",
+                        "import",
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                black_box(queued.len());
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        );
+    });
     group.bench_function("settle_1k_chunk", |b| {
         b.iter_batched(
             || {

@@ -230,7 +230,7 @@ mod tests {
         let queued = store
             .enqueue_checked(
                 "sandbox",
-                &[e.result.identity.clone()],
+                std::slice::from_ref(&e.result.identity),
                 "offline",
                 "import",
                 e.recorded_at,

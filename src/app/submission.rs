@@ -162,6 +162,8 @@ impl App {
             method: method.to_string(),
             result,
             raw,
+            origin: "form".to_string(),
+            item_id: None,
         }
     }
 

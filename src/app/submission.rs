@@ -164,6 +164,7 @@ impl App {
             raw,
             origin: "form".to_string(),
             item_id: None,
+            live: None,
         }
     }
 
@@ -306,6 +307,7 @@ impl App {
                     request_id: None,
                     recorded_at: Some(received_at),
                     note: Some(note),
+                    live_fetched_at: None,
                 });
                 vec![
                     Effect::RecordRecent(entry),

@@ -22,6 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let width = area.width.saturating_sub(4).min(64);
     let text_width = usize::from(width.saturating_sub(4));
+    let delete_answers = super::confirm::answers(app, "delete");
     let (title, mut lines, footer) = match modal {
         TenantModal::ConfirmDelete { targets } => {
             let mut lines = vec![Line::from(Span::styled(
@@ -53,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "Devices already enrolled keep their ownership.",
                 theme.muted,
             )));
-            (" Delete ", lines, " y/Enter delete · n/Esc keep ")
+            (" Delete ", lines, delete_answers.as_str())
         }
         TenantModal::Deleting { count } => (
             " Delete ",
@@ -170,7 +171,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// A bordered, centred box with `lines`; a text field drawn on line `row`.
-fn draw_box(
+pub(super) fn draw_box(
     frame: &mut Frame,
     area: Rect,
     app: &App,

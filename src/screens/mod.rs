@@ -205,6 +205,7 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
                     !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
                 }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
+                (Scope::Detail, Action::EditDescription) => app.detail_takes_description(),
                 _ => binding.hint,
             };
             if !shown {

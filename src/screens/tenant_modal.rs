@@ -10,7 +10,7 @@ use crate::app::{App, TenantModal, thousands};
 use crate::domain::validate::DESCRIPTION_MAX_CHARS;
 use crate::sanitize::sanitize;
 use crate::widgets::TextField;
-use crate::widgets::modal::{centered, truncate};
+use crate::widgets::modal::{centered, truncate, wrap};
 
 /// At most this many rows are listed by name in a dialog.
 const LISTED: usize = 8;
@@ -139,7 +139,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
         }
         TenantModal::Export { field, format } => {
-            let lines = vec![
+            let mut lines = vec![
                 Line::from(Span::styled(
                     format!(
                         "Export the {} identities shown as {}",
@@ -150,11 +150,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 )),
                 Line::default(),
                 Line::default(),
-                Line::from(Span::styled(
-                    "Tab: csv · csv-admin · json. A relative path is in the current folder.",
-                    theme.muted,
-                )),
             ];
+            // Wrapped, never cut: the dialog is at most 64 columns wide.
+            let hint = "Tab: csv · csv-admin · json. A relative path is in the current folder.";
+            lines.extend(
+                wrap(hint, text_width.max(1))
+                    .into_iter()
+                    .map(|line| Line::from(Span::styled(line, theme.muted))),
+            );
             return draw_box(
                 frame,
                 area,

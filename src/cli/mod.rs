@@ -101,6 +101,10 @@ async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failur
     let result = crate::runtime::run(session).await;
     conn.shutdown().await;
     result
-        .map(|()| Exit::Ok)
+        .map(|()| {
+            crate::terminal::stopped_by_signal()
+                .and_then(Exit::for_signal)
+                .unwrap_or(Exit::Ok)
+        })
         .map_err(|e| Failure::service(e.to_string()))
 }

@@ -9,6 +9,7 @@ pub mod drafts;
 mod exit;
 mod export;
 mod help_text;
+mod history;
 mod import;
 mod list;
 pub mod man;
@@ -90,6 +91,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
                 .with(&args.target, Some(&args.offline), Some(&args.submit));
             drafts::run(&global, args, &paths).await
         }
+        Some(args::Command::History(args)) => history::run(args, &paths),
         Some(args::Command::Export(args)) => {
             let global = cli.global.with(&args.target, None, None);
             export::run(&global, args, &paths).await

@@ -86,6 +86,7 @@ fn approval_sends_the_waiting_identity_without_retyping() {
     let mut app = waiting();
     let effects = app.update(Msg::SignIn(SignInMsg::Approved {
         account: Some("ana@contoso.test".into()),
+        stored: Some("Tokens are kept in the test keychain.".into()),
     }));
     let (request, identity) = submitted(&effects).expect("resent");
     assert_eq!(identity.identifier(), IMEI);
@@ -115,8 +116,11 @@ fn esc_cancels_and_keeps_the_form_c_copies_the_code() {
     assert_eq!(app.screen(), Screen::Form);
     // A late answer of the cancelled flow changes nothing.
     assert!(
-        app.update(Msg::SignIn(SignInMsg::Approved { account: None }))
-            .is_empty()
+        app.update(Msg::SignIn(SignInMsg::Approved {
+            account: None,
+            stored: None,
+        }))
+        .is_empty()
     );
     assert_eq!(app.screen(), Screen::Form);
     // The form still holds what was typed.

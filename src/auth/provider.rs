@@ -9,12 +9,13 @@ use futures::future::BoxFuture;
 use tokio::sync::Mutex;
 
 use super::cache::{CachedSignIn, TokenCache};
+use super::certificate::ClientCertificate;
 use super::claims::Claims;
 use super::error::AuthError;
 use super::oauth::{LoginEndpoint, TokenSet};
 use super::secret::Secret;
 use super::{app_scope, delegated_scope, sign_in_hint};
-use crate::config::{AuthMethod, Profile};
+use crate::config::Profile;
 use crate::graph::{BearerToken, GraphError, TokenSource};
 
 /// The longest head start for refreshing before expiry.
@@ -40,10 +41,10 @@ pub fn build_login_endpoint(name: &str, profile: &Profile) -> Result<LoginEndpoi
         .ok_or_else(|| AuthError::Config(format!("profile {name:?} has no client_id")))?;
     let graph_host = profile.cloud.graph_host();
     let (tenant, scope) = match profile.auth {
-        AuthMethod::ClientSecret => (
+        method if method.is_application() => (
             profile.tenant.clone().ok_or_else(|| {
                 AuthError::Config(format!(
-                    "profile {name:?} uses client-secret auth and needs a tenant"
+                    "profile {name:?} signs in as an application and needs a tenant"
                 ))
             })?,
             app_scope(graph_host),
@@ -198,11 +199,17 @@ impl TokenSource for CachedTokenSource {
     }
 }
 
-/// An application sign-in (client credentials); the secret comes from the
-/// environment and the token stays in memory.
+/// How an application proves who it is.
+enum AppCredential {
+    Secret(Secret),
+    Certificate(Box<ClientCertificate>),
+}
+
+/// An application sign-in (client credentials) with a secret from the
+/// environment or a certificate; the token stays in memory.
 pub struct AppSignIn {
     endpoint: LoginEndpoint,
-    secret: Secret,
+    credential: AppCredential,
     clock: Clock,
     current: Mutex<Option<(Secret, i64)>>,
 }
@@ -227,10 +234,29 @@ impl AppSignIn {
             .ok_or_else(|| AuthError::MissingSecret(secret_env.to_string()))?;
         Ok(AppSignIn {
             endpoint,
-            secret,
+            credential: AppCredential::Secret(secret),
             clock,
             current: Mutex::new(None),
         })
+    }
+
+    /// Signs in with a certificate's client assertion.
+    pub fn with_certificate(
+        endpoint: LoginEndpoint,
+        certificate: ClientCertificate,
+        clock: Clock,
+    ) -> Self {
+        AppSignIn {
+            endpoint,
+            credential: AppCredential::Certificate(Box::new(certificate)),
+            clock,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// A token now, for `login` to check the credentials.
+    pub async fn check(&self) -> Result<(), AuthError> {
+        self.fetch(None).await.map(|_| ())
     }
 
     async fn fetch(&self, rejected: Option<&str>) -> Result<Secret, AuthError> {
@@ -241,7 +267,18 @@ impl AppSignIn {
         {
             return Ok(token.clone());
         }
-        let tokens = self.endpoint.client_credentials(&self.secret).await?;
+        let tokens = match &self.credential {
+            AppCredential::Secret(secret) => self.endpoint.client_credentials(secret).await?,
+            AppCredential::Certificate(certificate) => {
+                let audience = self.endpoint.token_url()?;
+                let assertion = certificate.assertion(
+                    &self.endpoint.client_id,
+                    audience.as_str(),
+                    (self.clock)(),
+                )?;
+                self.endpoint.client_assertion(&assertion).await?
+            }
+        };
         let expires_at = (self.clock)() + i64::try_from(tokens.expires_in).unwrap_or(3600);
         *current = Some((tokens.access_token.clone(), expires_at));
         Ok(tokens.access_token)

@@ -66,7 +66,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
         Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
-        Some(args::Command::Login) => auth_cmd::login(&cli.global, &paths).await,
+        Some(args::Command::Login(args)) => auth_cmd::login(&cli.global, &args, &paths).await,
         Some(args::Command::Logout) => auth_cmd::logout(&cli.global, &paths),
         Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
         Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
@@ -94,7 +94,7 @@ async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failur
         store,
         paths,
         offline: global.offline,
-        device_login: conn.device_login.clone(),
+        person_login: conn.person_login.clone(),
     };
     let result = crate::runtime::run(session).await;
     conn.shutdown().await;

@@ -57,6 +57,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(identity::device_code),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(super::authorize::authorize),
+        )
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_ids))

@@ -55,9 +55,7 @@ fn login(
         sleeper: Sleeper::new(|_| Box::pin(async {})),
         flow,
         browser_timeout: BROWSER_TIMEOUT,
-        opener: Arc::new(move |url: &str| {
-            tx.send(url.to_string()).map_err(|e| e.to_string())
-        }),
+        opener: Arc::new(move |url: &str| tx.send(url.to_string()).map_err(|e| e.to_string())),
     };
     (login, rx)
 }
@@ -68,7 +66,11 @@ fn browse(
 ) -> tokio::task::JoinHandle<(u16, String, String)> {
     tokio::spawn(async move {
         let url = urls.recv().await.expect("the console opened a URL");
-        let response = http().get(&url).send().await.expect("the browser got an answer");
+        let response = http()
+            .get(&url)
+            .send()
+            .await
+            .expect("the browser got an answer");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default(), url)
     })
@@ -148,7 +150,13 @@ async fn a_forged_state_is_refused_and_nothing_is_stored() {
         let pairs: Vec<(String, String)> = back
             .query_pairs()
             .into_owned()
-            .map(|(k, v)| if k == "state" { (k, "forged".into()) } else { (k, v) })
+            .map(|(k, v)| {
+                if k == "state" {
+                    (k, "forged".into())
+                } else {
+                    (k, v)
+                }
+            })
             .collect();
         back.query_pairs_mut().clear().extend_pairs(pairs);
         let page = http().get(back).send().await.unwrap();
@@ -183,7 +191,11 @@ async fn a_wrong_pkce_verifier_is_refused_by_the_service() {
         .map(|(_, v)| v.into_owned())
         .expect("a code");
     let err = e
-        .authorization_code(&Secret::new(code.clone()), &Secret::new("a-wrong-verifier"), redirect)
+        .authorization_code(
+            &Secret::new(code.clone()),
+            &Secret::new("a-wrong-verifier"),
+            redirect,
+        )
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -191,10 +203,17 @@ async fn a_wrong_pkce_verifier_is_refused_by_the_service() {
         matches!(&err, AuthError::Refused { code, .. } if code == "invalid_grant"),
         "{err:?}"
     );
-    assert!(text.contains("AADSTS501481") && text.contains("start the sign-in again"), "{text}");
+    assert!(
+        text.contains("AADSTS501481") && text.contains("start the sign-in again"),
+        "{text}"
+    );
     // The code is spent: not even the right verifier redeems it now.
     let again = e
-        .authorization_code(&Secret::new(code), &Secret::new("the-right-verifier"), redirect)
+        .authorization_code(
+            &Secret::new(code),
+            &Secret::new("the-right-verifier"),
+            redirect,
+        )
         .await;
     assert!(again.is_err());
 }

@@ -215,7 +215,10 @@ fn the_browser_signs_in_where_device_code_is_blocked_and_tokens_fall_back_to_the
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(cache_file(h)).unwrap().permissions().mode();
+        let mode = std::fs::metadata(cache_file(h))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let (access, refresh) = cached_tokens(h);
@@ -246,7 +249,11 @@ fn the_browser_signs_in_where_device_code_is_blocked_and_tokens_fall_back_to_the
             "{err}"
         );
     }
-    assert_eq!(cached_tokens(h).0, access, "a failed sign-in keeps the old one");
+    assert_eq!(
+        cached_tokens(h).0,
+        access,
+        "a failed sign-in keeps the old one"
+    );
 
     let out = run(h, &["--profile", "p", "logout"], &[]);
     assert_eq!(out.status.code(), Some(0));
@@ -289,7 +296,10 @@ fn a_registered_certificate_signs_in_and_an_unknown_one_is_refused() {
     );
     let out = run(h, &["--profile", "p", "list"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
-    assert!(!cache_file(h).exists(), "an application's token is not stored");
+    assert!(
+        !cache_file(h).exists(),
+        "an application's token is not stored"
+    );
 
     let stranger = home_with_profile(&sandbox.root, "client-certificate", &profile(&other));
     let out = run(stranger.path(), &["--profile", "p", "login"], &[]);

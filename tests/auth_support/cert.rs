@@ -29,8 +29,11 @@ pub fn generate(dir: &Path, name: &str) -> TestCertificate {
     let key = <rsa::PrivateKey as rsa::Generate>::generate();
     let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.clone());
     let spki = SubjectPublicKeyInfoOwned::from_key(&key.to_public_key()).expect("SPKI");
-    let profile = Root::new(false, Name::from_str(&format!("CN={name},O=Contoso Test,C=US")).expect("name"))
-        .expect("profile");
+    let profile = Root::new(
+        false,
+        Name::from_str(&format!("CN={name},O=Contoso Test,C=US")).expect("name"),
+    )
+    .expect("profile");
     let builder = CertificateBuilder::new(
         profile,
         SerialNumber::from(7u32),

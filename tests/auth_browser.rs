@@ -56,6 +56,7 @@ fn login(
         flow,
         browser_timeout: BROWSER_TIMEOUT,
         opener: Arc::new(move |url: &str| tx.send(url.to_string()).map_err(|e| e.to_string())),
+        claims: Default::default(),
     };
     (login, rx)
 }
@@ -110,7 +111,7 @@ async fn the_browser_sign_in_is_redeemed_kept_in_the_keychain_and_used() {
     assert_eq!(q["code_challenge"].len(), 43);
     assert!(q["redirect_uri"].starts_with("http://localhost:"));
     assert!(q["state"].len() >= 16);
-    let shown = shown.lock().unwrap();
+    let shown = shown.lock().unwrap().clone();
     assert!(
         matches!(shown.as_slice(), [Progress::BrowserOpened { url: u, .. }] if *u == url.as_str()),
         "{shown:?}"

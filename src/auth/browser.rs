@@ -40,9 +40,17 @@ impl PersonLogin {
         let redirect_uri = redirect.uri();
         let pkce = Pkce::new();
         let state = new_state();
-        let url = self
-            .endpoint
-            .authorize_url(&redirect_uri, &state, &pkce.challenge, None)?;
+        let claims = self
+            .claims
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let url = self.endpoint.authorize_url(
+            &redirect_uri,
+            &state,
+            &pkce.challenge,
+            claims.as_deref(),
+        )?;
         Ok(BrowserRequest {
             url,
             redirect,
@@ -69,6 +77,11 @@ impl PersonLogin {
             .endpoint
             .authorization_code(&code, &pkce.verifier, &redirect_uri)
             .await?;
+        // The challenge is met by this sign-in.
+        self.claims
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         self.store(tokens)
     }
 }

@@ -14,7 +14,7 @@ use super::error::AuthError;
 use super::keychain::SecretStore;
 use super::launch::{Opener, system_opener};
 use super::oauth::{LoginEndpoint, TokenSet};
-use super::provider::{Clock, build_login_endpoint, cached_sign_in};
+use super::provider::{ClaimsSlot, Clock, build_login_endpoint, cached_sign_in};
 use crate::config::{AuthMethod, Profile};
 use crate::graph::Sleeper;
 
@@ -42,6 +42,8 @@ pub struct PersonLogin {
     pub browser_timeout: Duration,
     /// Opens the system browser (tests put their own).
     pub opener: Opener,
+    /// A Conditional Access claims challenge the next browser sign-in passes on.
+    pub claims: ClaimsSlot,
 }
 
 impl std::fmt::Debug for PersonLogin {
@@ -102,6 +104,7 @@ impl PersonLogin {
                 .map(Duration::from_secs)
                 .unwrap_or(BROWSER_TIMEOUT),
             opener: system_opener(),
+            claims: ClaimsSlot::default(),
         }))
     }
 

@@ -30,7 +30,8 @@ pub use keychain::{KeychainError, MemoryKeychain, SecretStore, SystemKeychain};
 pub use login::{BROWSER_TIMEOUT, Flow, PersonLogin, Progress, SignedIn};
 pub use oauth::{LoginEndpoint, TokenSet};
 pub use provider::{
-    AppSignIn, CachedTokenSource, Clock, build_login_endpoint, cached_sign_in, system_clock,
+    AppSignIn, CachedTokenSource, ClaimsSlot, Clock, build_login_endpoint, cached_sign_in,
+    system_clock,
 };
 pub use secret::Secret;
 

@@ -230,12 +230,24 @@ impl LoginEndpoint {
 
     /// The refresh token grant; the answer carries the rotated refresh token.
     pub async fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, AuthError> {
-        let form = [
+        self.refresh_with_claims(refresh_token, None).await
+    }
+
+    /// The refresh token grant carrying a Conditional Access claims challenge.
+    pub async fn refresh_with_claims(
+        &self,
+        refresh_token: &Secret,
+        claims: Option<&str>,
+    ) -> Result<TokenSet, AuthError> {
+        let mut form = vec![
             ("grant_type", "refresh_token"),
             ("client_id", self.client_id.as_str()),
             ("refresh_token", refresh_token.expose()),
             ("scope", self.scope.as_str()),
         ];
+        if let Some(claims) = claims {
+            form.push(("claims", claims));
+        }
         self.token_grant(&form).await
     }
 

@@ -93,6 +93,10 @@ pub fn cached_sign_in(
     }
 }
 
+/// A Conditional Access claims challenge waiting for the next interactive
+/// sign-in (shared by a token source and the sign-in of its profile).
+pub type ClaimsSlot = Arc<std::sync::Mutex<Option<String>>>;
+
 /// A profile's delegated sign-in, as the token cache holds it.
 pub struct CachedTokenSource {
     profile: String,
@@ -101,6 +105,8 @@ pub struct CachedTokenSource {
     clock: Clock,
     /// One refresh at a time; others then read the cache.
     refreshing: Mutex<()>,
+    /// Where a challenge the refresh could not satisfy is left for the browser.
+    claims: ClaimsSlot,
 }
 
 impl std::fmt::Debug for CachedTokenSource {
@@ -120,7 +126,14 @@ impl CachedTokenSource {
             cache,
             clock,
             refreshing: Mutex::new(()),
+            claims: ClaimsSlot::default(),
         }
+    }
+
+    /// Shares the claims challenge slot with the profile's interactive sign-in.
+    pub fn with_claims_slot(mut self, claims: ClaimsSlot) -> Self {
+        self.claims = claims;
+        self
     }
 
     fn not_signed_in(&self, why: Option<&AuthError>) -> AuthError {
@@ -135,20 +148,43 @@ impl CachedTokenSource {
         self.cache.load()?.ok_or_else(|| self.not_signed_in(None))
     }
 
-    /// Refreshes with the cached refresh token and stores the rotated one.
-    async fn refresh(&self, cached: &CachedSignIn) -> Result<CachedSignIn, AuthError> {
+    /// Refreshes with the cached refresh token (carrying `claims` when the
+    /// service challenged) and stores the rotated one.
+    async fn refresh(
+        &self,
+        cached: &CachedSignIn,
+        claims: Option<&str>,
+    ) -> Result<CachedSignIn, AuthError> {
         let Some(refresh_token) = &cached.refresh_token else {
+            self.keep_claims(claims);
             return Err(self.not_signed_in(None));
         };
-        let tokens = match self.endpoint.refresh(refresh_token).await {
+        let tokens = match self
+            .endpoint
+            .refresh_with_claims(refresh_token, claims)
+            .await
+        {
             Ok(t) => t,
             Err(e @ AuthError::Http(_)) => return Err(e),
-            Err(e) => return Err(self.not_signed_in(Some(&e))),
+            Err(e) => {
+                self.keep_claims(claims);
+                return Err(self.not_signed_in(Some(&e)));
+            }
         };
         let fresh = cached_sign_in(tokens, &cached.tenant, Some(cached), (self.clock)());
         self.cache.save(&fresh)?;
         tracing::info!(profile = %self.profile, expires_at = fresh.expires_at, "sign-in refreshed");
         Ok(fresh)
+    }
+
+    /// Leaves a challenge the refresh could not satisfy for the browser sign-in.
+    fn keep_claims(&self, claims: Option<&str>) {
+        if let Some(claims) = claims {
+            *self
+                .claims
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(claims.to_string());
+        }
     }
 
     /// A token valid for a while yet, refreshing ahead of expiry.
@@ -161,7 +197,14 @@ impl CachedTokenSource {
         if (self.clock)() + ahead < cached.expires_at {
             return Ok(cached.access_token);
         }
-        Ok(self.refresh(&cached).await?.access_token)
+        Ok(self.refresh(&cached, None).await?.access_token)
+    }
+
+    /// A new token asked for with a claims challenge (whatever is cached).
+    pub async fn after_challenge(&self, claims: &str) -> Result<Secret, AuthError> {
+        let _one = self.refreshing.lock().await;
+        let cached = self.load()?;
+        Ok(self.refresh(&cached, Some(claims)).await?.access_token)
     }
 
     /// A new token after the service refused `rejected`.
@@ -172,7 +215,7 @@ impl CachedTokenSource {
             // Someone refreshed meanwhile (or signed in again).
             return Ok(cached.access_token);
         }
-        Ok(self.refresh(&cached).await?.access_token)
+        Ok(self.refresh(&cached, None).await?.access_token)
     }
 }
 
@@ -192,6 +235,19 @@ impl TokenSource for CachedTokenSource {
     ) -> BoxFuture<'a, Result<BearerToken, GraphError>> {
         Box::pin(async move {
             self.after_rejection(rejected.secret())
+                .await
+                .map(|t| BearerToken::new(t.expose()))
+                .map_err(AuthError::into_graph)
+        })
+    }
+
+    fn renew_for_claims<'a>(
+        &'a self,
+        _rejected: &'a BearerToken,
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<BearerToken, GraphError>> {
+        Box::pin(async move {
+            self.after_challenge(claims)
                 .await
                 .map(|t| BearerToken::new(t.expose()))
                 .map_err(AuthError::into_graph)

@@ -140,7 +140,8 @@ pub fn token_source(
                 login.endpoint.clone(),
                 login.cache.clone(),
                 system_clock(),
-            );
+            )
+            .with_claims_slot(login.claims.clone());
             Ok((Arc::new(source), Some(login)))
         }
     }

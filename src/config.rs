@@ -103,6 +103,8 @@ pub struct Profile {
     pub certificate: Option<PathBuf>,
     /// The private key (PEM, PKCS#8 or PKCS#1) when not in `certificate`.
     pub private_key: Option<PathBuf>,
+    /// Environment variable holding the password of a PKCS#12 `certificate`.
+    pub certificate_password_env: Option<String>,
     /// Seconds the browser sign-in waits for the answer (default 300).
     pub browser_timeout_secs: Option<u64>,
     #[serde(default, with = "submit_method_serde")]

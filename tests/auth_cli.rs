@@ -271,7 +271,7 @@ fn the_browser_signs_in_where_device_code_is_blocked_and_tokens_fall_back_to_the
 }
 
 #[test]
-fn a_registered_certificate_signs_in_and_an_unknown_one_is_refused() {
+fn a_registered_certificate_signs_in_as_pem_or_pkcs12_and_an_unknown_one_is_refused() {
     let certs = tempfile::tempdir().unwrap();
     let good = cert::generate(certs.path(), "registered");
     let other = cert::generate(certs.path(), "unknown");
@@ -300,6 +300,35 @@ fn a_registered_certificate_signs_in_and_an_unknown_one_is_refused() {
         !cache_file(h).exists(),
         "an application's token is not stored"
     );
+
+    // The same pair as a PKCS#12 file, opened with the password from the
+    // variable the profile names; a wrong password says what failed.
+    let pfx = cert::pkcs12(certs.path(), "registered", &good, "s3cret-pfx");
+    let sealed = home_with_profile(
+        &sandbox.root,
+        "client-certificate",
+        &format!(
+            "certificate = {:?}\ncertificate_password_env = \"PFX_PASSWORD\"\n",
+            pfx.display().to_string()
+        ),
+    );
+    let out = run(
+        sealed.path(),
+        &["--profile", "p", "login"],
+        &[("PFX_PASSWORD", "s3cret-pfx")],
+    );
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{err}");
+    assert!(stdout.contains("Signed in as application"), "{stdout}");
+    let out = run(
+        sealed.path(),
+        &["--profile", "p", "login"],
+        &[("PFX_PASSWORD", "wrong")],
+    );
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("the password in PFX_PASSWORD"), "{err}");
+    assert!(files_containing(&sealed.path().join("logs"), "s3cret-pfx").is_empty());
 
     let stranger = home_with_profile(&sandbox.root, "client-certificate", &profile(&other));
     let out = run(stranger.path(), &["--profile", "p", "login"], &[]);

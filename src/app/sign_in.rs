@@ -131,7 +131,7 @@ impl App {
                     started_tick: self.tick,
                     timeout_secs,
                 };
-                self.set_status("Sign in in the browser window that opened…", Tone::Info);
+                self.set_status("Waiting for the sign-in in the browser…", Tone::Info);
                 Vec::new()
             }
             SignInMsg::BrowserUnavailable(why) => {

@@ -196,6 +196,8 @@ impl TokenCache {
                 Ok(StoredIn::Keychain(keychain.describe()))
             }
             Err(why) => {
+                // An older sign-in left in the keychain would be read first.
+                let _ = keychain.delete(&self.key);
                 self.save_file(signed_in)?;
                 Ok(StoredIn::File {
                     path: self.path.clone(),
@@ -375,6 +377,31 @@ mod tests {
         ));
         assert!(cache.delete().unwrap());
         assert!(!cache.path().exists());
+    }
+
+    #[test]
+    fn a_keychain_that_refuses_a_rotated_sign_in_leaves_no_stale_one() {
+        use super::super::keychain::MemoryKeychain;
+        let dir = tempfile::tempdir().unwrap();
+        let keychain = MemoryKeychain::new();
+        let cache = TokenCache::for_profile(dir.path(), "p").with_keychain(keychain.clone());
+        cache.save(&sample()).unwrap();
+        keychain.refuse_writes(true);
+        let mut rotated = sample();
+        rotated.refresh_token = Some(Secret::new("rt-2"));
+        let stored = cache.save(&rotated).unwrap();
+        assert!(matches!(
+            stored,
+            StoredIn::File {
+                no_keychain: Some(_),
+                ..
+            }
+        ));
+        assert!(
+            keychain.is_empty(),
+            "the spent sign-in is gone from the keychain"
+        );
+        assert_eq!(cache.load().unwrap(), Some(rotated));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! its certificate by the `x5t#S256` thumbprint) that the token endpoint
 //! takes instead of a client secret. The certificate and key are read from
 //! PEM files (the key as PKCS#8 or PKCS#1, in its own file or beside the
-//! certificate). The key never leaves this module.
+//! certificate), or from a PKCS#12 file (`.pfx`, `.p12`) opened with a
+//! password from the environment. The key never leaves this module.
 
 use std::path::{Path, PathBuf};
 
@@ -62,7 +63,50 @@ pub fn certificate_der(pem: &str) -> Result<Vec<u8>, String> {
     first.to_der().map_err(|e| e.to_string())
 }
 
+/// Where a PKCS#12 file's password comes from when the profile names no variable.
+pub const PASSWORD_ENV: &str = "ENROLL_CONSOLE_CERTIFICATE_PASSWORD";
+
 impl ClientCertificate {
+    /// Reads a PEM certificate (and the key from `key`, or the certificate
+    /// file), or a PKCS#12 file with the password in `password_env`.
+    pub fn open(
+        certificate: &Path,
+        key: Option<&Path>,
+        password_env: Option<&str>,
+    ) -> Result<ClientCertificate, AuthError> {
+        let bytes = std::fs::read(certificate).map_err(|e| {
+            AuthError::Certificate(format!("cannot read {}: {e}", certificate.display()))
+        })?;
+        if String::from_utf8_lossy(&bytes).contains("-----BEGIN") {
+            return ClientCertificate::load(certificate, key);
+        }
+        let var = password_env.unwrap_or(PASSWORD_ENV);
+        let password = std::env::var(var).unwrap_or_default();
+        ClientCertificate::from_pkcs12(&bytes, &password).map_err(|e| {
+            AuthError::Certificate(format!(
+                "{} is neither PEM nor a PKCS#12 file the password in {var} opens ({e})",
+                certificate.display()
+            ))
+        })
+    }
+
+    /// The first key and its certificate in a PKCS#12 archive.
+    pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<ClientCertificate, String> {
+        let store = p12_keystore::KeyStore::from_pkcs12(
+            bytes,
+            password,
+            p12_keystore::Pkcs12ImportPolicy::Strict,
+        )
+        .map_err(|e| e.to_string())?;
+        let (_, chain) = store
+            .private_key_chain()
+            .ok_or("no private key with its certificate")?;
+        let cert = chain.certs().first().ok_or("no certificate for the key")?;
+        let key = rsa::PrivateKey::from_pkcs8_der(chain.key().as_der())
+            .map_err(|e| format!("not an RSA key ({e})"))?;
+        Ok(ClientCertificate::from_parts(key, cert.as_der()))
+    }
+
     /// Reads the certificate, and the key from `key` (or the certificate file).
     pub fn load(certificate: &Path, key: Option<&Path>) -> Result<ClientCertificate, AuthError> {
         let cert_text = read(certificate)?;
@@ -150,8 +194,8 @@ fn private_key(text: &str, path: &Path) -> Result<rsa::PrivateKey, AuthError> {
     }
     if pem_block(text, "ENCRYPTED PRIVATE KEY").is_some() {
         return Err(AuthError::Certificate(format!(
-            "the private key in {} is encrypted: use a PKCS#12 file with certificate_password_env, \
-             or a key without a passphrase readable only by you",
+            "the private key in {} is encrypted: use a PKCS#12 file (certificate_password_env \
+             names the password's variable), or a key without a passphrase readable only by you",
             path.display()
         )));
     }

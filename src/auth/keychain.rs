@@ -147,11 +147,13 @@ impl SecretStore for SystemKeychain {
     }
 }
 
-/// A keychain in memory, for tests: it works, or it is absent.
+/// A keychain in memory, for tests: it works, it is absent, or it refuses
+/// to store (as Windows does with a secret over its size limit).
 #[derive(Debug, Default)]
 pub struct MemoryKeychain {
     entries: Mutex<HashMap<String, String>>,
     absent: Option<String>,
+    refuse_writes: std::sync::atomic::AtomicBool,
 }
 
 impl MemoryKeychain {
@@ -165,6 +167,12 @@ impl MemoryKeychain {
             absent: Some(why.to_string()),
             ..MemoryKeychain::default()
         })
+    }
+
+    /// From now on, storing fails (reading and deleting still work).
+    pub fn refuse_writes(&self, refuse: bool) {
+        self.refuse_writes
+            .store(refuse, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// How many secrets it holds.
@@ -200,6 +208,9 @@ impl SecretStore for MemoryKeychain {
 
     fn set(&self, key: &str, value: &str) -> Result<(), KeychainError> {
         self.check()?;
+        if self.refuse_writes.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(KeychainError::Failed("the secret is too long".into()));
+        }
         self.lock().insert(key.to_string(), value.to_string());
         Ok(())
     }

@@ -96,7 +96,12 @@ pub fn client_certificate(name: &str, profile: &Profile) -> Result<ClientCertifi
              (PEM; the key beside it or in private_key)"
         ))
     })?;
-    ClientCertificate::load(path, profile.private_key.as_deref()).map_err(auth_failure)
+    ClientCertificate::open(
+        path,
+        profile.private_key.as_deref(),
+        profile.certificate_password_env.as_deref(),
+    )
+    .map_err(auth_failure)
 }
 
 /// The token source of a profile and, for people, how to sign in again.

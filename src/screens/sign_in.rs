@@ -64,13 +64,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         SignInPhase::Browser { url, .. } => {
             top.push(Line::default());
-            top.push(Line::from(
-                "  Sign in with the browser: finish in the browser window that opened.",
-            ));
-            top.push(Line::from(Span::styled(
-                "  If no browser appeared, open this URL by hand on this computer:",
-                theme.muted,
-            )));
+            let prose = usize::from(inner.width.saturating_sub(4)).max(10);
+            for part in wrap(
+                "Sign in with the browser: finish in the browser window that opened.",
+                prose,
+            ) {
+                top.push(Line::from(format!("  {part}")));
+            }
+            for part in wrap(
+                "If no browser appeared, open this URL by hand on this computer:",
+                prose,
+            ) {
+                top.push(Line::from(Span::styled(format!("  {part}"), theme.muted)));
+            }
             let width = usize::from(inner.width.saturating_sub(6)).max(10);
             let chars: Vec<char> = url.chars().collect();
             for part in chars.chunks(width) {

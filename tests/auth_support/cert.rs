@@ -60,3 +60,28 @@ pub fn generate(dir: &Path, name: &str) -> TestCertificate {
         key_pem,
     }
 }
+
+/// The same key and certificate as a PKCS#12 file (`NAME.pfx`) sealed
+/// with `password`, as Windows and most tools export them.
+pub fn pkcs12(dir: &Path, name: &str, cert: &TestCertificate, password: &str) -> PathBuf {
+    use rsa::pkcs8::DecodePrivateKey;
+    use x509_cert::der::Decode;
+    let key = rsa::PrivateKey::from_pkcs8_pem(&cert.key_pem).expect("the key");
+    let key_der = key.to_pkcs8_der().expect("key DER");
+    let cert_der = x509_cert::Certificate::load_pem_chain(cert.certificate_pem.as_bytes())
+        .expect("the certificate")
+        .remove(0);
+    let cert_der = x509_cert::der::Encode::to_der(&cert_der).expect("certificate DER");
+    let _ = x509_cert::Certificate::from_der(&cert_der).expect("round trip");
+    let chain = p12_keystore::PrivateKeyChain::new(
+        vec![1u8, 2, 3, 4],
+        p12_keystore::PrivateKey::from_der(key_der.as_bytes()).expect("p12 key"),
+        [p12_keystore::Certificate::from_der(&cert_der).expect("p12 certificate")],
+    );
+    let mut store = p12_keystore::KeyStore::new();
+    store.add_entry(name, p12_keystore::KeyStoreEntry::PrivateKeyChain(chain));
+    let bytes = store.writer(password).write().expect("PKCS#12");
+    let path = dir.join(format!("{name}.pfx"));
+    std::fs::write(&path, bytes).expect("write PKCS#12");
+    path
+}

@@ -8,11 +8,11 @@ use crate::auth::{
     AppSignIn, AuthError, CachedTokenSource, ClientCertificate, PersonLogin, SecretStore,
     SystemKeychain, build_login_endpoint, system_clock,
 };
-use crate::config::{AuthMethod, Config, Profile, TokenStoreChoice};
+use crate::config::{AuthMethod, Config, Profile, SandboxSettings, TokenStoreChoice};
 use crate::graph::{
     BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
 };
-use crate::sandbox::{self, RunningSandbox, SandboxOptions, Storage};
+use crate::sandbox::{self, RunningSandbox, Storage};
 use crate::session::{Paths, Target};
 
 use super::args::GlobalArgs;
@@ -155,10 +155,17 @@ pub fn token_source(
 /// Resolves the target from the options and the config file.
 pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, Failure> {
     if let Some(url) = &global.graph_url {
+        let token = token_from_env().ok_or_else(|| {
+            Failure::auth(format!(
+                "--graph-url needs a bearer token: set {TOKEN_ENV} (e.g. \
+                 {TOKEN_ENV}=$(az account get-access-token --resource-type ms-graph \
+                 --query accessToken -o tsv))"
+            ))
+        })?;
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), token_from_env().map(fixed))?,
+            client: client(url.clone(), Some(fixed(token)))?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
             person_login: None,
@@ -174,7 +181,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
             .map_err(|e| Failure::usage(e.to_string()))?
     };
     let Some((name, profile)) = profile else {
-        return start_embedded_sandbox(paths).await;
+        return start_embedded_sandbox(paths, &config.sandbox).await;
     };
     let (token, person_login) = token_source(&name, &profile, paths, keychain_for(&config))?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
@@ -188,11 +195,11 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
     })
 }
 
-async fn start_embedded_sandbox(paths: &Paths) -> Result<Connection, Failure> {
-    let options = SandboxOptions {
-        storage: Storage::File(paths.sandbox_file()),
-        ..SandboxOptions::default()
-    };
+async fn start_embedded_sandbox(
+    paths: &Paths,
+    settings: &SandboxSettings,
+) -> Result<Connection, Failure> {
+    let options = settings.options(Storage::File(paths.sandbox_file()));
     let running = sandbox::start(([127, 0, 0, 1], 0).into(), options)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;

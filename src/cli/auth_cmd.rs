@@ -70,8 +70,9 @@ pub async fn login(global: &GlobalArgs, args: &LoginArgs, paths: &Paths) -> Resu
     if profile.auth.is_application() {
         return check_application(&name, &profile, args.json).await;
     }
-    let login = PersonLogin::for_profile(&name, &profile, &paths.data_dir, system_clock(), keychain)
-        .map_err(auth_failure)?;
+    let login =
+        PersonLogin::for_profile(&name, &profile, &paths.data_dir, system_clock(), keychain)
+            .map_err(auth_failure)?;
     let Some(mut login) = login else {
         return Err(Failure::usage(format!(
             "profile {name:?} uses a token from {TOKEN_ENV} (auth = \"token-env\"): nothing to log in to"
@@ -118,7 +119,10 @@ fn print_progress(progress: Progress, json: bool) {
         })),
         Progress::BrowserOpened { url, timeout } => {
             println!("Sign in with the browser window that opened.");
-            println!("If none appeared, open this URL on this computer:\n{}", sanitize(&url));
+            println!(
+                "If none appeared, open this URL on this computer:\n{}",
+                sanitize(&url)
+            );
             println!(
                 "Waiting for the browser (up to {} min)…",
                 timeout.as_secs().div_ceil(60)

@@ -4,14 +4,20 @@
 //! that never answers each fail with a clear message; with device code
 //! blocked by Conditional Access the browser still signs in and the device
 //! code flow says what to do. With a keychain, no token file is written.
+//! A Graph claims challenge is passed on with the next token request.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::post;
 use enroll_console::auth::pkce::challenge_of;
 use enroll_console::auth::{
-    AuthError, BROWSER_TIMEOUT, CachedTokenSource, Flow, LoginEndpoint, MemoryKeychain,
-    PersonLogin, Progress, Secret, StoredIn, TokenCache, delegated_scope, system_clock,
+    AuthError, BROWSER_TIMEOUT, CachedSignIn, CachedTokenSource, Flow, LoginEndpoint,
+    MemoryKeychain, PersonLogin, Progress, Secret, StoredIn, TokenCache, delegated_scope,
+    system_clock,
 };
 use enroll_console::graph::{ClientConfig, GraphClient, ListQuery, Sleeper};
 use enroll_console::sandbox::{self, AuthOptions, RunningSandbox, SandboxOptions};
@@ -283,4 +289,151 @@ async fn with_device_code_blocked_the_browser_signs_in_and_the_device_code_says_
             && text.contains("auth = \"browser\""),
         "{text}"
     );
+}
+
+/// Graph answering the first request with a claims challenge, and a token
+/// endpoint that records each request's form; `refuse` answers the
+/// challenged refresh with `interaction_required`.
+async fn challenging(
+    refuse: bool,
+) -> (
+    String,
+    Arc<Mutex<Vec<String>>>,
+    Arc<Mutex<Vec<std::collections::HashMap<String, String>>>>,
+    tokio::task::JoinHandle<()>,
+) {
+    use base64::Engine;
+    let graph_seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let token_seen = Arc::new(Mutex::new(Vec::new()));
+    let (g, t) = (graph_seen.clone(), token_seen.clone());
+    let claims = base64::engine::general_purpose::STANDARD
+        .encode(r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#);
+    let app = Router::new()
+        .route(
+            "/beta/deviceManagement/importedDeviceIdentities",
+            axum::routing::get(move |headers: axum::http::HeaderMap| {
+                let g = g.clone();
+                let claims = claims.clone();
+                async move {
+                    let auth = headers["authorization"].to_str().unwrap().to_string();
+                    let first = {
+                        let mut seen = g.lock().unwrap();
+                        seen.push(auth);
+                        seen.len() == 1
+                    };
+                    if first {
+                        let challenge = format!(
+                            "Bearer realm=\"\", error=\"insufficient_claims\", claims=\"{claims}\""
+                        );
+                        (
+                            StatusCode::UNAUTHORIZED,
+                            [("www-authenticate", challenge)],
+                            axum::Json(serde_json::json!({"error": {
+                                "code": "InvalidAuthenticationToken",
+                                "message": "Continuous access evaluation resulted in challenge"}})),
+                        )
+                            .into_response()
+                    } else {
+                        axum::Json(serde_json::json!({"value": []})).into_response()
+                    }
+                }
+            }),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(
+                move |axum::Form(form): axum::Form<std::collections::HashMap<String, String>>| {
+                    let t = t.clone();
+                    async move {
+                        t.lock().unwrap().push(form);
+                        if refuse {
+                            (
+                                StatusCode::BAD_REQUEST,
+                                axum::Json(serde_json::json!({
+                                    "error": "interaction_required",
+                                    "error_description": "AADSTS50076: MFA required.",
+                                })),
+                            )
+                                .into_response()
+                        } else {
+                            axum::Json(serde_json::json!({
+                                "token_type": "Bearer", "expires_in": 3599,
+                                "access_token": "at-with-claims", "refresh_token": "rt-2"
+                            }))
+                            .into_response()
+                        }
+                    }
+                },
+            ),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), graph_seen, token_seen, task)
+}
+
+#[tokio::test]
+async fn a_claims_challenge_is_passed_on_the_next_token_request() {
+    const CLAIMS: &str = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+    for refuse in [false, true] {
+        let (root, graph_seen, token_seen, task) = challenging(refuse).await;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::for_profile(dir.path(), "p");
+        cache
+            .save(&CachedSignIn {
+                access_token: Secret::new("at-1"),
+                refresh_token: Some(Secret::new("rt-1")),
+                expires_at: system_clock()() + 3600,
+                lifetime_secs: 3600,
+                account: None,
+                tenant: "contoso.test".into(),
+            })
+            .unwrap();
+        let slot = enroll_console::auth::ClaimsSlot::default();
+        let source = CachedTokenSource::new("p", endpoint(&root), cache.clone(), system_clock())
+            .with_claims_slot(slot.clone());
+        let client = GraphClient::new(
+            ClientConfig::new(format!("{root}/beta")).with_token_source(Arc::new(source)),
+        )
+        .unwrap();
+        let result = client.list_first(&ListQuery::default()).await;
+        task.abort();
+
+        // One token request, a refresh carrying the decoded claims.
+        let forms = token_seen.lock().unwrap().clone();
+        assert_eq!(forms.len(), 1, "{forms:?}");
+        assert_eq!(forms[0]["grant_type"], "refresh_token");
+        assert_eq!(forms[0]["claims"], CLAIMS);
+        if refuse {
+            // The refresh cannot satisfy it: sign in again, in the browser,
+            // whose request then carries the challenge.
+            let err = result.unwrap_err();
+            assert!(err.is_auth(), "{err:?}");
+            let text = err.user_message();
+            assert!(
+                text.contains("login") && text.contains("interaction_required"),
+                "{text}"
+            );
+            assert_eq!(graph_seen.lock().unwrap().len(), 1);
+            assert_eq!(slot.lock().unwrap().as_deref(), Some(CLAIMS));
+            let url = endpoint(&root)
+                .authorize_url(
+                    "http://localhost:1",
+                    "s",
+                    "c",
+                    slot.lock().unwrap().as_deref(),
+                )
+                .unwrap();
+            assert!(url.query_pairs().any(|(k, v)| k == "claims" && v == CLAIMS));
+        } else {
+            result.unwrap();
+            assert_eq!(
+                *graph_seen.lock().unwrap(),
+                vec!["Bearer at-1", "Bearer at-with-claims"]
+            );
+            assert_eq!(slot.lock().unwrap().as_deref(), None);
+        }
+    }
 }

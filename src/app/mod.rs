@@ -157,6 +157,8 @@ pub struct App {
     should_quit: bool,
     /// A device code sign-in can be run when the service asks for one.
     sign_in_available: bool,
+    /// Sign-in opens the browser first (else a device code).
+    sign_in_browser: bool,
     sign_in: Option<SignInFlow>,
     outbox: OutboxState,
     /// Toasts, the sticky error and the message log.
@@ -202,6 +204,7 @@ impl App {
             create_route_notice_shown: false,
             should_quit: false,
             sign_in_available: false,
+            sign_in_browser: false,
             sign_in: None,
             outbox: OutboxState::new(info.offline),
             notices: Notices::default(),
@@ -216,7 +219,13 @@ impl App {
         self
     }
 
-    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    /// Whether the Sign-in screen starts with the browser (not a device code).
+    pub fn with_browser_sign_in(mut self, browser: bool) -> Self {
+        self.sign_in_browser = browser;
+        self
+    }
+
+    /// Lets a 401 open the Sign-in screen (browser and device-code profiles).
     pub fn with_sign_in(mut self, available: bool) -> Self {
         self.sign_in_available = available;
         self

@@ -44,13 +44,48 @@ impl Cloud {
     }
 }
 
+/// How a profile signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthMethod {
+    /// A person, in the system browser (authorization code + PKCE on a
+    /// loopback redirect); the device code flow when no browser opens.
     #[default]
+    Browser,
+    /// A person, with a code entered on another device.
     DeviceCode,
+    /// An application, with a certificate (signed client assertion).
+    ClientCertificate,
+    /// An application, with a client secret from the environment.
     ClientSecret,
+    /// A bearer token from `ENROLL_CONSOLE_TOKEN`.
     TokenEnv,
+}
+
+impl AuthMethod {
+    /// A person signs in (and the sign-in is cached).
+    pub fn is_interactive(self) -> bool {
+        matches!(self, AuthMethod::Browser | AuthMethod::DeviceCode)
+    }
+
+    /// An application signs in with its own credentials (nothing cached).
+    pub fn is_application(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::ClientCertificate | AuthMethod::ClientSecret
+        )
+    }
+}
+
+/// Where the sign-in of a person is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenStoreChoice {
+    /// The OS keychain when one answers, else the owner-only file.
+    #[default]
+    Auto,
+    /// Always the owner-only file in the data folder.
+    File,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -67,6 +102,14 @@ pub struct Profile {
     pub login_url: Option<String>,
     /// Environment variable holding the client secret (client-secret auth).
     pub client_secret_env: Option<String>,
+    /// The certificate (PEM) of client-certificate auth; may also hold the key.
+    pub certificate: Option<PathBuf>,
+    /// The private key (PEM, PKCS#8 or PKCS#1) when not in `certificate`.
+    pub private_key: Option<PathBuf>,
+    /// Environment variable holding the password of a PKCS#12 `certificate`.
+    pub certificate_password_env: Option<String>,
+    /// Seconds the browser sign-in waits for the answer (default 300).
+    pub browser_timeout_secs: Option<u64>,
     #[serde(default, with = "submit_method_serde")]
     pub submit_method: SubmitMethod,
 }
@@ -135,6 +178,9 @@ pub struct Config {
     /// or `action = ["KEY", "KEY"]`.
     #[serde(default)]
     pub keys: KeysConfig,
+    /// Where sign-ins are kept: `auto` (the OS keychain, else a 0600 file) or `file`.
+    #[serde(default)]
+    pub token_store: TokenStoreChoice,
     /// How the embedded sandbox answers (used when no profile is configured).
     #[serde(default)]
     pub sandbox: SandboxSettings,

@@ -2,6 +2,7 @@
 //! No IO, no clock, no randomness here; the runtime does the work that the
 //! returned effects describe and reports back with messages.
 
+pub mod confirm;
 pub mod draft;
 pub mod editor;
 pub mod form;
@@ -30,6 +31,7 @@ mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
 
+pub use confirm::{Confirmation, Pending};
 pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
@@ -164,11 +166,15 @@ pub struct App {
     should_quit: bool,
     /// A device code sign-in can be run when the service asks for one.
     sign_in_available: bool,
+    /// Sign-in opens the browser first (else a device code).
+    sign_in_browser: bool,
     sign_in: Option<SignInFlow>,
     outbox: OutboxState,
     /// Toasts, the sticky error and the message log.
     notices: Notices,
     mouse: mouse::MouseState,
+    /// A question before a destructive or overwriting step (see `confirm`).
+    confirm: Option<Confirmation>,
 }
 
 impl App {
@@ -207,10 +213,12 @@ impl App {
             create_route_notice_shown: false,
             should_quit: false,
             sign_in_available: false,
+            sign_in_browser: false,
             sign_in: None,
             outbox: OutboxState::new(info.offline),
             notices: Notices::default(),
             mouse: mouse::MouseState::default(),
+            confirm: None,
             info,
         }
     }
@@ -220,7 +228,13 @@ impl App {
         self
     }
 
-    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    /// Whether the Sign-in screen starts with the browser (not a device code).
+    pub fn with_browser_sign_in(mut self, browser: bool) -> Self {
+        self.sign_in_browser = browser;
+        self
+    }
+
+    /// Lets a 401 open the Sign-in screen (browser and device-code profiles).
     pub fn with_sign_in(mut self, available: bool) -> Self {
         self.sign_in_available = available;
         self

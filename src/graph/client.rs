@@ -214,7 +214,10 @@ impl GraphClient {
             // A 401 means nothing was applied: renew the token once and resend once.
             Err(e) if e.status() == Some(401) && source.can_renew() => {
                 tracing::debug!("graph answered 401: renewing the sign-in and retrying once");
-                let fresh = source.renew(&token).await?;
+                let fresh = match e.claims_challenge() {
+                    Some(claims) => source.renew_for_claims(&token, claims).await?,
+                    None => source.renew(&token).await?,
+                };
                 exchange(&self.inner.http, Some(&fresh), out).await
             }
             other => other,

@@ -30,6 +30,14 @@ pub enum GraphError {
         message: String,
         client_request_id: String,
     },
+    /// 401 with a Conditional Access claims challenge (`WWW-Authenticate:
+    /// ... error="insufficient_claims", claims="..."`): the next token
+    /// request must carry `claims` (the decoded JSON).
+    ClaimsChallenge {
+        claims: String,
+        request_id: Option<String>,
+        client_request_id: String,
+    },
     /// The connection was lost after the request was written; the outcome is unknown.
     Dropped {
         message: String,
@@ -106,7 +114,8 @@ impl GraphError {
                     head = "The service refused the request".to_string();
                 }
                 if let Some(secs) = retry_after_secs {
-                    head = format!("{head}; retry after {secs} s");
+                    let head_text = head.trim_end_matches(['.', ' ']);
+                    head = format!("{head_text}; retry after {secs} s");
                 }
                 let mut detail = format!("HTTP {status}");
                 let useful_code = !code.is_empty()
@@ -157,6 +166,24 @@ impl GraphError {
                 format!("Invalid service URL {url}: {reason}")
             }
             GraphError::SignIn { message } => message.clone(),
+            GraphError::ClaimsChallenge {
+                request_id,
+                client_request_id,
+                ..
+            } => with_ids(
+                "The tenant's Conditional Access asks for more than this sign-in proves \
+                 (insufficient_claims): sign in again in the browser"
+                    .to_string(),
+                support_ids(request_id.as_deref(), client_request_id),
+            ),
+        }
+    }
+
+    /// The claims of a Conditional Access challenge, for the next token request.
+    pub fn claims_challenge(&self) -> Option<&str> {
+        match self {
+            GraphError::ClaimsChallenge { claims, .. } => Some(claims),
+            _ => None,
         }
     }
 
@@ -164,6 +191,7 @@ impl GraphError {
     pub fn status(&self) -> Option<u16> {
         match self {
             GraphError::Service { status, .. } => Some(*status),
+            GraphError::ClaimsChallenge { .. } => Some(401),
             _ => None,
         }
     }
@@ -179,9 +207,9 @@ impl GraphError {
     /// The service's `request-id`, for support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            GraphError::Service { request_id, .. } | GraphError::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            GraphError::Service { request_id, .. }
+            | GraphError::Decode { request_id, .. }
+            | GraphError::ClaimsChallenge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -200,6 +228,9 @@ impl GraphError {
                 client_request_id, ..
             }
             | GraphError::Decode {
+                client_request_id, ..
+            }
+            | GraphError::ClaimsChallenge {
                 client_request_id, ..
             } => Some(client_request_id),
             GraphError::InsecureUrl { .. }

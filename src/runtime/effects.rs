@@ -175,12 +175,15 @@ impl EffectRunner {
                     old.abort();
                 }
                 let task = tokio::spawn(async move {
-                    let code_tx = tx.clone();
-                    let sink = Box::new(move |code| {
-                        let _ = code_tx.send(Msg::SignIn(SignInMsg::CodeReady(code)));
+                    let progress_tx = tx.clone();
+                    let sink = Box::new(move |msg| {
+                        let _ = progress_tx.send(Msg::SignIn(msg));
                     });
                     let msg = match service.sign_in(sink).await {
-                        Ok(account) => SignInMsg::Approved { account },
+                        Ok(done) => SignInMsg::Approved {
+                            account: done.account,
+                            stored: done.stored,
+                        },
                         Err(text) => SignInMsg::Failed(text),
                     };
                     let _ = tx.send(Msg::SignIn(msg));

@@ -29,7 +29,7 @@ pub use console::{Console, StreamConsole, TerminalConsole};
 pub use editor::Editor;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
-pub use sign_in::SignInService;
+pub use sign_in::{SignInDone, SignInService};
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
@@ -63,7 +63,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
-        device_login,
+        person_login,
         paths,
         ..
     } = session;
@@ -92,7 +92,12 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .with_keymap(keymap)
         .with_theme(Theme::for_terminal(color, config.theme))
         .with_stale_days(stale_days)
-        .with_sign_in(device_login.is_some());
+        .with_sign_in(person_login.is_some())
+        .with_browser_sign_in(
+            person_login
+                .as_ref()
+                .is_some_and(|l| l.flow == crate::auth::Flow::Browser),
+        );
     let client = submitter.client().clone();
     // Drafts and the outbox use a connection of their own to the same file.
     let outbox = match Store::open(&paths.store_file()) {
@@ -109,7 +114,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
     }
-    if let Some(login) = device_login {
+    if let Some(login) = person_login {
         services = services.with_sign_in(login);
     }
 

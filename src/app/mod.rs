@@ -19,6 +19,7 @@ pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
+pub mod recent_live;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
@@ -106,17 +107,24 @@ pub struct DetailView {
     pub recorded_at: Option<DateTimeOffset>,
     /// Anything else to say, e.g. about a cancelled submission.
     pub note: Option<String>,
+    /// When `result` is the live copy read from the tenant, when it was read.
+    pub live_fetched_at: Option<DateTimeOffset>,
 }
 
 impl DetailView {
     pub fn from_recent(entry: &RecentEntry) -> Self {
+        let mut result = entry.result.clone();
+        if let Some(live) = &entry.live {
+            result.identity = live.identity.clone();
+        }
         DetailView {
-            result: entry.result.clone(),
+            result,
             method: Some(entry.method.clone()),
             found_existing: false,
             request_id: None,
             recorded_at: Some(entry.recorded_at),
             note: None,
+            live_fetched_at: entry.live.as_ref().map(|l| l.fetched_at),
         }
     }
 
@@ -128,6 +136,7 @@ impl DetailView {
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),
             note: None,
+            live_fetched_at: None,
         }
     }
 }
@@ -238,6 +247,14 @@ impl App {
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
         self
+    }
+
+    /// Opens the Recent tab, reading it again from the ledger (other paths
+    /// and other processes add to it).
+    pub(super) fn open_recent(&mut self) -> Vec<Effect> {
+        self.screen = Screen::List;
+        self.list_tab = ListTab::Recent;
+        vec![Effect::LoadRecent]
     }
 
     /// The work to do at start: load Recent.
@@ -389,8 +406,9 @@ impl App {
             }
             Msg::Clock(now) => {
                 self.notices.set_now(now);
-                Vec::new()
+                self.on_clock_live(now)
             }
+            Msg::RecentLive(done) => self.on_live_refreshed(done),
             Msg::Quit => self.quit(),
             Msg::SubmitFinished {
                 request,

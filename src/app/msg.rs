@@ -49,6 +49,8 @@ pub enum Msg {
     /// Scan mode (keys with their times, results of its work).
     Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
+    /// The live state of Recent's entries, read from the tenant.
+    RecentLive(super::recent_live::LiveRefreshed),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
@@ -84,6 +86,8 @@ pub enum Effect {
     Scan(ScanEffect),
     RecordRecent(RecentEntry),
     LoadRecent,
+    /// Read these entries from the tenant (GET by id) and store the copies.
+    RefreshLive(Vec<super::recent_live::LiveTarget>),
     /// Store `create_route_missing:<profile>` = `1`.
     RememberCreateRouteMissing {
         profile: String,

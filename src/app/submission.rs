@@ -163,6 +163,7 @@ impl App {
             raw,
             origin: "form".to_string(),
             item_id: None,
+            live: None,
         }
     }
 
@@ -305,6 +306,7 @@ impl App {
                     request_id: None,
                     recorded_at: Some(received_at),
                     note: Some(note),
+                    live_fetched_at: None,
                 });
                 vec![
                     Effect::RecordRecent(entry),

@@ -139,6 +139,9 @@ impl EffectRunner {
                     });
                 });
             }
+            Effect::RefreshLive(targets) => {
+                tokio::spawn(super::recent_live::refresh(services, tx, targets));
+            }
             Effect::RememberCreateRouteMissing { profile } => {
                 tokio::spawn(async move {
                     let key = create_route_missing_key(&profile);

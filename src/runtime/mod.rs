@@ -8,6 +8,7 @@ mod effects;
 mod import_effects;
 mod ledger_effects;
 mod outbox_effects;
+mod recent_live;
 mod scan_effects;
 pub mod services;
 pub mod sign_in;
@@ -226,6 +227,9 @@ where
     run_console(terminal, app, console, Editor::default(), services, tx, rx).await
 }
 
+/// How often the loop wakes while Recent is open (see `app::recent_live`).
+const HEARTBEAT_SECS: u64 = 5;
+
 /// [`run_loop`] on a [`Console`] that can lend the terminal to `editor`.
 pub async fn run_console<B, C>(
     terminal: &mut Terminal<B>,
@@ -253,6 +257,10 @@ where
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    // While Recent is open the loop wakes now and then, so the app sees the
+    // time pass and refreshes the live state when it is due.
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
+    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let outcome = 'run: loop {
         if quit || app.should_quit() {
             break Ok(());
@@ -270,6 +278,7 @@ where
                 None => break Ok(()),
             },
             _ = ticker.tick(), if animating => Some(Msg::Tick),
+            _ = heartbeat.tick(), if app.recent_open() => None,
         };
         // The wall time first, for the messages this batch may set.
         let mut pending = vec![Msg::Clock(now())];

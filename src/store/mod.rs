@@ -11,7 +11,7 @@ mod recent;
 
 pub use ledger::{LedgerQuery, Queued, Slot};
 pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
-pub use recent::RecentEntry;
+pub use recent::{LiveCopy, RecentEntry};
 
 use std::path::Path;
 

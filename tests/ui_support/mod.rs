@@ -163,6 +163,7 @@ pub fn recent_entries() -> Vec<RecentEntry> {
                 raw: serde_json::Value::Null,
                 origin: if i == 2 { "scan" } else { "form" }.into(),
                 item_id: Some(i as i64 + 1),
+                live: None,
             }
         })
         .collect()

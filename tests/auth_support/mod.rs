@@ -153,13 +153,19 @@ pub fn log_bytes(home: &Path) -> u64 {
 }
 
 /// Whether curl is here to play the browser.
+/// In CI (`CI` set) its absence is a failure, not a skip.
 pub fn curl_available() -> bool {
-    Command::new("curl")
+    let found = Command::new("curl")
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "curl is required for the browser sign-in tests in CI"
+    );
+    found
 }
 
 /// A stand-in for the system browser, for `BROWSER`: it opens the sign-in

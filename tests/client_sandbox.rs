@@ -29,7 +29,9 @@ async fn sandbox(faults: Faults, page_size: usize) -> RunningSandbox {
 }
 
 fn client(sb: &RunningSandbox) -> GraphClient {
-    let config = ClientConfig::new(sb.graph_url()).with_token(BearerToken::new(SANDBOX_TOKEN));
+    let config = ClientConfig::new(sb.graph_url())
+        .with_token(BearerToken::new(SANDBOX_TOKEN))
+        .with_clock(enroll_console::graph::Clock::virtual_time());
     GraphClient::new(config).unwrap()
 }
 
@@ -218,7 +220,8 @@ async fn service_errors_carry_the_services_words() {
 #[tokio::test]
 async fn throttling_failures_drops_and_timeouts() {
     let sb = sandbox(Faults::default(), 100).await;
-    let c = client(&sb);
+    // One attempt each: this is about how each failure is classified.
+    let c = client(&sb).with_retry(enroll_console::graph::RetryPolicy::once());
     let q = ListQuery::default();
 
     sb.set_faults(Faults {
@@ -256,7 +259,8 @@ async fn throttling_failures_drops_and_timeouts() {
     let impatient = GraphClient::new(
         ClientConfig::new(sb.graph_url())
             .with_token(BearerToken::new(SANDBOX_TOKEN))
-            .with_timeout(Duration::from_millis(150)),
+            .with_timeout(Duration::from_millis(150))
+            .with_retry(enroll_console::graph::RetryPolicy::once()),
     )
     .unwrap();
     let e = impatient.list_first(&q).await.unwrap_err();

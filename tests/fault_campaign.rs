@@ -27,7 +27,8 @@ fn client(url: &str) -> GraphClient {
     GraphClient::new(
         ClientConfig::new(url)
             .with_token(BearerToken::new(SANDBOX_TOKEN))
-            .with_timeout(Duration::from_secs(10)),
+            .with_timeout(Duration::from_secs(10))
+            .with_clock(enroll_console::graph::Clock::virtual_time()),
     )
     .expect("client")
 }

@@ -33,7 +33,7 @@ pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use keymap_config::{KeymapError, KeysConfig};
-pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
@@ -124,7 +124,7 @@ impl DetailView {
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),
-            note: None,
+            note: outcome.create_unusable.map(|why| why.detail_note()),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::auth::{
 use crate::config::{AuthMethod, Config, Profile};
 use crate::graph::{
     BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
+    WriteLimit,
 };
 use crate::sandbox::{self, RunningSandbox, SandboxOptions, Storage};
 use crate::session::{Paths, Target};
@@ -53,14 +54,18 @@ fn token_from_env() -> Option<BearerToken> {
         .map(|t| BearerToken::new(t.trim()))
 }
 
-fn client(base_url: String, token: Option<Arc<dyn TokenSource>>) -> Result<GraphClient, Failure> {
-    GraphClient::new(ClientConfig {
-        base_url,
-        token: None,
-        token_source: token,
-        timeout: REQUEST_TIMEOUT,
-    })
-    .map_err(|e: GraphError| Failure::usage(e.user_message()))
+/// The one client of this run: every writer shares its write limiter.
+fn client(
+    base_url: String,
+    token: Option<Arc<dyn TokenSource>>,
+    write_limit: Option<WriteLimit>,
+) -> Result<GraphClient, Failure> {
+    let mut config = ClientConfig::new(base_url).with_timeout(REQUEST_TIMEOUT);
+    config.token_source = token;
+    if let Some(limit) = write_limit {
+        config = config.with_write_limit(limit);
+    }
+    GraphClient::new(config).map_err(|e: GraphError| Failure::usage(e.user_message()))
 }
 
 fn fixed(token: BearerToken) -> Arc<dyn TokenSource> {
@@ -117,10 +122,14 @@ pub fn token_source(
 /// Resolves the target from the options and the config file.
 pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, Failure> {
     if let Some(url) = &global.graph_url {
+        // The profiles do not matter here; only the write limit is read.
+        let limit = Config::load(&paths.config_file())
+            .ok()
+            .and_then(|c| c.write_limit);
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), token_from_env().map(fixed))?,
+            client: client(url.clone(), token_from_env().map(fixed), limit)?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
             device_login: None,
@@ -136,13 +145,13 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
             .map_err(|e| Failure::usage(e.to_string()))?
     };
     let Some((name, profile)) = profile else {
-        return start_embedded_sandbox(paths).await;
+        return start_embedded_sandbox(paths, config.write_limit).await;
     };
     let (token, device_login) = token_source(&name, &profile, paths)?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
     Ok(Connection {
         target: Target::Tenant(label),
-        client: client(profile.graph_base_url(), Some(token))?,
+        client: client(profile.graph_base_url(), Some(token), config.write_limit)?,
         submit_method: profile.submit_method,
         profile: name,
         sandbox: None,
@@ -150,7 +159,10 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
     })
 }
 
-async fn start_embedded_sandbox(paths: &Paths) -> Result<Connection, Failure> {
+async fn start_embedded_sandbox(
+    paths: &Paths,
+    write_limit: Option<WriteLimit>,
+) -> Result<Connection, Failure> {
     let options = SandboxOptions {
         storage: Storage::File(paths.sandbox_file()),
         ..SandboxOptions::default()
@@ -164,6 +176,7 @@ async fn start_embedded_sandbox(paths: &Paths) -> Result<Connection, Failure> {
         client: client(
             running.graph_url(),
             Some(fixed(BearerToken::new(sandbox::SANDBOX_TOKEN))),
+            write_limit,
         )?,
         submit_method: SubmitMethod::Auto,
         sandbox: Some(running),

@@ -84,20 +84,12 @@ async fn export<W: Write>(
     let selection = args.view.selection();
     let write_err = |e: crate::tenant::ExportError| Failure::usage(e.to_string());
     let mut exporter = Exporter::new(args.format, out).map_err(write_err)?;
-    let mut page = client.list_first(&ListQuery::default()).await?;
-    let mut previous: Option<String> = None;
-    loop {
-        for identity in selection.pick(&page.value) {
+    // Stops (exit 4) on a cycle of next-page links or the page cap.
+    let mut pager = client.pages(ListQuery::default());
+    while let Some(listed) = pager.next_page().await? {
+        for identity in selection.pick(&listed.page.value) {
             exporter.write(identity).map_err(write_err)?;
         }
-        let Some(next) = page.next_link.take() else {
-            break;
-        };
-        if previous.as_deref() == Some(next.as_str()) {
-            return Err(Failure::service("the service repeated its next-page link"));
-        }
-        page = client.list_next(&next).await?;
-        previous = Some(next);
     }
     let written = exporter.written();
     exporter.finish().map_err(write_err)?;

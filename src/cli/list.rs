@@ -27,7 +27,9 @@ async fn print_all(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
-    let mut page = client.list_first(&ListQuery::default()).await?;
+    // Stops (exit 4) on a cycle of next-page links or the page cap; what was
+    // printed by then is followed by the error, never by a count.
+    let mut pager = client.pages(ListQuery::default());
     let mut first = true;
     let mut total = 0usize;
     if json {
@@ -40,7 +42,8 @@ async fn print_all(
         )
         .map_err(write_err)?;
     }
-    loop {
+    while let Some(listed) = pager.next_page().await? {
+        let page = listed.page;
         for identity in selection.pick(&page.value) {
             total += 1;
             if json {
@@ -67,10 +70,6 @@ async fn print_all(
                 )
                 .map_err(write_err)?;
             }
-        }
-        match page.next_link.take() {
-            Some(next) => page = client.list_next(&next).await?,
-            None => break,
         }
     }
     if json {

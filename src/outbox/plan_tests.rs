@@ -28,6 +28,8 @@ fn item(unknown: bool) -> OutboxItem {
         attempts: 0,
         created_at: at(),
         updated_at: at(),
+        next_attempt_at: None,
+        spent_rounds: 0,
     }
 }
 
@@ -54,6 +56,7 @@ fn sent(status: Option<bool>) -> Answer {
         raw: serde_json::json!({"id": "id-1"}),
         method: UsedMethod::Import,
         switched_to_import: false,
+        create_unusable: None,
         found_existing: false,
         request_id: Some("rid".into()),
     })
@@ -117,6 +120,7 @@ fn found_after_a_lost_answer_is_ours_unless_the_tenant_held_it_before_queueing()
                 raw: serde_json::json!({}),
                 method: UsedMethod::Create,
                 switched_to_import: false,
+                create_unusable: None,
                 found_existing: true,
                 request_id: None,
             })

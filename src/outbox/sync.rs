@@ -247,6 +247,7 @@ impl Syncer {
             raw,
             method: UsedMethod::Import,
             switched_to_import: false,
+            create_unusable: None,
             found_existing: false,
             request_id: sent.request_id,
         })

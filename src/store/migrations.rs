@@ -56,6 +56,10 @@ const STEPS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;
      CREATE TRIGGER attempts_append_only_delete BEFORE DELETE ON attempts
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;",
+    // 3: When an item whose attempts were spent may be tried again, and how
+    // many times in a row that happened (the wait grows with it).
+    "ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+     ALTER TABLE outbox ADD COLUMN spent_rounds INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

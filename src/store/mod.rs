@@ -2,9 +2,11 @@
 //! machine (Recent), drafts and the outbox with its attempt journal, and
 //! small remembered settings. Versioned migrations.
 
+mod facts;
 mod migrations;
 mod outbox;
 
+pub use facts::ProfileFact;
 pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
 
 use std::path::Path;

@@ -106,6 +106,11 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub created_at: DateTimeOffset,
     pub updated_at: DateTimeOffset,
+    /// Not to be sent before this time: its attempts were spent while the
+    /// service kept failing (`None`: whenever a sync runs).
+    pub next_attempt_at: Option<DateTimeOffset>,
+    /// How many times in a row its attempts were spent.
+    pub spent_rounds: u32,
 }
 
 /// One line of the journal: one request made for an item.
@@ -156,7 +161,8 @@ pub struct OutboxCounts {
 }
 
 const COLUMNS: &str = "id, profile, state, identifier, form_json, identity_json, unknown_outcome, \
-     overwrite, reason, service_id, result_json, attempts, created_at, updated_at";
+     overwrite, reason, service_id, result_json, attempts, created_at, updated_at, \
+     next_attempt_at, spent_rounds";
 
 fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
     let state: String = row.get(2)?;
@@ -165,6 +171,7 @@ fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
     let result: Option<String> = row.get(10)?;
     let created_at: String = row.get(12)?;
     let updated_at: String = row.get(13)?;
+    let next_attempt_at: Option<String> = row.get(14)?;
     // A row this build cannot read is skipped by the caller.
     let (Some(state), Ok(created_at), Ok(updated_at)) = (
         ItemState::parse(&state),
@@ -188,6 +195,8 @@ fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
         attempts: row.get(11)?,
         created_at,
         updated_at,
+        next_attempt_at: next_attempt_at.and_then(|t| DateTimeOffset::parse(&t).ok()),
+        spent_rounds: row.get(15)?,
     }))
 }
 
@@ -394,7 +403,9 @@ impl Store {
         tx.execute(
             "UPDATE outbox SET state = ?2, unknown_outcome = ?3, reason = ?4,
                service_id = COALESCE(?5, service_id), result_json = COALESCE(?6, result_json),
-               attempts = attempts + 1, updated_at = ?7
+               attempts = attempts + 1, updated_at = ?7,
+               next_attempt_at = CASE WHEN ?2 IN ('queued', 'sending') THEN next_attempt_at END,
+               spent_rounds = CASE WHEN ?2 IN ('queued', 'sending') THEN spent_rounds ELSE 0 END
              WHERE id = ?1",
             params![
                 attempt.item_id,
@@ -407,6 +418,22 @@ impl Store {
             ],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Holds a pending item until `until`: its attempts were spent for the
+    /// `rounds`-th time in a row.
+    pub fn defer_item(
+        &self,
+        id: i64,
+        until: DateTimeOffset,
+        rounds: u32,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?2, spent_rounds = ?3
+             WHERE id = ?1 AND state IN ('queued', 'sending')",
+            params![id, until.to_string(), rounds],
+        )?;
         Ok(())
     }
 
@@ -482,7 +509,7 @@ impl Store {
         let changed = self.conn.execute(
             "UPDATE outbox SET state = 'queued', overwrite = ?2,
                identity_json = COALESCE(?3, identity_json), identifier = COALESCE(?4, identifier),
-               reason = 'resent', updated_at = ?5
+               reason = 'resent', updated_at = ?5, next_attempt_at = NULL, spent_rounds = 0
              WHERE id = ?1 AND state IN ('rejected', 'duplicate')",
             params![
                 id,

@@ -104,6 +104,7 @@ pub fn outcome(result: ImportedDeviceIdentityResult, method: UsedMethod) -> Subm
         raw,
         method,
         switched_to_import: false,
+        create_unusable: None,
         found_existing: false,
         request_id: Some("7d1c7a52-0000-4000-8000-000000000001".into()),
     }
@@ -198,6 +199,8 @@ pub fn outbox_item(
         attempts: 1,
         created_at: at("2024-05-01T09:30:00Z"),
         updated_at: at("2024-05-01T09:31:00Z"),
+        next_attempt_at: None,
+        spent_rounds: 0,
     }
 }
 

@@ -374,6 +374,7 @@ impl App {
             }
             Msg::Clock(now) => {
                 self.notices.set_now(now);
+                self.outbox.set_now(now);
                 Vec::new()
             }
             Msg::Quit => self.quit(),

@@ -8,6 +8,10 @@ use serde::Deserialize;
 
 use crate::app::{Keymap, KeymapError, KeysConfig};
 use crate::graph::{SubmitMethod, WriteLimit};
+use crate::sandbox::{
+    CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit as SandboxWriteLimit,
+    deserialize_write_limit,
+};
 
 /// The national clouds and their hosts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -136,6 +140,9 @@ pub struct Config {
     /// every writer of a process: `"WRITES/SECONDS"`, default Intune's `"100/20"`.
     #[serde(default, with = "write_limit_serde")]
     pub write_limit: Option<WriteLimit>,
+    /// How the embedded sandbox answers (used when no profile is configured).
+    #[serde(default)]
+    pub sandbox: SandboxSettings,
 }
 
 mod write_limit_serde {
@@ -146,6 +153,48 @@ mod write_limit_serde {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WriteLimit>, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The embedded sandbox's write limit unless `[sandbox] write_limit` says
+/// otherwise: Intune's 100 writes per 20 s per app.
+pub const EMBEDDED_WRITE_LIMIT: Option<SandboxWriteLimit> = Some(SandboxWriteLimit::INTUNE);
+
+/// Seconds after which an identity in the embedded sandbox reads as
+/// enrolled, unless `[sandbox] enroll_after_secs` says otherwise.
+pub const EMBEDDED_ENROLL_AFTER_SECS: u64 = 180;
+
+/// `[sandbox]`: the embedded sandbox's answers. Unset keys keep the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    /// `documented`, `no-route` or `server-error`.
+    pub create_route: Option<CreateRoute>,
+    /// `"N/SECONDS"` or `"off"`.
+    #[serde(default, deserialize_with = "deserialize_write_limit")]
+    pub write_limit: Option<Option<SandboxWriteLimit>>,
+    /// 0 turns enrolling off.
+    pub enroll_after_secs: Option<u64>,
+    /// Page long action answers with `@odata.nextLink`.
+    pub page_actions: Option<bool>,
+}
+
+impl SandboxSettings {
+    /// The embedded sandbox's options, its tenant kept in `storage`.
+    pub fn options(&self, storage: Storage) -> SandboxOptions {
+        let defaults = SandboxOptions::default();
+        let enroll_after = self.enroll_after_secs.unwrap_or(EMBEDDED_ENROLL_AFTER_SECS);
+        SandboxOptions {
+            storage,
+            faults: crate::sandbox::Faults {
+                create_route: self.create_route.unwrap_or_default(),
+                ..defaults.faults.clone()
+            },
+            write_limit: self.write_limit.unwrap_or(EMBEDDED_WRITE_LIMIT),
+            enroll_after: (enroll_after > 0).then(|| std::time::Duration::from_secs(enroll_after)),
+            page_actions: self.page_actions.unwrap_or(DEFAULT_PAGE_ACTIONS),
+            ..defaults
+        }
     }
 }
 
@@ -390,6 +439,49 @@ submit_method = "import"
             msg.starts_with("c:1:") && msg.contains("WRITES/SECONDS"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn sandbox_settings_and_their_defaults() {
+        let c = Config::parse("", Path::new("c")).unwrap();
+        let o = c.sandbox.options(Storage::InMemory);
+        assert_eq!(o.faults.create_route, crate::sandbox::DEFAULT_CREATE_ROUTE);
+        assert_eq!(o.write_limit, Some(SandboxWriteLimit::INTUNE));
+        assert_eq!(o.enroll_after.map(|d| d.as_secs()), Some(180));
+        assert_eq!(o.page_actions, DEFAULT_PAGE_ACTIONS);
+
+        let text = "[sandbox]\ncreate_route = \"server-error\"\nwrite_limit = \"off\"\n\
+                    enroll_after_secs = 0\npage_actions = true\n";
+        let o = Config::parse(text, Path::new("c"))
+            .unwrap()
+            .sandbox
+            .options(Storage::InMemory);
+        assert_eq!(o.faults.create_route, CreateRoute::ServerError);
+        assert_eq!(
+            (o.write_limit, o.enroll_after, o.page_actions),
+            (None, None, true)
+        );
+        let o = Config::parse("[sandbox]\nwrite_limit = \"5/2\"\n", Path::new("c"))
+            .unwrap()
+            .sandbox
+            .options(Storage::InMemory);
+        assert_eq!(
+            o.write_limit.map(|l| (l.writes, l.window.as_secs())),
+            Some((5, 2))
+        );
+
+        for bad in [
+            "[sandbox]\ncreate_route = \"gone\"\n",
+            "[sandbox]\nwrite_limit = \"fast\"\n",
+            "[sandbox]\nenroll_after = 3\n",
+        ] {
+            let msg = Config::parse(bad, Path::new("c")).unwrap_err().to_string();
+            assert!(msg.starts_with("c:"), "{msg}");
+        }
+        let msg = Config::parse("[sandbox]\ncreate_route = \"gone\"\n", Path::new("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("documented, no-route, server-error"), "{msg}");
     }
 
     #[test]

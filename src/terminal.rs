@@ -149,62 +149,91 @@ impl Drop for LentTerminal {
     }
 }
 
+/// Interrupts that arrived while the terminal was not lent, counted in the
+/// signal handler itself. The watcher task runs some time after a signal
+/// arrives: by then the editor that a Ctrl-C stopped may have returned the
+/// terminal, so the flag read at that moment would call the user's Ctrl-C
+/// for the editor a request to quit. The count is taken at delivery.
 #[cfg(unix)]
-fn terminal_lent() -> bool {
-    TERMINAL_LENT.load(std::sync::atomic::Ordering::SeqCst)
+static OUTSIDE_INTERRUPTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts each SIGINT that arrives while the terminal is ours.
+#[cfg(unix)]
+fn count_outside_interrupts() -> io::Result<()> {
+    // SAFETY: the action only reads and adds to atomics, which is
+    // async-signal-safe; it allocates nothing and takes no lock.
+    unsafe {
+        signal_hook::low_level::register(signal_hook::consts::SIGINT, || {
+            if !TERMINAL_LENT.load(std::sync::atomic::Ordering::SeqCst) {
+                OUTSIDE_INTERRUPTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+    }
+    .map(|_| ())
 }
 
 /// Sends `Msg::Quit` when the process is asked to stop (SIGTERM, SIGHUP, and
 /// SIGINT from outside, e.g. `kill -INT`: in raw mode Ctrl-C is a key; on
 /// Windows the console closing or Ctrl-Break/Ctrl-C outside raw mode), so
-/// the draft is saved and the terminal restored.
+/// the draft is saved and the terminal restored. The listeners are in place
+/// when this returns.
 pub fn spawn_quit_on_signals(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
+    let stop = stop_signal();
     tokio::spawn(async move {
-        wait_for_stop_signal().await;
+        stop.await;
         let _ = tx.send(Msg::Quit);
     })
 }
 
+/// Listens now; the future ends at the first signal that asks us to stop.
 #[cfg(unix)]
-async fn wait_for_stop_signal() {
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     use tokio::signal::unix::{SignalKind, signal};
-    match (
+    let listeners = (
+        count_outside_interrupts(),
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
         signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut hup), Ok(mut interrupt)) => loop {
-            tokio::select! {
-                _ = term.recv() => return,
-                _ = hup.recv() => return,
-                _ = interrupt.recv() => {
-                    if !terminal_lent() {
-                        return;
+    );
+    async move {
+        match listeners {
+            (Ok(()), Ok(mut term), Ok(mut hup), Ok(mut interrupt)) => loop {
+                tokio::select! {
+                    _ = term.recv() => return,
+                    _ = hup.recv() => return,
+                    _ = interrupt.recv() => {
+                        // Only those that came while the terminal was ours.
+                        if OUTSIDE_INTERRUPTS.swap(0, std::sync::atomic::Ordering::SeqCst) > 0 {
+                            return;
+                        }
                     }
                 }
-            }
-        },
-        _ => std::future::pending().await,
+            },
+            _ => std::future::pending().await,
+        }
     }
 }
 
 #[cfg(windows)]
-async fn wait_for_stop_signal() {
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     use tokio::signal::windows::{ctrl_c, ctrl_close};
-    match (ctrl_close(), ctrl_c()) {
-        (Ok(mut close), Ok(mut interrupt)) => {
-            tokio::select! {
-                _ = close.recv() => {}
-                _ = interrupt.recv() => {}
+    let listeners = (ctrl_close(), ctrl_c());
+    async move {
+        match listeners {
+            (Ok(mut close), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = close.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
             }
+            _ => std::future::pending().await,
         }
-        _ => std::future::pending().await,
     }
 }
 
 #[cfg(not(any(unix, windows)))]
-async fn wait_for_stop_signal() {
-    std::future::pending().await
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    std::future::pending()
 }
 
 #[cfg(test)]
@@ -224,6 +253,37 @@ mod tests {
         ] {
             assert!(text.contains(seq), "{what}: {text:?}");
         }
+    }
+
+    /// The race behind an end-to-end flake: Ctrl-C stops the editor, the
+    /// editor returns the terminal, and only then does the watcher task see
+    /// the signal. It was the editor's Ctrl-C, not a request to quit.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_interrupt_while_the_terminal_is_lent_never_quits_however_late_it_is_seen() {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut probe = signal(SignalKind::interrupt()).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let watcher = spawn_quit_on_signals(tx);
+
+        let lent = LentTerminal::mark();
+        signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+        drop(lent);
+        // The signal is dispatched, and the watcher has run since.
+        probe.recv().await;
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            rx.try_recv().is_err(),
+            "the editor's Ctrl-C quit the console"
+        );
+
+        // From outside, with the terminal ours: a quit.
+        signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+        let quit = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv()).await;
+        assert!(matches!(quit, Ok(Some(Msg::Quit))), "{quit:?}");
+        watcher.abort();
     }
 
     /// One test for everything that touches the process-wide flag and hook.

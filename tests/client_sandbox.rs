@@ -13,7 +13,7 @@ use enroll_console::graph::{
     UsedMethod,
 };
 use enroll_console::sandbox::{
-    self, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions, Storage,
+    self, CreateRoute, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions, Storage,
 };
 
 async fn sandbox(faults: Faults, page_size: usize) -> RunningSandbox {
@@ -271,7 +271,7 @@ async fn throttling_failures_drops_and_timeouts() {
 async fn auto_switches_to_import_once_and_remembers() {
     let sb = sandbox(
         Faults {
-            create_route_missing: true,
+            create_route: CreateRoute::NoRoute,
             ..Faults::default()
         },
         100,

@@ -17,7 +17,7 @@ use enroll_console::graph::{
     BearerToken, ClientConfig, GraphClient, ListQuery, Sleeper, SubmitMethod, Submitter,
 };
 use enroll_console::outbox::{Outbox, SyncPolicy, SyncReport, Syncer};
-use enroll_console::sandbox::{self, Faults, SANDBOX_TOKEN, SandboxOptions};
+use enroll_console::sandbox::{self, CreateRoute, Faults, SANDBOX_TOKEN, SandboxOptions};
 use enroll_console::store::{ItemState, Store};
 
 /// Already in the tenant before the batch: must be reported, not re-created.
@@ -235,7 +235,7 @@ async fn thirty_percent_of_connections_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_route_missing() {
     let faults = Faults {
-        create_route_missing: true,
+        create_route: CreateRoute::NoRoute,
         ..seeded(5)
     };
     campaign("noroute", faults, 40).await;
@@ -385,7 +385,7 @@ async fn import_with_thirty_percent_of_connections_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_with_create_route_missing() {
     let faults = Faults {
-        create_route_missing: true,
+        create_route: CreateRoute::NoRoute,
         ..import_faults(15)
     };
     import_campaign("noroute", faults, 40).await;

@@ -1,11 +1,13 @@
 //! Listing: paging by `@odata.nextLink`, `$top`/`$skip`, `$filter`, `$count`,
-//! and a 100,000-identity tenant.
+//! a 100,000-identity tenant, action answers in pages, looping nextLinks, and
+//! identities that read as enrolled after a while.
 
 mod sandbox_support;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
-use enroll_console::sandbox::SandboxOptions;
+use enroll_console::sandbox::{Faults, ManualClock, NextLinkCycle, SandboxOptions};
 use reqwest::StatusCode;
 use sandbox_support::*;
 use serde_json::{Value, json};
@@ -227,4 +229,244 @@ async fn a_hundred_thousand_identities_page_quickly_and_sparse_filters_may_give_
     }
     assert_eq!(found, [last]);
     assert!(empty >= 1 && pages >= 2, "pages {pages}, empty {empty}");
+}
+
+/// A sandbox paging action answers, with `rows` imported and `cycle`.
+async fn paging_actions(page_size: usize, cycle: NextLinkCycle) -> Sb {
+    Sb::start(SandboxOptions {
+        page_size,
+        page_actions: true,
+        faults: Faults {
+            next_link_cycle: cycle,
+            ..Faults::default()
+        },
+        ..SandboxOptions::default()
+    })
+    .await
+}
+
+/// Follows an answer's `@odata.nextLink`s (at most `cap` of them); returns
+/// the rows, the page sizes and the links in the order they came.
+async fn follow(sb: &Sb, first: &Value, cap: usize) -> (Vec<Value>, Vec<usize>, Vec<String>) {
+    let mut rows: Vec<Value> = first["value"].as_array().unwrap().clone();
+    let mut sizes = vec![rows.len()];
+    let mut links = Vec::new();
+    let mut next = first["@odata.nextLink"].as_str().map(str::to_string);
+    while let Some(url) = next {
+        if links.len() == cap {
+            break;
+        }
+        links.push(url.clone());
+        let (status, page) = status_json(sb.get(&url).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let value = page["value"].as_array().unwrap();
+        sizes.push(value.len());
+        rows.extend(value.iter().cloned());
+        next = page["@odata.nextLink"].as_str().map(str::to_string);
+    }
+    (rows, sizes, links)
+}
+
+#[tokio::test]
+async fn an_import_longer_than_a_page_answers_in_pages_with_every_row_once() {
+    let sb = paging_actions(100, NextLinkCycle::Off).await;
+    let (status, first) = sb.import(serial_rows(250), false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        first["@odata.context"],
+        format!(
+            "{}/$metadata#Collection(microsoft.graph.importedDeviceIdentityResult)",
+            sb.sandbox.graph_url()
+        )
+    );
+    let link = first["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        link.starts_with(&sb.url("/importDeviceIdentityList?$skiptoken=")),
+        "{link}"
+    );
+    let (rows, sizes, links) = follow(&sb, &first, 10).await;
+    assert_eq!(sizes, [100, 100, 50]);
+    assert_eq!(links.len(), 2);
+    let expected: Vec<String> = (0..250).map(|i| format!("SER{i:05}")).collect();
+    assert_eq!(identifiers(&rows), expected, "every row once, in order");
+    assert!(rows.iter().all(|r| r["status"] == true));
+    assert_eq!(sb.sandbox.identity_count(), 250);
+    let stats = sb.sandbox.stats();
+    assert_eq!((stats.import, stats.page, stats.total), (1, 2, 3));
+
+    // Searching for all of them pages the same way.
+    let r = sb
+        .post(
+            &sb.url("/microsoft.graph.searchExistingIdentities"),
+            &json!({"importedDeviceIdentities": serial_rows(250)}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, first) = status_json(r).await;
+    assert_eq!(status, StatusCode::OK);
+    let (rows, sizes, _) = follow(&sb, &first, 10).await;
+    assert_eq!(sizes, [100, 100, 50]);
+    assert_eq!(identifiers(&rows), expected);
+
+    // An answer that fits a page has no link; a made-up token is refused.
+    let (_, small) = sb.import(serial_rows(100), false).await;
+    assert!(small.get("@odata.nextLink").is_none());
+    assert_eq!(small["value"].as_array().unwrap().len(), 100);
+    let r = sb
+        .get(&sb.url("/importDeviceIdentityList?$skiptoken=nope.1"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    graph_error(&body, "BadRequest");
+}
+
+#[tokio::test]
+async fn without_action_paging_an_import_answers_every_row_at_once() {
+    let sb = with_rows(0, 100).await;
+    let (status, body) = sb.import(serial_rows(250), false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["value"].as_array().unwrap().len(), 250);
+    assert!(body.get("@odata.nextLink").is_none());
+}
+
+#[tokio::test]
+async fn list_next_links_can_loop_on_one_page_or_between_two() {
+    let sb = with_rows(5, 2).await;
+    sb.sandbox.set_faults(Faults {
+        next_link_cycle: NextLinkCycle::SelfLoop,
+        ..Faults::default()
+    });
+    let first = sb.url("?$top=2");
+    let (_, page) = status_json(sb.get(&first).send().await.unwrap()).await;
+    assert_eq!(page["@odata.nextLink"], first.as_str(), "A → A");
+    let (_, again) = status_json(sb.get(&first).send().await.unwrap()).await;
+    assert_eq!(again, page);
+
+    sb.sandbox.set_faults(Faults {
+        next_link_cycle: NextLinkCycle::Pair,
+        ..Faults::default()
+    });
+    let (_, a) = status_json(sb.get(&first).send().await.unwrap()).await;
+    let b_url = a["@odata.nextLink"].as_str().unwrap().to_string();
+    assert_ne!(b_url, first);
+    let (_, b) = status_json(sb.get(&b_url).send().await.unwrap()).await;
+    assert_eq!(
+        identifiers(b["value"].as_array().unwrap()),
+        ["SER00002", "SER00003"]
+    );
+    assert_eq!(b["@odata.nextLink"], first.as_str(), "A → B → A");
+
+    // Even a tenant that fits one page gets its B (an empty page).
+    let small = with_rows(1, 100).await;
+    small.sandbox.set_faults(Faults {
+        next_link_cycle: NextLinkCycle::Pair,
+        ..Faults::default()
+    });
+    let (_, a) = status_json(small.get(&small.url("")).send().await.unwrap()).await;
+    let b_url = a["@odata.nextLink"].as_str().unwrap().to_string();
+    let (_, b) = status_json(small.get(&b_url).send().await.unwrap()).await;
+    assert_eq!(b["value"], json!([]));
+    assert_eq!(b["@odata.nextLink"], small.url("").as_str());
+}
+
+#[tokio::test]
+async fn action_answer_links_can_loop_too() {
+    let sb = paging_actions(100, NextLinkCycle::SelfLoop).await;
+    let (_, first) = sb.import(serial_rows(250), false).await;
+    let (_, sizes, links) = follow(&sb, &first, 4).await;
+    assert_eq!(sizes, [100, 100, 100, 100, 100]);
+    assert!(links.iter().all(|l| *l == links[0]), "{links:?}");
+
+    let sb = paging_actions(100, NextLinkCycle::Pair).await;
+    let (_, first) = sb.import(serial_rows(250), false).await;
+    let (_, _, links) = follow(&sb, &first, 5).await;
+    assert_ne!(links[0], links[1]);
+    assert_eq!(links[2], links[0]);
+    assert_eq!(links[3], links[1]);
+    assert_eq!(sb.sandbox.stats().page, 5);
+}
+
+#[tokio::test]
+async fn identities_read_as_enrolled_once_enroll_after_has_passed() {
+    let clock = ManualClock::starting_now();
+    let sb = Sb::start(SandboxOptions {
+        enroll_after: Some(Duration::from_secs(60)),
+        clock: clock.clock(),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (_, created) = status_json(
+        sb.post(&sb.url(""), &row("LIVE1", "serialNumber"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let one = sb.url(&format!("/{}", created["id"].as_str().unwrap()));
+    let state = |v: &Value| v["enrollmentState"].as_str().unwrap().to_string();
+    let get = || async { status_json(sb.get(&one).send().await.unwrap()).await.1 };
+    assert_eq!(state(&get().await), "notContacted");
+    clock.advance(Duration::from_secs(59));
+    assert_eq!(state(&get().await), "notContacted");
+    clock.advance(Duration::from_secs(1));
+    let seen = get().await;
+    assert_eq!(state(&seen), "enrolled");
+    let when = |key: &str, v: &Value| {
+        time::OffsetDateTime::parse(
+            v[key].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        when("lastContactedDateTime", &seen) - when("createdDateTime", &seen),
+        time::Duration::seconds(60)
+    );
+
+    // The list, its filter and count, and a search all show it.
+    let listed = sb.list_all(&sb.url("")).await;
+    let mut entity = seen.clone();
+    entity.as_object_mut().unwrap().remove("@odata.context");
+    assert_eq!(listed, vec![entity]);
+    let enrolled = sb
+        .list_all(&sb.url("?$filter=enrollmentState%20eq%20'enrolled'"))
+        .await;
+    assert_eq!(enrolled.len(), 1);
+    let (_, count) = status_json(
+        sb.get(&sb.url("/$count?$filter=enrollmentState%20eq%20'notContacted'"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(count, json!(0));
+    let r = sb
+        .post(
+            &sb.url("/searchExistingIdentities"),
+            &json!({"importedDeviceIdentities": [row("LIVE1", "serialNumber")]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (_, found) = status_json(r).await;
+    assert_eq!(state(&found["value"][0]), "enrolled");
+
+    // One created later is not enrolled yet; one imported as blocked never is.
+    sb.import(
+        json!([row("LIVE2", "serialNumber"), {
+            "importedDeviceIdentifier": "LIVE3", "importedDeviceIdentityType": "serialNumber",
+            "enrollmentState": "blocked"
+        }]),
+        false,
+    )
+    .await;
+    clock.advance(Duration::from_secs(30));
+    let states: Vec<String> = sb.list_all(&sb.url("")).await.iter().map(state).collect();
+    assert_eq!(states, ["enrolled", "notContacted", "blocked"]);
+    clock.advance(Duration::from_secs(3_600));
+    let states: Vec<String> = sb.list_all(&sb.url("")).await.iter().map(state).collect();
+    assert_eq!(states, ["enrolled", "enrolled", "blocked"]);
 }

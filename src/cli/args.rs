@@ -2,6 +2,11 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::sandbox::{
+    CreateRoute, DEFAULT_CREATE_ROUTE, DEFAULT_PAGE_ACTIONS, ImportRoute, NextLinkCycle,
+    WriteLimit, parse_write_limit, write_limit_text,
+};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "enroll-console",
@@ -85,9 +90,34 @@ pub struct SandboxArgs {
     /// Share of identity requests whose connection is closed with no response (0.0–1.0).
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
     pub drop_rate: f64,
-    /// Answer the create POST the way the real service does today (no route).
-    #[arg(long)]
+    /// What the documented create POST answers: documented (201, as the docs say), no-route
+    /// (400, the service 2020–2024) or server-error (500, the service since late 2025).
+    #[arg(long, value_name = "MODE", default_value_t = DEFAULT_CREATE_ROUTE)]
+    pub create_route: CreateRoute,
+    /// The same as --create-route no-route (the older name).
+    #[arg(long, hide = true, conflicts_with = "create_route")]
     pub create_route_missing: bool,
+    /// What importDeviceIdentityList answers: none (it imports) or server-error (500, nothing
+    /// imported); searchExistingIdentities keeps working.
+    #[arg(long, value_name = "MODE", default_value_t = ImportRoute::Working)]
+    pub import_error: ImportRoute,
+    /// Make @odata.nextLink loop: off, self (a page links to itself) or pair (A → B → A), on
+    /// the identities list and on paged action answers.
+    #[arg(long, value_name = "MODE", default_value_t = NextLinkCycle::Off)]
+    pub next_link_cycle: NextLinkCycle,
+    /// Intune's write throttle per bearer token: N/SECONDS (e.g. 100/20, Intune's limit per
+    /// app) or off. Writes over it are answered 429 with Retry-After.
+    #[arg(long, value_name = "N/SECONDS", default_value = "off")]
+    pub write_limit: WriteLimitArg,
+    /// A not-contacted identity reads as enrolled, last contacted this many seconds after it
+    /// was created.
+    #[arg(long, value_name = "SECONDS")]
+    pub enroll_after: Option<u64>,
+    /// Answer importDeviceIdentityList and searchExistingIdentities in pages of --page-size
+    /// linked by @odata.nextLink (on/off).
+    #[arg(long, value_name = "ON|OFF", default_value_t = DEFAULT_PAGE_ACTIONS,
+          value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub page_actions: bool,
     /// Largest page a list returns.
     #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub page_size: u32,
@@ -120,11 +150,85 @@ pub struct ListArgs {
     pub view: super::export::ViewArgs,
 }
 
+/// `--write-limit`: a limit, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteLimitArg(pub Option<WriteLimit>);
+
+impl std::str::FromStr for WriteLimitArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_write_limit(s).map(WriteLimitArg)
+    }
+}
+
+impl std::fmt::Display for WriteLimitArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&write_limit_text(self.0))
+    }
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
     if (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
         Err(format!("{v} is not between 0.0 and 1.0"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox_args(flags: &[&str]) -> Result<SandboxArgs, clap::Error> {
+        let argv = ["enroll-console", "sandbox"].iter().chain(flags);
+        match Cli::try_parse_from(argv)?.command {
+            Some(Command::Sandbox(a)) => Ok(a),
+            other => panic!("not the sandbox command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sandbox_modes_parse_and_default() {
+        let a = sandbox_args(&[]).unwrap();
+        assert_eq!(a.create_route, DEFAULT_CREATE_ROUTE);
+        assert_eq!(a.write_limit, WriteLimitArg(None), "off when standalone");
+        assert_eq!(
+            (a.enroll_after, a.page_actions),
+            (None, DEFAULT_PAGE_ACTIONS)
+        );
+        let a = sandbox_args(&[
+            "--create-route",
+            "server-error",
+            "--import-error",
+            "server-error",
+            "--next-link-cycle",
+            "pair",
+            "--write-limit",
+            "100/20",
+            "--enroll-after",
+            "3",
+            "--page-actions",
+            "on",
+        ])
+        .unwrap();
+        assert_eq!(a.create_route, CreateRoute::ServerError);
+        assert_eq!(a.import_error, ImportRoute::ServerError);
+        assert_eq!(a.next_link_cycle, NextLinkCycle::Pair);
+        assert_eq!(a.write_limit, WriteLimitArg(Some(WriteLimit::INTUNE)));
+        assert_eq!((a.enroll_after, a.page_actions), (Some(3), true));
+        assert!(
+            sandbox_args(&["--create-route-missing"])
+                .unwrap()
+                .create_route_missing
+        );
+        for bad in [
+            &["--create-route", "sometimes"][..],
+            &["--write-limit", "100"],
+            &["--next-link-cycle", "triangle"],
+            &["--create-route-missing", "--create-route", "documented"],
+        ] {
+            assert!(sandbox_args(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -8,12 +8,12 @@ use crate::auth::{
     AppSignIn, AuthError, CachedTokenSource, DeviceLogin, TokenCache, build_login_endpoint,
     system_clock,
 };
-use crate::config::{AuthMethod, Config, Profile};
+use crate::config::{AuthMethod, Config, Profile, SandboxSettings};
 use crate::graph::{
     BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
     WriteLimit,
 };
-use crate::sandbox::{self, RunningSandbox, SandboxOptions, Storage};
+use crate::sandbox::{self, RunningSandbox, Storage};
 use crate::session::{Paths, Target};
 
 use super::args::GlobalArgs;
@@ -145,7 +145,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
             .map_err(|e| Failure::usage(e.to_string()))?
     };
     let Some((name, profile)) = profile else {
-        return start_embedded_sandbox(paths, config.write_limit).await;
+        return start_embedded_sandbox(paths, &config.sandbox, config.write_limit).await;
     };
     let (token, device_login) = token_source(&name, &profile, paths)?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
@@ -161,12 +161,10 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
 
 async fn start_embedded_sandbox(
     paths: &Paths,
+    settings: &SandboxSettings,
     write_limit: Option<WriteLimit>,
 ) -> Result<Connection, Failure> {
-    let options = SandboxOptions {
-        storage: Storage::File(paths.sandbox_file()),
-        ..SandboxOptions::default()
-    };
+    let options = settings.options(Storage::File(paths.sandbox_file()));
     let running = sandbox::start(([127, 0, 0, 1], 0).into(), options)
         .await
         .map_err(|e| Failure::service(e.to_string()))?;

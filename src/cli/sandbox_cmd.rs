@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::sandbox::{self, AuthOptions, Faults, SandboxOptions, Storage};
+use crate::sandbox::{
+    self, AuthOptions, CreateRoute, Faults, SandboxOptions, Storage, write_limit_text,
+};
 use crate::session::Paths;
 
 use super::args::SandboxArgs;
@@ -22,13 +24,30 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
             fail_rate: args.fail_rate,
             throttle_rate: args.throttle_rate,
             drop_rate: args.drop_rate,
-            create_route_missing: args.create_route_missing,
+            create_route: if args.create_route_missing {
+                CreateRoute::NoRoute
+            } else {
+                args.create_route
+            },
+            import_route: args.import_error,
+            next_link_cycle: args.next_link_cycle,
             retry_after_secs: args.retry_after,
             seed: args.seed,
         },
         page_size: args.page_size as usize,
         seed_identities: args.seed_identities,
+        write_limit: args.write_limit.0,
+        enroll_after: args.enroll_after.map(Duration::from_secs),
+        page_actions: args.page_actions,
+        clock: sandbox::Clock::system(),
     };
+    let modes = format!(
+        "Create route: {}. Write limit: {}. Enroll after: {}.",
+        options.faults.create_route,
+        write_limit_text(options.write_limit),
+        args.enroll_after
+            .map_or("off".to_string(), |s| format!("{s} s")),
+    );
     let auth = AuthOptions {
         approve_after: args.approve_after,
         token_ttl: Duration::from_secs(args.token_ttl),
@@ -51,9 +70,10 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
     let _ = writeln!(
         out,
         "Graph sandbox serving {}\nSign-in endpoints (device code, token) at {} (a profile's \
-         login_url)\n{trust} Ctrl-C stops it.",
+         login_url)\nRequest counts at {}\n{modes}\n{trust} Ctrl-C stops it.",
         running.graph_url(),
-        running.login_url()
+        running.login_url(),
+        running.stats_url()
     );
     let _ = out.flush();
     wait_for_stop().await;

@@ -13,12 +13,14 @@ use serde::de::DeserializeOwned;
 
 use super::Shared;
 use super::errors::{GraphFailure, create_route_missing};
-use super::rules::{check_enums, identity_key, key_of, new_identity, now, overwrite, row_is_valid};
+use super::modes::{CreateRoute, ImportRoute};
+use super::pages;
+use super::rules::{check_enums, identity_key, key_of, new_identity, overwrite, row_is_valid};
 use super::store::Change;
 use crate::domain::identity::RESULT_ODATA_TYPE;
 use crate::domain::{
     ImportDeviceIdentityListRequest, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
-    ImportedDeviceIdentityType, Page, SearchExistingIdentitiesRequest,
+    ImportedDeviceIdentityType, SearchExistingIdentitiesRequest,
 };
 
 /// Reads a JSON body; anything unreadable is a 400.
@@ -55,13 +57,17 @@ fn validate_rows(
     Ok(())
 }
 
-/// `POST` on the collection: 201 with a result, 409 when the identifier exists.
+/// `POST` on the collection: 201 with a result, 409 when the identifier
+/// exists — or, as the service has answered it over the years, a 400 (no
+/// route) or a 500, with nothing created.
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     body: Bytes,
 ) -> Result<Response, GraphFailure> {
-    if shared.faults().create_route_missing {
-        return Err(create_route_missing());
+    match shared.faults().create_route {
+        CreateRoute::Documented => {}
+        CreateRoute::NoRoute => return Err(create_route_missing()),
+        CreateRoute::ServerError => return Err(GraphFailure::intune_internal("")),
     }
     let row: ImportedDeviceIdentity = parse_json(&body)?;
     validate_rows(std::slice::from_ref(&row), "importedDeviceIdentities")?;
@@ -76,7 +82,7 @@ pub(crate) async fn create(
             ),
         ));
     }
-    let identity = new_identity(&row, now());
+    let identity = new_identity(&row, shared.now());
     store
         .commit(vec![Change::Put(identity.clone())])
         .map_err(|e| GraphFailure::internal(e.to_string()))?;
@@ -93,16 +99,22 @@ pub(crate) async fn create(
     Ok(response)
 }
 
-/// `importDeviceIdentityList`: one result per row, in order.
+/// `importDeviceIdentityList`: one result per row, in order (paged when
+/// longer than a page and action answers are paged).
 pub(crate) async fn import(
     State(shared): State<Arc<Shared>>,
     body: Bytes,
-) -> Result<Json<Page<ImportedDeviceIdentityResult>>, GraphFailure> {
+) -> Result<Response, GraphFailure> {
+    if shared.faults().import_route == ImportRoute::ServerError {
+        return Err(GraphFailure::intune_internal(
+            "microsoft.management.services.api.importDeviceIdentityList",
+        ));
+    }
     let request: ImportDeviceIdentityListRequest = parse_json(&body)?;
     let rows = &request.imported_device_identities;
     validate_rows(rows, "importDeviceIdentityList")?;
     let replace = request.overwrite_imported_device_identities;
-    let at = now();
+    let at = shared.now();
     let mut store = shared.lock_store();
     let mut results = Vec::with_capacity(rows.len());
     let mut changes = Vec::new();
@@ -116,7 +128,7 @@ pub(crate) async fn import(
         }
         let (identity, status) = match store.by_key(&key) {
             Some(existing) if replace => (overwrite(&existing.identity, row, at), true),
-            Some(existing) => (existing.identity.clone(), false),
+            Some(existing) => (shared.seen(&existing.identity).into_owned(), false),
             None => (new_identity(row, at), true),
         };
         if status {
@@ -129,16 +141,20 @@ pub(crate) async fn import(
         .commit(changes)
         .map_err(|e| GraphFailure::internal(e.to_string()))?;
     drop(store);
-    let mut page = Page::new(results);
-    page.context = Some(shared.context("Collection(microsoft.graph.importedDeviceIdentityResult)"));
-    Ok(Json(page))
+    let context = shared.context("Collection(microsoft.graph.importedDeviceIdentityResult)");
+    Ok(pages::answer(
+        &shared,
+        "importDeviceIdentityList",
+        context,
+        results,
+    ))
 }
 
 /// `searchExistingIdentities`: the stored identities matching any row.
 pub(crate) async fn search(
     State(shared): State<Arc<Shared>>,
     body: Bytes,
-) -> Result<Json<Page<ImportedDeviceIdentity>>, GraphFailure> {
+) -> Result<Response, GraphFailure> {
     let request: SearchExistingIdentitiesRequest = parse_json(&body)?;
     let rows = &request.imported_device_identities;
     validate_rows(rows, "searchExistingIdentities")?;
@@ -161,12 +177,16 @@ pub(crate) async fn search(
             if let Some(stored) = store.by_key(&key)
                 && seen.insert(stored.seq)
             {
-                found.push(stored.identity.clone());
+                found.push(shared.seen(&stored.identity).into_owned());
             }
         }
     }
     drop(store);
-    let mut page = Page::new(found);
-    page.context = Some(shared.context("Collection(microsoft.graph.importedDeviceIdentity)"));
-    Ok(Json(page))
+    let context = shared.context("Collection(microsoft.graph.importedDeviceIdentity)");
+    Ok(pages::answer(
+        &shared,
+        "searchExistingIdentities",
+        context,
+        found,
+    ))
 }

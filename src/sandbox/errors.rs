@@ -27,6 +27,10 @@ pub(crate) enum Message {
         records: usize,
         action: &'static str,
     },
+    /// Intune's JSON document for an internal error in the named operation.
+    InternalError {
+        operation: &'static str,
+    },
 }
 
 /// An error answer, rendered to a Graph error body by the outer middleware.
@@ -69,6 +73,16 @@ impl GraphFailure {
         ))
     }
 
+    /// Intune's 500: `InternalError`, its JSON document inside `message`.
+    pub fn intune_internal(operation: &'static str) -> Self {
+        GraphFailure {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "InternalError".to_string(),
+            message: Message::InternalError { operation },
+            retry_after: None,
+        }
+    }
+
     pub fn not_found(id: &str) -> Self {
         GraphFailure::new(
             StatusCode::NOT_FOUND,
@@ -102,8 +116,13 @@ impl GraphFailure {
     pub fn render(&self, ids: &RequestIds) -> Response {
         let message = match &self.message {
             Message::Plain(m) => m.clone(),
-            Message::InvalidRecords { records, action } => {
-                intune_message(*records, action, &ids.client_request_id)
+            Message::InvalidRecords { records, action } => intune_message(
+                &format!("Invalid Device Identifier parameter found for {records} import records!"),
+                &format!("microsoft.management.services.api.{action}"),
+                &ids.client_request_id,
+            ),
+            Message::InternalError { operation } => {
+                intune_message("An error has occurred", operation, &ids.client_request_id)
             }
         };
         let body = ODataErrorBody {
@@ -156,15 +175,21 @@ pub(crate) fn inner_error_date(t: OffsetDateTime) -> String {
     )
 }
 
-/// Intune's `{"_version": 3, "Message": ...}` document, CRLF-separated.
-fn intune_message(records: usize, action: &str, activity_id: &str) -> String {
+/// Intune's `{"_version": 3, "Message": ...}` document, CRLF-separated;
+/// `tail` ends the URL after `.../importedDeviceIdentities/` (empty for the
+/// collection itself).
+fn intune_message(what: &str, tail: &str, activity_id: &str) -> String {
     let operation_id = uuid::Uuid::new_v4();
+    let tail = if tail.is_empty() {
+        String::new()
+    } else {
+        format!("/{tail}")
+    };
     let text = format!(
-        "Invalid Device Identifier parameter found for {records} import records! - \
-         Operation ID (for customer support): {operation_id} - Activity ID: {activity_id} - \
+        "{what} - Operation ID (for customer support): {operation_id} - \
+         Activity ID: {activity_id} - \
          Url: https://fef.sandbox.manage.microsoft.invalid/DeviceEnrollmentFE/\
-         StatelessDeviceEnrollmentFEService/deviceManagement/importedDeviceIdentities/\
-         microsoft.management.services.api.{action}"
+         StatelessDeviceEnrollmentFEService/deviceManagement/importedDeviceIdentities{tail}"
     );
     let quoted = serde_json::to_string(&text).unwrap_or_default();
     [
@@ -180,7 +205,7 @@ fn intune_message(records: usize, action: &str, activity_id: &str) -> String {
     .join("\r\n")
 }
 
-/// The exact answer of the service to the documented create today.
+/// The answer of the service to the documented create from 2020 to 2024.
 pub(crate) fn create_route_missing() -> GraphFailure {
     GraphFailure::new(
         StatusCode::BAD_REQUEST,
@@ -269,7 +294,11 @@ mod tests {
 
     #[test]
     fn intune_message_is_json_with_a_human_message() {
-        let m = intune_message(2, "importDeviceIdentityList", "act-1");
+        let m = intune_message(
+            "Invalid Device Identifier parameter found for 2 import records!",
+            "microsoft.management.services.api.importDeviceIdentityList",
+            "act-1",
+        );
         assert!(m.contains("\r\n  \"_version\": 3,\r\n"));
         let v: serde_json::Value = serde_json::from_str(&m).unwrap();
         let text = v["Message"].as_str().unwrap();
@@ -277,6 +306,18 @@ mod tests {
             text.starts_with("Invalid Device Identifier parameter found for 2 import records!")
         );
         assert!(text.contains("Activity ID: act-1"));
+        assert!(text.ends_with("/importedDeviceIdentities/microsoft.management.services.api.importDeviceIdentityList"), "{text}");
+        let m = intune_message("An error has occurred", "", "act-2");
+        let v: serde_json::Value = serde_json::from_str(&m).unwrap();
+        let text = v["Message"].as_str().unwrap();
+        assert!(
+            text.starts_with("An error has occurred - Operation ID"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("/deviceManagement/importedDeviceIdentities"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -5,31 +5,45 @@
 //! Depends only on `crate::domain`.
 
 mod actions;
+mod clock;
 mod errors;
 mod faults;
 mod filter;
 mod identity;
+mod limits;
+mod modes;
+mod pages;
 mod query;
 mod routes;
 mod rules;
 mod server;
+mod stats;
 mod store;
 mod synthetic;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub use clock::{Clock, ManualClock, TimeSource};
 pub use filter::{Clause, Filter, FilterError};
 pub use identity::AuthOptions;
+pub use modes::{
+    CreateRoute, DEFAULT_CREATE_ROUTE, DEFAULT_PAGE_ACTIONS, ImportRoute, ModeError, NextLinkCycle,
+    WriteLimit, deserialize_write_limit, parse_write_limit, write_limit_text,
+};
+pub use stats::Stats;
 pub use store::StoreError;
 
 use faults::Dice;
 use identity::Issuer;
+use limits::Windows;
+use pages::Answers;
 use store::{Change, Store};
 
 /// The bearer token the console sends to its own embedded sandbox.
@@ -56,8 +70,12 @@ pub struct Faults {
     pub throttle_rate: f64,
     /// Connection closed with no answer; the write is applied first or not.
     pub drop_rate: f64,
-    /// The documented create answers as the service does today (400, no route).
-    pub create_route_missing: bool,
+    /// What the documented create answers (201, 400 no route, or 500).
+    pub create_route: CreateRoute,
+    /// What `importDeviceIdentityList` answers (rows imported, or 500).
+    pub import_route: ImportRoute,
+    /// `@odata.nextLink`s that loop, on the list and on paged action answers.
+    pub next_link_cycle: NextLinkCycle,
     /// Seed for the fault dice, for reproducible runs.
     pub seed: Option<u64>,
     /// The `Retry-After` of 429 and 503 answers, in seconds.
@@ -71,7 +89,9 @@ impl Default for Faults {
             fail_rate: 0.0,
             throttle_rate: 0.0,
             drop_rate: 0.0,
-            create_route_missing: false,
+            create_route: CreateRoute::default(),
+            import_route: ImportRoute::default(),
+            next_link_cycle: NextLinkCycle::default(),
             seed: None,
             retry_after_secs: 1,
         }
@@ -86,6 +106,16 @@ pub struct SandboxOptions {
     pub page_size: usize,
     /// Deterministic synthetic identities added at start when missing.
     pub seed_identities: usize,
+    /// Intune's write throttle per bearer token; `None` is unlimited.
+    pub write_limit: Option<WriteLimit>,
+    /// A `notContacted` identity reads as `enrolled`, last contacted this
+    /// long after its creation; `None` leaves it not contacted.
+    pub enroll_after: Option<Duration>,
+    /// Action answers longer than `page_size` come in pages linked by
+    /// `@odata.nextLink`, like lists.
+    pub page_actions: bool,
+    /// The time: dates new identities, slides the write window, enrolls.
+    pub clock: Clock,
 }
 
 impl Default for SandboxOptions {
@@ -95,6 +125,10 @@ impl Default for SandboxOptions {
             faults: Faults::default(),
             page_size: 100,
             seed_identities: 0,
+            write_limit: None,
+            enroll_after: None,
+            page_actions: DEFAULT_PAGE_ACTIONS,
+            clock: Clock::system(),
         }
     }
 }
@@ -145,6 +179,21 @@ impl RunningSandbox {
     /// How many identities the tenant holds.
     pub fn identity_count(&self) -> usize {
         self.shared.lock_store().len()
+    }
+
+    /// The requests served so far, by kind (as `GET /_sandbox/stats`).
+    pub fn stats(&self) -> Stats {
+        *self.shared.lock_stats()
+    }
+
+    /// Starts counting again from zero; returns the counts until now.
+    pub fn reset_stats(&self) -> Stats {
+        std::mem::take(&mut *self.shared.lock_stats())
+    }
+
+    /// `http://127.0.0.1:PORT/_sandbox/stats`
+    pub fn stats_url(&self) -> String {
+        format!("{}{}", self.shared.base_url, stats::STATS_PATH)
     }
 
     /// Stops accepting, lets open connections finish, and waits.
@@ -211,8 +260,7 @@ pub async fn start_with_auth(
     };
     let shared = Arc::new(Shared::new(
         store,
-        options.faults,
-        options.page_size,
+        options,
         format!("http://{link_addr}"),
         auth,
     ));
@@ -228,6 +276,10 @@ pub async fn start_with_auth(
     })
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// The collection's path under the server root.
 pub(crate) const COLLECTION: &str = "/beta/deviceManagement/importedDeviceIdentities";
 
@@ -235,8 +287,15 @@ pub(crate) const COLLECTION: &str = "/beta/deviceManagement/importedDeviceIdenti
 pub(crate) struct Shared {
     store: Mutex<Store>,
     dice: Mutex<Dice>,
-    /// The largest page the list answers.
+    stats: Mutex<Stats>,
+    windows: Mutex<Windows>,
+    answers: Mutex<Answers>,
+    /// The largest page the list (and a paged action answer) has.
     pub page_size: usize,
+    pub write_limit: Option<WriteLimit>,
+    pub enroll_after: Option<Duration>,
+    pub page_actions: bool,
+    pub clock: Clock,
     /// `http://127.0.0.1:PORT`, for absolute links.
     pub base_url: String,
     /// The identity endpoints' state.
@@ -246,27 +305,58 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(
         store: Store,
-        faults: Faults,
-        page_size: usize,
+        options: SandboxOptions,
         base_url: String,
         auth: AuthOptions,
     ) -> Shared {
         Shared {
             issuer: Issuer::new(auth),
             store: Mutex::new(store),
-            dice: Mutex::new(Dice::new(faults)),
-            page_size: page_size.max(1),
+            dice: Mutex::new(Dice::new(options.faults)),
+            stats: Mutex::new(Stats::default()),
+            windows: Mutex::new(Windows::default()),
+            answers: Mutex::new(Answers::default()),
+            page_size: options.page_size.max(1),
+            write_limit: options.write_limit,
+            enroll_after: options.enroll_after,
+            page_actions: options.page_actions,
+            clock: options.clock,
             base_url,
         }
     }
 
     /// The store; a panic in another handler does not lock it for good.
     pub fn lock_store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.store)
     }
 
     pub fn lock_dice(&self) -> MutexGuard<'_, Dice> {
-        self.dice.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.dice)
+    }
+
+    pub fn lock_stats(&self) -> MutexGuard<'_, Stats> {
+        lock(&self.stats)
+    }
+
+    pub fn lock_windows(&self) -> MutexGuard<'_, Windows> {
+        lock(&self.windows)
+    }
+
+    pub fn lock_answers(&self) -> MutexGuard<'_, Answers> {
+        lock(&self.answers)
+    }
+
+    /// Now by the sandbox's clock, as the service writes it.
+    pub fn now(&self) -> crate::domain::DateTimeOffset {
+        rules::stamp(self.clock.now())
+    }
+
+    /// An identity as a read shows it now (enrolled once `enroll_after` passed).
+    pub fn seen<'a>(
+        &self,
+        identity: &'a crate::domain::ImportedDeviceIdentity,
+    ) -> std::borrow::Cow<'a, crate::domain::ImportedDeviceIdentity> {
+        rules::as_seen(identity, self.clock.now(), self.enroll_after)
     }
 
     pub fn faults(&self) -> Faults {

@@ -115,10 +115,20 @@ impl ListQuery {
     }
 }
 
+/// The original query without its `$skiptoken` (the first page's query).
+pub(crate) fn query_without_skiptoken(raw: Option<&str>) -> String {
+    other_parts(raw).join("&")
+}
+
 /// The original query with its `$skiptoken` replaced by one for `position`.
 pub(crate) fn next_query(raw: Option<&str>, position: Position) -> String {
-    let mut parts: Vec<String> = raw
-        .unwrap_or("")
+    let mut parts = other_parts(raw);
+    parts.push(format!("$skiptoken={}", position.token()));
+    parts.join("&")
+}
+
+fn other_parts(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
         .split('&')
         .filter(|p| !p.is_empty())
         .filter(|p| {
@@ -129,9 +139,7 @@ pub(crate) fn next_query(raw: Option<&str>, position: Position) -> String {
             option_name(&decoded) != "skiptoken"
         })
         .map(str::to_string)
-        .collect();
-    parts.push(format!("$skiptoken={}", position.token()));
-    parts.join("&")
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,5 +179,10 @@ mod tests {
         let q = next_query(Some("$top=5&%24skiptoken=old&$filter=x"), p);
         assert_eq!(q, format!("$top=5&$filter=x&$skiptoken={}", p.token()));
         assert_eq!(next_query(None, p), format!("$skiptoken={}", p.token()));
+        assert_eq!(
+            query_without_skiptoken(Some("$top=5&$skiptoken=old&$filter=x")),
+            "$top=5&$filter=x"
+        );
+        assert_eq!(query_without_skiptoken(None), "");
     }
 }

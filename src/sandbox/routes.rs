@@ -17,8 +17,12 @@ use super::errors::GraphFailure;
 use super::errors::request_ids;
 use super::faults;
 use super::identity;
-use super::query::{ListQuery, Position, next_query};
-use super::rules::{check_enums, description_ok, now};
+use super::limits;
+use super::modes::NextLinkCycle;
+use super::pages;
+use super::query::{ListQuery, Position, next_query, query_without_skiptoken};
+use super::rules::{check_enums, description_ok};
+use super::stats::{self, STATS_PATH, STATS_RESET_PATH};
 use super::store::Change;
 use super::{COLLECTION, Shared};
 use crate::domain::identity::IDENTITY_ODATA_TYPE;
@@ -36,30 +40,40 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(COLLECTION, get(list).post(actions::create))
         .route(&at("/$count"), get(count))
-        .route(&at("/importDeviceIdentityList"), post(actions::import))
+        .route(
+            &at("/importDeviceIdentityList"),
+            post(actions::import).get(pages::later_page),
+        )
         .route(
             &at("/microsoft.graph.importDeviceIdentityList"),
-            post(actions::import),
+            post(actions::import).get(pages::later_page),
         )
-        .route(&at("/searchExistingIdentities"), post(actions::search))
+        .route(
+            &at("/searchExistingIdentities"),
+            post(actions::search).get(pages::later_page),
+        )
         .route(
             &at("/microsoft.graph.searchExistingIdentities"),
-            post(actions::search),
+            post(actions::search).get(pages::later_page),
         )
         .route(
             &at("/{id}"),
             get(get_one).patch(patch_one).delete(delete_one),
         )
         .route_layer(from_fn_with_state(shared.clone(), faults::inject))
+        .route_layer(from_fn_with_state(shared.clone(), limits::enforce))
         .route_layer(from_fn_with_state(shared.clone(), identity::require_token))
         .route(
             "/{tenant}/oauth2/v2.0/devicecode",
             post(identity::device_code),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .route(STATS_PATH, get(stats::show))
+        .route(STATS_RESET_PATH, post(stats::reset))
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_ids))
+        .layer(from_fn_with_state(shared.clone(), stats::count))
         .with_state(shared)
 }
 
@@ -99,6 +113,7 @@ async fn list(
 ) -> Result<Response, GraphFailure> {
     let q = ListQuery::parse(raw.as_deref())?;
     let page_size = q.top.map_or(shared.page_size, |t| t.min(shared.page_size));
+    let cycle = shared.faults().next_link_cycle;
     let store = shared.lock_store();
     let unfiltered = q.filter.clauses.is_empty();
     let (mut pos, mut skip) = match q.position {
@@ -117,31 +132,45 @@ async fn list(
         pos += 1;
         scanned += 1;
         last_seq = Some(stored.seq);
-        if q.filter.matches(&stored.identity, &stored.lower) {
+        let seen = shared.seen(&stored.identity);
+        if q.filter.matches(&seen, &stored.lower) {
             if skip > 0 {
                 skip -= 1;
             } else {
-                value.push(stored.identity.clone());
+                value.push(seen.into_owned());
             }
         }
     }
-    let next_link = match last_seq {
-        Some(seq) if page_size > 0 && pos < store.len() => {
-            let position = Position {
-                seq,
-                skip: u64::try_from(skip)
-                    .unwrap_or(u64::MAX)
-                    .min(u64::from(u32::MAX)),
-            };
-            Some(format!(
-                "{}?{}",
-                shared.collection_url(),
-                next_query(raw.as_deref(), position)
-            ))
-        }
+    let link_at = |seq: u64| {
+        let position = Position {
+            seq,
+            skip: u64::try_from(skip)
+                .unwrap_or(u64::MAX)
+                .min(u64::from(u32::MAX)),
+        };
+        format!(
+            "{}?{}",
+            shared.collection_url(),
+            next_query(raw.as_deref(), position)
+        )
+    };
+    let natural = match last_seq {
+        Some(seq) if page_size > 0 && pos < store.len() => Some(link_at(seq)),
         _ => None,
     };
-    let count = q.count.then(|| count_matching(&store, &q.filter));
+    let next_link = match cycle {
+        NextLinkCycle::Off => natural,
+        // A → A: this very page again.
+        NextLinkCycle::SelfLoop => Some(with_query(&shared, raw.as_deref().unwrap_or(""))),
+        // A → B → A: the first page leads on (to an empty page past the end
+        // if need be), any later page back to the first.
+        NextLinkCycle::Pair if q.position.is_some() => Some(with_query(
+            &shared,
+            &query_without_skiptoken(raw.as_deref()),
+        )),
+        NextLinkCycle::Pair => natural.or_else(|| Some(link_at(last_seq.unwrap_or(0)))),
+    };
+    let count = q.count.then(|| count_matching(&shared, &store, &q.filter));
     drop(store);
     let page = Page {
         context: Some(shared.context("deviceManagement/importedDeviceIdentities")),
@@ -152,13 +181,26 @@ async fn list(
     Ok(Json(page).into_response())
 }
 
-fn count_matching(store: &super::store::Store, filter: &super::filter::Filter) -> u64 {
+/// The collection's URL with `query` (none when empty).
+fn with_query(shared: &Shared, query: &str) -> String {
+    if query.is_empty() {
+        shared.collection_url()
+    } else {
+        format!("{}?{query}", shared.collection_url())
+    }
+}
+
+fn count_matching(
+    shared: &Shared,
+    store: &super::store::Store,
+    filter: &super::filter::Filter,
+) -> u64 {
     let n = if filter.clauses.is_empty() {
         store.len()
     } else {
         (0..store.len())
             .filter_map(|i| store.at(i))
-            .filter(|s| filter.matches(&s.identity, &s.lower))
+            .filter(|s| filter.matches(&shared.seen(&s.identity), &s.lower))
             .count()
     };
     u64::try_from(n).unwrap_or(u64::MAX)
@@ -169,7 +211,7 @@ async fn count(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, GraphFailure> {
     let filter = ListQuery::parse_filter(raw.as_deref())?;
-    let n = count_matching(&shared.lock_store(), &filter);
+    let n = count_matching(&shared, &shared.lock_store(), &filter);
     let mut response = n.to_string().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -184,7 +226,11 @@ async fn get_one(
 ) -> Result<Response, GraphFailure> {
     let store = shared.lock_store();
     let stored = store.get(&id).ok_or_else(|| GraphFailure::not_found(&id))?;
-    Ok(entity_response(&shared, StatusCode::OK, &stored.identity))
+    Ok(entity_response(
+        &shared,
+        StatusCode::OK,
+        &shared.seen(&stored.identity),
+    ))
 }
 
 async fn patch_one(
@@ -207,11 +253,15 @@ async fn patch_one(
         ));
     }
     let mut store = shared.lock_store();
-    let mut identity = store
-        .get(&id)
-        .ok_or_else(|| GraphFailure::not_found(&id))?
-        .identity
-        .clone();
+    // An identity enrolled by the clock keeps that state once written.
+    let mut identity = shared
+        .seen(
+            &store
+                .get(&id)
+                .ok_or_else(|| GraphFailure::not_found(&id))?
+                .identity,
+        )
+        .into_owned();
     if fields.contains_key("description") {
         identity.description = patch.description;
     }
@@ -225,7 +275,7 @@ async fn patch_one(
         identity.last_contacted_date_time = Some(contacted);
     }
     identity.odata_type = Some(IDENTITY_ODATA_TYPE.to_string());
-    identity.last_modified_date_time = Some(now());
+    identity.last_modified_date_time = Some(shared.now());
     store
         .commit(vec![Change::Put(identity.clone())])
         .map_err(|e| GraphFailure::internal(e.to_string()))?;

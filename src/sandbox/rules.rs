@@ -1,6 +1,9 @@
 //! The service's rules for identities: how identifiers are compared, which
 //! rows it rejects, and the values it fills in.
 
+use std::borrow::Cow;
+use std::time::Duration;
+
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -14,12 +17,35 @@ use crate::domain::{
 /// Graph's "never": `0001-01-01T00:00:00Z`.
 pub(crate) const NEVER: DateTimeOffset = DateTimeOffset(datetime!(0001-01-01 00:00:00 UTC));
 
-/// Now, with a non-zero 100 ns tick so it is written with seven fractional digits.
-pub(crate) fn now() -> DateTimeOffset {
-    let t = OffsetDateTime::now_utc();
+/// A time with a non-zero 100 ns tick, so it is written with seven fractional digits.
+pub(crate) fn stamp(t: OffsetDateTime) -> DateTimeOffset {
     let ticks = (t.nanosecond() / 100).max(1);
     // ticks * 100 < 1_000_000_000, a valid nanosecond.
     DateTimeOffset(t.replace_nanosecond(ticks * 100).unwrap_or(t))
+}
+
+/// An identity as it reads at `now`: one still `notContacted` becomes
+/// `enrolled`, last contacted `enroll_after` after its creation, once that
+/// time has passed. Computed on every read, so nothing is stored.
+pub(crate) fn as_seen(
+    identity: &ImportedDeviceIdentity,
+    now: OffsetDateTime,
+    enroll_after: Option<Duration>,
+) -> Cow<'_, ImportedDeviceIdentity> {
+    let (Some(after), Some(created)) = (enroll_after, identity.created_date_time) else {
+        return Cow::Borrowed(identity);
+    };
+    if identity.enrollment_state != Some(EnrollmentState::NotContacted) {
+        return Cow::Borrowed(identity);
+    }
+    let after = time::Duration::try_from(after).unwrap_or(time::Duration::MAX);
+    let Some(enrolled_at) = created.0.checked_add(after).filter(|at| *at <= now) else {
+        return Cow::Borrowed(identity);
+    };
+    let mut out = identity.clone();
+    out.enrollment_state = Some(EnrollmentState::Enrolled);
+    out.last_contacted_date_time = Some(stamp(enrolled_at));
+    Cow::Owned(out)
 }
 
 fn is_mms(ty: Option<&ImportedDeviceIdentityType>) -> bool {
@@ -200,8 +226,31 @@ mod tests {
     }
 
     #[test]
+    fn an_identity_enrolls_after_the_set_time_and_only_from_not_contacted() {
+        let created = stamp(datetime!(2026-03-01 10:00 UTC));
+        let mut row = new_identity(
+            &ImportedDeviceIdentity::new("C02", T::SerialNumber, Platform::Ios),
+            created,
+        );
+        let created = created.0;
+        let after = Some(Duration::from_secs(180));
+        let at = |secs: i64| created + time::Duration::seconds(secs);
+        assert!(matches!(as_seen(&row, at(179), after), Cow::Borrowed(_)));
+        assert!(matches!(as_seen(&row, at(10_000), None), Cow::Borrowed(_)));
+        let seen = as_seen(&row, at(180), after);
+        assert_eq!(seen.enrollment_state, Some(EnrollmentState::Enrolled));
+        assert_eq!(
+            seen.last_contacted_date_time.map(|t| t.0),
+            Some(at(180)),
+            "contacted when it enrolled, not when it was read"
+        );
+        row.enrollment_state = Some(EnrollmentState::Blocked);
+        assert!(matches!(as_seen(&row, at(10_000), after), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn now_has_seven_digits() {
-        let s = now().to_string();
+        let s = stamp(OffsetDateTime::now_utc()).to_string();
         let frac = s.split('.').nth(1).unwrap();
         assert_eq!(frac.len(), 8, "{s}");
         assert_eq!(NEVER.to_string(), "0001-01-01T00:00:00Z");

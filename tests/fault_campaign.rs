@@ -20,9 +20,6 @@ use enroll_console::outbox::{Outbox, SyncPolicy, SyncReport, Syncer};
 use enroll_console::sandbox::{self, CreateRoute, Faults, SANDBOX_TOKEN, SandboxOptions};
 use enroll_console::store::{ItemState, Store};
 
-/// Already in the tenant before the batch: must be reported, not re-created.
-const EXISTING: &str = "FCEXISTING01";
-
 fn client(url: &str) -> GraphClient {
     GraphClient::new(
         ClientConfig::new(url)
@@ -64,18 +61,26 @@ struct Campaign {
 /// Runs one batch of `size` new identities plus one already in the tenant
 /// against a sandbox with `faults`, and checks nothing was lost or duplicated.
 async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
+    // One identity the tenant has held since 2024, so that one found after
+    // a lost answer is told apart by its creation date.
     let running = sandbox::start(
         SocketAddr::from(([127, 0, 0, 1], 0)),
-        SandboxOptions::default(),
+        SandboxOptions {
+            seed_identities: 1,
+            ..SandboxOptions::default()
+        },
     )
     .await
     .expect("sandbox");
     let graph = client(&running.graph_url());
-    let existing = Submitter::new(graph.clone(), SubmitMethod::Auto)
-        .submit(&serial(EXISTING))
+    let seeded = graph
+        .list_all(&ListQuery::default())
         .await
-        .expect("seed the existing identity");
-    let existing_id = existing.result.identity.id.clone().expect("id");
+        .expect("list the seeded identity");
+    let existing = seeded[0].clone();
+    let existing_id = existing.id.clone().expect("id");
+    let existing_identifier = existing.identifier().to_string();
+    let existing_identifier = existing_identifier.as_str();
     running.set_faults(faults);
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -86,7 +91,7 @@ async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
     let mut batch: Vec<ImportedDeviceIdentity> = (0..size)
         .map(|i| serial(&format!("FC{}{i:05}", name.to_ascii_uppercase())))
         .collect();
-    batch.insert(size / 2, serial(EXISTING));
+    batch.insert(size / 2, existing.to_request());
     outbox.enqueue(batch, "campaign").await.expect("enqueue");
 
     let submitter = Submitter::new(graph.clone(), SubmitMethod::Auto);
@@ -127,7 +132,7 @@ async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
         "{name}: nothing lost, nothing extra"
     );
     assert_eq!(
-        by_identifier.get(EXISTING),
+        by_identifier.get(existing_identifier),
         Some(&existing_id),
         "{name}: the existing identity was not replaced"
     );
@@ -135,7 +140,7 @@ async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
     let items = outbox.items().await.expect("items");
     assert_eq!(items.len(), size + 1, "{name}");
     for item in &items {
-        if item.identifier == EXISTING {
+        if item.identifier == existing_identifier {
             assert!(
                 matches!(item.state, ItemState::Duplicate | ItemState::Rejected),
                 "{name}: the existing identifier is reported, not sent again: {item:?}"
@@ -154,7 +159,7 @@ async fn campaign(name: &str, faults: Faults, size: usize) -> Campaign {
     assert_eq!(report.rejected + report.duplicate, 1, "{name}: {report:?}");
     let existing_state = items
         .iter()
-        .find(|i| i.identifier == EXISTING)
+        .find(|i| i.identifier == existing_identifier)
         .map(|i| format!("{:?}", i.state));
     // The figures docs/RELIABILITY.md quotes (`--nocapture` shows them).
     println!(

@@ -316,3 +316,63 @@ async fn offline_puts_every_valid_row_in_the_outbox_and_sends_nothing() {
     let queued = drafts_list(dir.path()).await;
     assert_eq!(queued.len(), 2, "{queued:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_files_unknown_values_and_repeated_warnings_are_told_plainly() {
+    let sb = sandbox_with(Faults::default()).await;
+    let dir = TempDir::new().unwrap();
+    let url = sb.graph_url();
+    // An empty file (or only blank lines) is an error, not "0 rows".
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "\n\r\n").unwrap();
+    let out = import(dir.path(), &url, true, &[empty.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("holds no rows"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An unknown platform names the value and the valid ones.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "importedDeviceIdentifier,platform\nC02XK0XXJGH5,iphone\n",
+    )
+    .unwrap();
+    let out = import(
+        dir.path(),
+        &url,
+        true,
+        &[bad.to_str().unwrap(), "--dry-run", "--json"],
+    )
+    .await;
+    let json = text(&out.stdout);
+    assert!(
+        json.contains(r#"platform: \"iphone\" is not a known value (one of ios, android, windows"#),
+        "{json}"
+    );
+
+    // The same warning on 30 rows: one line, with the count.
+    let mut csv = String::from("importedDeviceIdentifier,platform\n");
+    for n in 0..30 {
+        writeln!(csv, "R58M{n:04}ABC,android").unwrap();
+    }
+    let android = dir.path().join("android.csv");
+    std::fs::write(&android, csv).unwrap();
+    let out = import(
+        dir.path(),
+        &url,
+        true,
+        &[android.to_str().unwrap(), "--dry-run"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    let warned: Vec<&str> = err.lines().filter(|l| l.contains("Android 12+")).collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("(30 rows: lines 2, 3, 4, 5, 6, …)"),
+        "{err}"
+    );
+    sb.shutdown().await;
+}

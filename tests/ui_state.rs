@@ -190,8 +190,24 @@ fn paste_goes_into_the_focused_field_and_never_submits() {
     assert!(without_drafts(effects).is_empty());
     assert_eq!(app.form().identifier.value(), "490154203237518");
     assert_eq!(app.submission(), &Submission::Idle);
+    // Control characters: the paste is refused, with a message (PRODUCT §3).
     app.update(Msg::Paste("\u{1b}[2J\u{1b}]0;x\u{7}A\u{202E}B\0".into()));
-    assert_eq!(app.form().identifier.value(), "490154203237518AB");
+    assert_eq!(app.form().identifier.value(), "490154203237518");
+    assert!(app.status().unwrap().text.contains("paste refused"));
+    // Line breaks become spaces (as from the editor), and it says so.
+    send(
+        &mut app,
+        [key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Tab)],
+    );
+    send(&mut app, [key(KeyCode::Tab)]);
+    app.update(Msg::Paste("line1\nline2\r\nline3".into()));
+    assert_eq!(app.form().description.value(), "line1 line2 line3");
+    assert!(
+        app.status()
+            .unwrap()
+            .text
+            .contains("2 line breaks became spaces")
+    );
 }
 
 #[test]

@@ -471,20 +471,21 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ScanCyclePlatform,
         &[KeySpec::ctrl('p')],
         "platform",
-        true,
+        // Named with its key on the screen's settings line.
+        false,
     ),
     bind(
         S::Scan,
         A::ScanEditSetting,
         &[KeySpec::ctrl('e')],
-        "edit description / Windows manufacturer, model",
+        "settings",
         true,
     ),
     bind(
         S::Scan,
         A::ScanToggleCommit,
         &[KeySpec::ctrl('k')],
-        "commit each scan / in chunks",
+        "commit mode",
         true,
     ),
     bind(

@@ -239,20 +239,36 @@ impl App {
         if self.notices.is_open() {
             return Vec::new();
         }
-        if self.screen == Screen::Scan && !self.help_open {
-            self.scan.paste(text);
-            return Vec::new();
-        }
-        if self.screen == Screen::Import && !self.help_open {
-            self.import.paste(text);
-            return Vec::new();
-        }
-        if self.screen == Screen::Form
-            && !self.help_open
-            && !self.submission.is_busy()
-            && !self.form.paste(text)
-        {
-            self.set_status("paste into a text field", Tone::Info);
+        let (text, breaks) = match crate::sanitize::clean_paste(text) {
+            Ok(clean) => clean,
+            Err(refused) => {
+                self.set_status(refused.to_string(), Tone::Warning);
+                return Vec::new();
+            }
+        };
+        let taken = if self.help_open {
+            false
+        } else if self.screen == Screen::Scan {
+            self.scan.paste(&text);
+            true
+        } else if self.screen == Screen::Import {
+            self.import.paste(&text);
+            true
+        } else if self.screen == Screen::Form && !self.submission.is_busy() {
+            let taken = self.form.paste(&text);
+            if !taken {
+                self.set_status("paste into a text field", Tone::Info);
+            }
+            taken
+        } else {
+            false
+        };
+        if taken && breaks > 0 {
+            let s = if breaks == 1 { "" } else { "s" };
+            self.set_status(
+                format!("pasted: {breaks} line break{s} became spaces"),
+                Tone::Info,
+            );
         }
         Vec::new()
     }

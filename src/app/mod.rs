@@ -7,6 +7,7 @@ pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
+pub mod import_path;
 pub mod key_names;
 pub mod keymap;
 pub mod keymap_config;

@@ -334,12 +334,29 @@ impl App {
                 self.on_updated(id, result);
             }
             TenantMsg::Exported(result) => match result {
-                Ok((path, rows)) => {
-                    let shown = sanitize(&path.display().to_string()).into_owned();
-                    self.set_status(
-                        format!("exported {} identities to {shown}", count(rows)),
-                        Tone::Success,
-                    );
+                Ok(files) => {
+                    let shown: Vec<String> = files
+                        .iter()
+                        .map(|(path, rows)| {
+                            let path = sanitize(&path.display().to_string()).into_owned();
+                            if files.len() > 1 {
+                                format!("{} to {path}", count(*rows))
+                            } else {
+                                path
+                            }
+                        })
+                        .collect();
+                    let total: usize = files.iter().map(|(_, rows)| rows).sum();
+                    let text = if files.len() > 1 {
+                        format!(
+                            "exported {} identities, one file per admin-center dialect: {}",
+                            count(total),
+                            shown.join(", ")
+                        )
+                    } else {
+                        format!("exported {} identities to {}", count(total), shown.join(""))
+                    };
+                    self.set_status(text, Tone::Success);
                 }
                 Err(e) => self.set_status(sanitize(&e).into_owned(), Tone::Error),
             },

@@ -55,11 +55,12 @@ pub enum Command {
     /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
     Import(super::import::ImportArgs),
     /// Sign in to the profile's tenant with a device code (shown with the URL to open).
-    Login,
+    Login(JsonArgs),
     /// Forget the profile's sign-in (deletes its token cache).
-    Logout,
-    /// Show who is signed in to the profile, the tenant and when the sign-in expires.
-    Whoami,
+    Logout(JsonArgs),
+    /// Show who is signed in to the profile, the tenant and when the sign-in expires
+    /// (or that the console talks to the sandbox).
+    Whoami(JsonArgs),
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
@@ -139,6 +140,13 @@ pub struct SandboxArgs {
     /// Accept on the Graph routes only unexpired tokens issued by these sign-in endpoints.
     #[arg(long)]
     pub require_auth: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JsonArgs {
+    /// Print JSON instead of text (login: one object per line, the code then the result).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

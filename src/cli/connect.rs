@@ -122,6 +122,13 @@ pub fn token_source(
 /// Resolves the target from the options and the config file.
 pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, Failure> {
     if let Some(url) = &global.graph_url {
+        let token = token_from_env().ok_or_else(|| {
+            Failure::auth(format!(
+                "--graph-url needs a bearer token: set {TOKEN_ENV} (e.g. \
+                 {TOKEN_ENV}=$(az account get-access-token --resource-type ms-graph \
+                 --query accessToken -o tsv))"
+            ))
+        })?;
         // The profiles do not matter here; only the write limit is read.
         let limit = Config::load(&paths.config_file())
             .ok()
@@ -129,7 +136,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), token_from_env().map(fixed), limit)?,
+            client: client(url.clone(), Some(fixed(token)), limit)?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
             device_login: None,

@@ -38,6 +38,17 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// Writing the output failed. A closed pipe (`list | head`) is how the
+    /// reader says it has enough: exit 0 and say nothing, as `cat` does.
+    pub fn write(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                exit: Exit::Ok,
+                message: String::new(),
+            };
+        }
+        Failure::usage(format!("cannot write the output: {e}"))
+    }
     pub fn service(message: impl Into<String>) -> Self {
         Failure {
             exit: Exit::Service,

@@ -160,13 +160,13 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     if let Some(path) = &args.report {
         save_report(path, &document, &report)?;
     }
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &document)
+        let text = serde_json::to_string_pretty(&document)
             .map_err(|e| Failure::usage(format!("cannot write the output: {e}")))?;
-        writeln!(out).map_err(write_err)?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text)).map_err(write_err)?;
     } else {
         print_text(&mut out, &document, &report, chunks).map_err(write_err)?;
     }
@@ -279,20 +279,48 @@ fn print_text(
     }
 }
 
-/// Warnings of valid rows (they are sent anyway), at most [`MAX_WARNINGS_SHOWN`].
+/// Warnings of valid rows (they are sent anyway): each message once, with
+/// how many rows and their first lines; at most [`MAX_WARNINGS_SHOWN`].
 fn print_row_warnings(parsed: &csvfile::Parsed) {
-    let warned: Vec<(usize, &str)> = parsed
-        .rows
+    for line in row_warning_lines(parsed) {
+        eprintln!("{line}");
+    }
+}
+
+fn row_warning_lines(parsed: &csvfile::Parsed) -> Vec<String> {
+    let mut grouped: Vec<(&str, Vec<usize>)> = Vec::new();
+    for row in parsed.rows.iter().filter(|r| r.is_valid()) {
+        for finding in &row.findings {
+            match grouped.iter_mut().find(|(m, _)| *m == finding.message) {
+                Some((_, lines)) => lines.push(row.line),
+                None => grouped.push((finding.message.as_str(), vec![row.line])),
+            }
+        }
+    }
+    let mut out: Vec<String> = grouped
         .iter()
-        .filter(|r| r.is_valid())
-        .flat_map(|r| r.findings.iter().map(move |f| (r.line, f.message.as_str())))
+        .take(MAX_WARNINGS_SHOWN)
+        .map(|(message, lines)| match lines.as_slice() {
+            [line] => format!("line {line}: warning: {}", sanitize(message)),
+            _ => {
+                let first: Vec<String> = lines.iter().take(5).map(usize::to_string).collect();
+                let more = if lines.len() > 5 { ", …" } else { "" };
+                format!(
+                    "warning: {} ({} rows: lines {}{more})",
+                    sanitize(message),
+                    lines.len(),
+                    first.join(", ")
+                )
+            }
+        })
         .collect();
-    for (line, message) in warned.iter().take(MAX_WARNINGS_SHOWN) {
-        eprintln!("line {line}: warning: {}", sanitize(message));
+    if grouped.len() > MAX_WARNINGS_SHOWN {
+        out.push(format!(
+            "… and {} more kinds of warning",
+            grouped.len() - MAX_WARNINGS_SHOWN
+        ));
     }
-    if warned.len() > MAX_WARNINGS_SHOWN {
-        eprintln!("… and {} more warnings", warned.len() - MAX_WARNINGS_SHOWN);
-    }
+    out
 }
 
 const MAX_WARNINGS_SHOWN: usize = 20;

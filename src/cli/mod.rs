@@ -57,7 +57,9 @@ fn finish(result: Result<Exit, Failure>) -> ExitCode {
 }
 
 fn fail(failure: Failure) -> ExitCode {
-    eprintln!("enroll-console: {}", failure.message);
+    if !failure.message.is_empty() {
+        eprintln!("enroll-console: {}", failure.message);
+    }
     failure.exit.into()
 }
 
@@ -66,9 +68,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
         Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
         Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
-        Some(args::Command::Login) => auth_cmd::login(&cli.global, &paths).await,
-        Some(args::Command::Logout) => auth_cmd::logout(&cli.global, &paths),
-        Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
+        Some(args::Command::Login(a)) => auth_cmd::login(&cli.global, a.json, &paths).await,
+        Some(args::Command::Logout(a)) => auth_cmd::logout(&cli.global, a.json, &paths),
+        Some(args::Command::Whoami(a)) => auth_cmd::whoami(&cli.global, a.json, &paths),
         Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         Some(args::Command::Completions(args)) => completions::run(&args),

@@ -253,6 +253,13 @@ pub fn validate_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> Vec<Fi
             }
         }
         ImportedDeviceIdentityType::SerialNumber => {
+            // Auto detection calls 16 digits a serial: say what it likely is.
+            if all_digits(&s) && s.len() == 16 {
+                out.push(Finding::warning(
+                    "16 digits looks like an IMEISV (IMEI + software version), not a serial; \
+                     its first 14 digits are the IMEI",
+                ));
+            }
             if let Some(kind) = product_barcode(&s)
                 && kind != ProductBarcode::Ean8
             {
@@ -357,6 +364,19 @@ mod tests {
             T::ManufacturerModelSerial
         );
         assert_eq!(detect_type("1234567890123456"), T::SerialNumber);
+    }
+
+    #[test]
+    fn sixteen_digits_detected_as_a_serial_are_warned_as_an_imeisv() {
+        let imeisv = "3532040802486301";
+        assert_eq!(detect_type(imeisv), T::SerialNumber);
+        let findings = validate_identifier(imeisv, &detect_type(imeisv));
+        assert!(
+            findings
+                .iter()
+                .any(|f| !f.is_error() && f.message.contains("IMEISV")),
+            "{findings:?}"
+        );
     }
 
     #[test]

@@ -18,6 +18,15 @@ fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
 
 pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
     match effect {
+        ImportEffect::Complete { typed } => {
+            tokio::spawn(async move {
+                let lookup = typed.clone();
+                let names = tokio::task::spawn_blocking(move || completions(&lookup))
+                    .await
+                    .unwrap_or_default();
+                send(&tx, ImportMsg::Completions { typed, names });
+            });
+        }
         ImportEffect::Load { path } => {
             tokio::spawn(async move {
                 let loaded = tokio::task::spawn_blocking(move || {
@@ -123,4 +132,30 @@ async fn with_progress(
     };
     let (report, ()) = tokio::join!(sending, forward);
     report
+}
+
+/// The names in the directory of `typed` that start with its last part,
+/// directories with a trailing `/`, sorted; hidden names only when asked
+/// for with a leading dot.
+pub fn completions(typed: &str) -> Vec<String> {
+    let dir_len = typed.rfind('/').map_or(0, |i| i + 1);
+    let (dir, stem) = typed.split_at(dir_len);
+    let dir = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            if !name.starts_with(stem) || (name.starts_with('.') && !stem.starts_with('.')) {
+                return None;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir())
+                || (entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.path().is_dir());
+            Some(if is_dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    names.sort();
+    names
 }

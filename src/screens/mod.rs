@@ -25,7 +25,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{Action, App, Scope, Screen};
+use crate::app::{Action, App, ListTab, Scope, Screen};
 use crate::session::Target;
 use crate::widgets::toast::{TOAST_MIN_HEIGHT, TOAST_MIN_WIDTH, ToastBox};
 use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, Tone, spinner};
@@ -53,10 +53,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::SignIn => sign_in::draw(frame, main, app),
     }
     let hints = footer_hints(app);
+    let more = Hint {
+        key: app
+            .keymap()
+            .key_for(Scope::Global, Action::ToggleHelp)
+            .to_string(),
+        description: "all keys".into(),
+    };
+    let more_shown = !app.help_open() && app.screen() != Screen::SignIn;
     frame.render_widget(
         Footer {
             hints: &hints,
             theme: app.theme(),
+            more: more_shown.then_some(&more),
         },
         footer,
     );
@@ -165,6 +174,14 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
+    let filtering = app.screen() == Screen::List
+        && app.list_tab() == ListTab::Tenant
+        && app.tenant().filter_field().is_some()
+        && !app.notices().is_open()
+        && !app.help_open();
+    if filtering {
+        return tenant::filter_hints(app);
+    }
     let scopes: Vec<Scope> = if app.notices().is_open() {
         vec![Scope::Log]
     } else if app.help_open() {

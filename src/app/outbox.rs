@@ -44,6 +44,9 @@ pub enum OutboxMsg {
     DraftTimer,
     /// An item was queued.
     Queued,
+    /// Nothing was queued: another item holds the identifier ("already
+    /// queued as item 17"; user-facing text).
+    AlreadyQueued(String),
     SyncProgress(SyncProgress),
     /// The error is user-facing text.
     SyncFinished(Result<SyncReport, String>),
@@ -392,6 +395,10 @@ impl App {
                 }
             }
             OutboxMsg::Queued => wrap(vec![OutboxEffect::Load]),
+            OutboxMsg::AlreadyQueued(note) => {
+                self.set_status(format!("Nothing added: {}", sanitize(&note)), Tone::Warning);
+                wrap(vec![OutboxEffect::Load])
+            }
             OutboxMsg::SyncProgress(progress) => {
                 if matches!(self.outbox.sync, SyncState::Syncing(_)) {
                     self.outbox.sync = SyncState::Syncing(progress);

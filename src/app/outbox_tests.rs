@@ -250,6 +250,10 @@ fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
         updated_at: now,
         next_attempt_at: crate::domain::DateTimeOffset::parse("2026-01-01T10:04:00Z").ok(),
         spent_rounds: 3,
+        origin: "form".into(),
+        lost_answers: 0,
+        lease_owner: None,
+        method: None,
     };
     let waiting = Msg::Outbox(OutboxMsg::Loaded {
         items: vec![item.clone()],

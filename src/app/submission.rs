@@ -172,6 +172,8 @@ impl App {
             method: method.to_string(),
             result,
             raw,
+            origin: "form".to_string(),
+            item_id: None,
         }
     }
 

@@ -63,6 +63,8 @@ pub enum Command {
     Whoami(JsonArgs),
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
+    /// Every identity this machine sent (form, Scan, imports, the outbox), newest first.
+    History(super::history::HistoryArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
     /// Print the shell completion script for bash, elvish, fish, powershell or zsh.

@@ -110,15 +110,13 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
         Some(stop @ (Stop::Unreachable(_) | Stop::GaveUp(_))) => {
             Err(Failure::service(stop.message().to_string()))
         }
-        // Items the service kept failing wait for their next attempt (not a loop).
-        None if report.pending > 0 => Err(Failure::service(match report.next_attempt_in {
-            Some(wait) => format!(
-                "the service kept failing; {} waiting in the outbox ({})",
-                report.pending,
-                crate::outbox::backoff::next_try_text(wait)
-            ),
-            None => format!("{} still waiting in the outbox", report.pending),
-        })),
+        // Items the service kept failing wait for their next attempt (not a
+        // loop); items other senders hold are theirs to finish.
+        None if report.next_attempt_in.is_some() => Err(Failure::service(format!(
+            "the service kept failing; {} waiting in the outbox ({})",
+            report.pending,
+            crate::outbox::backoff::next_try_text(report.next_attempt_in.unwrap_or_default())
+        ))),
         None if report.rejected + report.duplicate > 0 => Ok(Exit::RowsFailed),
         None => Ok(Exit::Ok),
     }

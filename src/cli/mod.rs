@@ -9,6 +9,7 @@ pub mod drafts;
 mod exit;
 mod export;
 mod help_text;
+mod history;
 mod import;
 mod list;
 pub mod man;
@@ -72,6 +73,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         Some(args::Command::Logout(a)) => auth_cmd::logout(&cli.global, a.json, &paths),
         Some(args::Command::Whoami(a)) => auth_cmd::whoami(&cli.global, a.json, &paths),
         Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
+        Some(args::Command::History(args)) => history::run(args, &paths),
         Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
         Some(args::Command::Completions(args)) => completions::run(&args),
         Some(args::Command::Man(args)) => man::run(&args),

@@ -75,6 +75,28 @@ impl ProductBarcode {
 }
 
 /// Whether the text holds a control character (C0, DEL, C1).
+/// How identifiers compare (as the service does): upper-cased and trimmed;
+/// Windows tuples also without punctuation or spaces inside each part.
+/// Two identities with one key are one identity to the tenant and the ledger.
+pub fn identity_key(identity: &crate::domain::ImportedDeviceIdentity) -> String {
+    let id = identity.identifier().trim();
+    if identity.imported_device_identity_type
+        == Some(ImportedDeviceIdentityType::ManufacturerModelSerial)
+    {
+        id.split(',')
+            .map(|part| {
+                part.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        id.to_uppercase()
+    }
+}
+
 pub fn has_control_chars(s: &str) -> bool {
     s.chars().any(char::is_control)
 }

@@ -78,6 +78,8 @@ pub struct SyncProgress {
 #[derive(Clone)]
 pub struct Syncer {
     outbox: Outbox,
+    /// This sender's name on the items it claims (clones share it).
+    owner: std::sync::Arc<str>,
     submitter: Submitter,
     policy: SyncPolicy,
 }
@@ -85,6 +87,8 @@ pub struct Syncer {
 /// How one item's round ended.
 enum ItemEnd {
     Settled,
+    /// Another sender has it now.
+    Lost,
     Deferred,
     Stopped(Stop),
 }
@@ -99,6 +103,7 @@ impl Syncer {
         });
         Syncer {
             outbox,
+            owner: crate::store::lease::new_owner().into(),
             submitter: single,
             policy: SyncPolicy::default(),
         }
@@ -159,8 +164,15 @@ impl Syncer {
             let due: Vec<OutboxItem> = pending.iter().filter(|i| is_due(i, now)).cloned().collect();
             let mut cut = false;
             let mut in_a_row = 0usize;
-            for item in due {
+            let mut claimed_any = false;
+            for listed in due.iter() {
+                // Claim before send: an item another sender holds is theirs.
+                let Some(item) = self.outbox.claim(listed.id, &self.owner).await? else {
+                    continue;
+                };
+                claimed_any = true;
                 match self.run_item(item, &mut report, &mut waited).await? {
+                    ItemEnd::Lost => {}
                     ItemEnd::Settled => {
                         in_a_row = 0;
                         settled += 1;
@@ -179,6 +191,10 @@ impl Syncer {
                         return self.finish(report, learnt_before).await;
                     }
                 }
+            }
+            if !due.is_empty() && !claimed_any {
+                // What is due is being sent by other senders.
+                break;
             }
             // Wait for the next item to fall due, if the budget allows.
             let now = self.now();
@@ -232,8 +248,9 @@ impl Syncer {
         let mut tries = 0u32;
         loop {
             let step = next_step(&item);
-            if step == Step::Send {
-                self.outbox.mark_sending(item.id).await?;
+            // A lost claim: it expired and another sender took the item.
+            if step == Step::Send && !self.outbox.mark_sending(item.id, &self.owner).await? {
+                return Ok(ItemEnd::Lost);
             }
             let answer = self.attempt(&item, step).await;
             report.requests += 1;
@@ -253,7 +270,10 @@ impl Syncer {
                     item.unknown_outcome = false;
                     item.state = ItemState::Queued;
                 }
-                Then::Stop(stop) => return Ok(ItemEnd::Stopped(stop)),
+                Then::Stop(stop) => {
+                    self.outbox.release(item.id, &self.owner).await?;
+                    return Ok(ItemEnd::Stopped(stop));
+                }
                 Then::Pause(retry_after) => {
                     tries += 1;
                     let backoff = RetryPolicy {
@@ -276,6 +296,7 @@ impl Syncer {
                         }
                         _ => {
                             self.defer(&item, retry_after).await?;
+                            self.outbox.release(item.id, &self.owner).await?;
                             return Ok(ItemEnd::Deferred);
                         }
                     }

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::scan_effects::Via;
+use super::scan_effects::{Via, send_journaled_with};
 use super::services::Services;
 use crate::app::{ImportEffect, ImportMsg, Msg};
+use crate::bulk::dedupe_key;
 use crate::bulk::{DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
-use crate::bulk::{dedupe_key, run as send_plan};
 
 fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
     let _ = tx.send(Msg::Import(msg));
@@ -73,7 +73,8 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
                         overwrite: replace,
                         ..ImportOptions::default()
                     };
-                    let report = with_progress(&via, plan, &options, &tx, done_before, of).await;
+                    let report =
+                        with_progress(&services, &via, plan, &options, &tx, done_before, of).await;
                     done_before += report.rows.len();
                     merged.import_calls += report.import_calls;
                     merged.search_calls += report.search_calls;
@@ -105,6 +106,7 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
 
 /// Sends a plan, forwarding its progress as `ImportMsg::Progress`.
 async fn with_progress(
+    services: &Services,
     via: &Via<'_>,
     plan: ImportPlan,
     options: &ImportOptions,
@@ -115,7 +117,7 @@ async fn with_progress(
     let (ptx, mut prx) = unbounded_channel();
     let sending = async {
         let ptx = ptx;
-        send_plan(via, plan, options, Some(&ptx)).await
+        send_journaled_with(services, "import", via, plan, options, Some(&ptx)).await
     };
     let forward = async {
         while let Some(p) = prx.recv().await {

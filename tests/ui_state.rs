@@ -236,9 +236,17 @@ fn last_contacted_is_parsed_and_bad_values_block() {
     type_text(&mut app, "C02XK0XXJGH5");
     send(&mut app, (0..5).map(|_| key(KeyCode::Tab)));
     assert_eq!(app.form().focus(), FieldId::LastContacted);
-    type_text(&mut app, "2024-05-01");
+    type_text(&mut app, "2024-13-01");
     assert!(submitted(&app.update(ctrl('s'))).is_none());
-    type_text(&mut app, "T09:30:00+02:00");
+    let why: Vec<String> = app
+        .form()
+        .findings(FieldId::LastContacted)
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(why, ["month 13 is not a month (1–12)"], "in plain words");
+    send(&mut app, (0..10).map(|_| key(KeyCode::Backspace)));
+    type_text(&mut app, "2024-05-01T09:30:00+02:00");
     let (_, identity) = submitted(&app.update(ctrl('s'))).expect("submit");
     assert_eq!(
         identity

@@ -218,6 +218,43 @@ fn sort_cycles_and_the_stale_view_uses_the_time_from_messages() {
 }
 
 #[test]
+fn a_windows_identity_is_not_offered_a_description() {
+    let mut windows = ImportedDeviceIdentity::new(
+        "Dell Inc.,Latitude 7440,DL000491",
+        ImportedDeviceIdentityType::ManufacturerModelSerial,
+        Platform::Windows,
+    );
+    windows.id = Some("00000000-0000-4000-8000-000000000049".into());
+    let mut app = app();
+    load_tenant(&mut app, vec![windows]);
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.screen(), Screen::Detail);
+    let footer = render_to_string(&app, 100, 30);
+    assert!(!footer.contains("edit description"), "{footer}");
+    assert!(footer.contains("d delete"), "{footer}");
+    send(&mut app, [key(KeyCode::Char('e'))]);
+    assert!(app.tenant().modal().is_none());
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("Windows identities take no description")
+    );
+}
+
+#[test]
+fn no_match_mentions_the_stale_view_only_inside_it() {
+    let mut app = loaded(3);
+    send(&mut app, [key(KeyCode::Char('/'))]);
+    type_text(&mut app, "nothing-like-this");
+    send(&mut app, [key(KeyCode::Enter)]);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("No identity matches"), "{screen}");
+    assert!(!screen.contains("Stale view"), "{screen}");
+    send(&mut app, [key(KeyCode::Char('v'))]);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("leaves the Stale view"), "{screen}");
+}
+
+#[test]
 fn detail_edit_description_checks_the_128_rule_and_patches() {
     let mut app = loaded(3);
     send(&mut app, [key(KeyCode::Enter)]);
@@ -344,6 +381,11 @@ fn detail_copy_raw_json_and_export() {
     send(&mut app, [key(KeyCode::Esc)]);
     type_text(&mut app, "/cart");
     send(&mut app, [key(KeyCode::Enter), key(KeyCode::Char('x'))]);
+    let dialog = render_to_string(&app, 100, 30);
+    assert!(
+        dialog.contains("current folder."),
+        "the hint is whole:\n{dialog}"
+    );
     send(&mut app, [key(KeyCode::Tab)]);
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     match effects.as_slice() {

@@ -36,17 +36,8 @@ impl App {
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
-        if self.outbox.confirm_discard.is_some() {
-            let confirms = self.screen == Screen::List
-                && self
-                    .keymap
-                    .actions(Scope::Outbox, &key, false)
-                    .contains(&Action::Discard);
-            if !confirms {
-                self.outbox.confirm_discard = None;
-                self.set_status("Kept", Tone::Info);
-                return Vec::new();
-            }
+        if self.confirm.is_some() {
+            return self.on_confirm_key(&key);
         }
         if self.help_open {
             match self.keymap.actions(Scope::Help, &key, false).first() {
@@ -146,7 +137,11 @@ impl App {
             }
             Action::OpenScan => self.screen = Screen::Scan,
             Action::OpenImport => self.screen = Screen::Import,
-            Action::ImportCommit | Action::ImportToggleOverwrite | Action::ImportSaveReport => {}
+            Action::ImportCommit
+            | Action::ImportToggleOverwrite
+            | Action::ImportSaveReport
+            | Action::Confirm
+            | Action::Keep => {}
             Action::ScanUndo
             | Action::ScanCycleType
             | Action::ScanCyclePlatform

@@ -183,6 +183,15 @@ impl App {
         })
     }
 
+    /// Whether the identity on Detail can have a description (Windows
+    /// manufacturer/model/serial tuples take none).
+    pub fn detail_takes_description(&self) -> bool {
+        self.detail.as_ref().is_some_and(|view| {
+            view.result.identity.imported_device_identity_type
+                != Some(crate::domain::ImportedDeviceIdentityType::ManufacturerModelSerial)
+        })
+    }
+
     pub(super) fn start_edit_description(&mut self) {
         let Some(view) = &self.detail else {
             return;
@@ -190,6 +199,10 @@ impl App {
         let identity = view.result.identity.clone();
         if identity.id.is_none() {
             self.set_status("this identity has no id to edit", Tone::Info);
+            return;
+        }
+        if !self.detail_takes_description() {
+            self.set_status("Windows identities take no description", Tone::Info);
             return;
         }
         let field = TextField::with_value(identity.description.as_deref().unwrap_or(""));

@@ -21,6 +21,12 @@ use super::exit::{Exit, Failure};
 pub struct DraftsArgs {
     #[command(subcommand)]
     pub command: DraftsCommand,
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
+    #[command(flatten)]
+    pub offline: super::args::OfflineArg,
+    #[command(flatten)]
+    pub submit: super::args::SubmitMethodArg,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -10,6 +10,23 @@ pub enum Exit {
     Usage = 2,
     Auth = 3,
     Service = 4,
+    /// Stopped by SIGHUP, SIGINT or SIGTERM after a clean save: 128 + the
+    /// signal's number, as shells report a process a signal ended.
+    Hangup = 129,
+    Interrupted = 130,
+    Terminated = 143,
+}
+
+impl Exit {
+    /// The exit for a stop signal's number (`None` for any other).
+    pub fn for_signal(number: i32) -> Option<Exit> {
+        match number {
+            1 => Some(Exit::Hangup),
+            2 => Some(Exit::Interrupted),
+            15 => Some(Exit::Terminated),
+            _ => None,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {

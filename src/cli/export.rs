@@ -16,6 +16,8 @@ use super::exit::{Exit, Failure};
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
     /// csv (headered, JSON property names), csv-admin (the admin center's headerless
     /// identifier,details; Windows as manufacturer,model,serial, in a file of its own
     /// when the view holds both) or json.

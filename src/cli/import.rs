@@ -24,6 +24,10 @@ use super::exit::{Exit, Failure};
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
+    #[command(flatten)]
+    pub offline: super::args::OfflineArg,
     /// The CSV file: the admin center's `identifier,details` or `manufacturer,model,serial`
     /// (no header), or a header row of JSON property names.
     pub file: PathBuf,

@@ -307,7 +307,7 @@ fn headered_rows(records: &[Record], options: NormalizeOptions) -> Result<Vec<Ro
             }
             identity.description = cell(fields, desc_col);
             if let Some(t) = cell(fields, contacted_col) {
-                match DateTimeOffset::parse(&t) {
+                match DateTimeOffset::parse_input(&t) {
                     Ok(d) => identity.last_contacted_date_time = Some(d),
                     Err(e) => findings.push(Finding::error(format!("lastContactedDateTime: {e}"))),
                 }

@@ -2,6 +2,7 @@
 //! hints and status bar) and the Help overlay. Screens read the state and
 //! never change it (the Recent list's scroll offset aside).
 
+pub mod confirm;
 pub mod detail;
 pub mod form;
 pub mod help;
@@ -72,6 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let toast_shown = toast_fits(area) && !app.help_open() && !app.notices().is_open();
     draw_status_bar(frame, status, app, toast_shown);
     tenant_modal::draw(frame, main, app);
+    confirm::draw(frame, main, app);
     if app.help_open() {
         help::draw(frame, main, app);
     }
@@ -184,6 +186,8 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
     }
     let scopes: Vec<Scope> = if app.notices().is_open() {
         vec![Scope::Log]
+    } else if app.confirmation().is_some() {
+        vec![Scope::Confirm]
     } else if app.help_open() {
         vec![Scope::Help]
     } else {
@@ -201,6 +205,7 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
                     !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
                 }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
+                (Scope::Detail, Action::EditDescription) => app.detail_takes_description(),
                 _ => binding.hint,
             };
             if !shown {

@@ -138,10 +138,13 @@ fn empty_text(t: &TenantState, keys: &Keymap) -> String {
         return String::new();
     }
     if t.view().total() > 0 {
-        return format!(
-            "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
-            keys.key_for(Scope::Tenant, Action::StaleView)
-        );
+        if t.stale_on() {
+            return format!(
+                "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
+                keys.key_for(Scope::Tenant, Action::StaleView)
+            );
+        }
+        return "  No identity matches. Esc in the filter clears it.".into();
     }
     match t.outcome() {
         _ if t.is_loading() => "  Loading the tenant's identities…".into(),

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::app::{Keymap, KeymapError, KeysConfig};
-use crate::graph::SubmitMethod;
+use crate::graph::{SubmitMethod, WriteLimit};
 use crate::sandbox::{
-    CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit, deserialize_write_limit,
+    CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit as SandboxWriteLimit,
+    deserialize_write_limit,
 };
 
 /// The national clouds and their hosts.
@@ -181,14 +182,29 @@ pub struct Config {
     /// Where sign-ins are kept: `auto` (the OS keychain, else a 0600 file) or `file`.
     #[serde(default)]
     pub token_store: TokenStoreChoice,
+    /// Writes (POST, PATCH, DELETE) this console sends per window, shared by
+    /// every writer of a process: `"WRITES/SECONDS"`, default Intune's `"100/20"`.
+    #[serde(default, with = "write_limit_serde")]
+    pub write_limit: Option<WriteLimit>,
     /// How the embedded sandbox answers (used when no profile is configured).
     #[serde(default)]
     pub sandbox: SandboxSettings,
 }
 
+mod write_limit_serde {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::graph::WriteLimit;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WriteLimit>, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The embedded sandbox's write limit unless `[sandbox] write_limit` says
 /// otherwise: Intune's 100 writes per 20 s per app.
-pub const EMBEDDED_WRITE_LIMIT: Option<WriteLimit> = Some(WriteLimit::INTUNE);
+pub const EMBEDDED_WRITE_LIMIT: Option<SandboxWriteLimit> = Some(SandboxWriteLimit::INTUNE);
 
 /// Seconds after which an identity in the embedded sandbox reads as
 /// enrolled, unless `[sandbox] enroll_after_secs` says otherwise.
@@ -202,7 +218,7 @@ pub struct SandboxSettings {
     pub create_route: Option<CreateRoute>,
     /// `"N/SECONDS"` or `"off"`.
     #[serde(default, deserialize_with = "deserialize_write_limit")]
-    pub write_limit: Option<Option<WriteLimit>>,
+    pub write_limit: Option<Option<SandboxWriteLimit>>,
     /// 0 turns enrolling off.
     pub enroll_after_secs: Option<u64>,
     /// Page long action answers with `@odata.nextLink`.
@@ -300,6 +316,25 @@ impl Config {
             line: e.span().map_or(1, |s| line_of(s.start)),
             message: e.message().trim().to_string(),
         })?;
+        for (name, profile) in &config.profiles {
+            if let Some(url) = &profile.graph_url
+                && url
+                    .trim_end_matches('/')
+                    .to_ascii_lowercase()
+                    .ends_with("/v1.0")
+            {
+                let at = text.find(url.as_str()).unwrap_or(0);
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line: line_of(at),
+                    message: format!(
+                        "profile {name:?}: graph_url {url:?} ends in /v1.0, but imported device \
+                         identities exist only in Graph beta: end it in /beta, or leave the \
+                         version out"
+                    ),
+                });
+            }
+        }
         if let Some(name) = &config.default_profile
             && !config.profiles.contains_key(name)
         {
@@ -423,11 +458,41 @@ submit_method = "import"
     }
 
     #[test]
+    fn a_v1_graph_url_is_refused_because_the_resource_is_beta_only() {
+        let text =
+            "[profiles.a]\ntenant = \"t\"\ngraph_url = \"https://graph.microsoft.com/v1.0/\"\n";
+        let msg = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("c.toml:3:"), "{msg}");
+        assert!(msg.contains("/v1.0") && msg.contains("beta"), "{msg}");
+        let ok = "[profiles.a]\ngraph_url = \"https://graph.microsoft.com/beta\"\n";
+        assert!(Config::parse(ok, Path::new("c.toml")).is_ok());
+    }
+
+    #[test]
+    fn write_limit_is_writes_per_seconds() {
+        let c = Config::parse("write_limit = \"50/10\"\n", Path::new("c")).unwrap();
+        assert_eq!(
+            c.write_limit.map(|l| l.to_string()).as_deref(),
+            Some("50/10")
+        );
+        assert_eq!(Config::parse("", Path::new("c")).unwrap().write_limit, None);
+        let msg = Config::parse("write_limit = \"fast\"\n", Path::new("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("c:1:") && msg.contains("WRITES/SECONDS"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn sandbox_settings_and_their_defaults() {
         let c = Config::parse("", Path::new("c")).unwrap();
         let o = c.sandbox.options(Storage::InMemory);
         assert_eq!(o.faults.create_route, crate::sandbox::DEFAULT_CREATE_ROUTE);
-        assert_eq!(o.write_limit, Some(WriteLimit::INTUNE));
+        assert_eq!(o.write_limit, Some(SandboxWriteLimit::INTUNE));
         assert_eq!(o.enroll_after.map(|d| d.as_secs()), Some(180));
         assert_eq!(o.page_actions, DEFAULT_PAGE_ACTIONS);
 

@@ -37,7 +37,7 @@ pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use keymap_config::{KeymapError, KeysConfig};
-pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
@@ -135,7 +135,7 @@ impl DetailView {
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),
-            note: None,
+            note: outcome.create_unusable.map(|why| why.detail_note()),
             live_fetched_at: None,
         }
     }
@@ -406,6 +406,7 @@ impl App {
             }
             Msg::Clock(now) => {
                 self.notices.set_now(now);
+                self.outbox.set_now(now);
                 self.on_clock_live(now)
             }
             Msg::RecentLive(done) => self.on_live_refreshed(done),

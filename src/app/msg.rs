@@ -88,7 +88,7 @@ pub enum Effect {
     LoadRecent,
     /// Read these entries from the tenant (GET by id) and store the copies.
     RefreshLive(Vec<super::recent_live::LiveTarget>),
-    /// Store `create_route_missing:<profile>` = `1`.
+    /// Remember for the profile that create is unusable (`ProfileFact::CreateUnusable`).
     RememberCreateRouteMissing {
         profile: String,
     },
@@ -101,9 +101,4 @@ pub enum Effect {
     /// Hand the terminal to the user's editor (the runtime's loop does it).
     Editor(super::editor::EditorEffect),
     Quit,
-}
-
-/// The settings key under which a missing create route is remembered.
-pub fn create_route_missing_key(profile: &str) -> String {
-    format!("create_route_missing:{profile}")
 }

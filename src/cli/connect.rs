@@ -11,6 +11,7 @@ use crate::auth::{
 use crate::config::{AuthMethod, Config, Profile, SandboxSettings, TokenStoreChoice};
 use crate::graph::{
     BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
+    WriteLimit,
 };
 use crate::sandbox::{self, RunningSandbox, Storage};
 use crate::session::{Paths, Target};
@@ -53,14 +54,18 @@ fn token_from_env() -> Option<BearerToken> {
         .map(|t| BearerToken::new(t.trim()))
 }
 
-fn client(base_url: String, token: Option<Arc<dyn TokenSource>>) -> Result<GraphClient, Failure> {
-    GraphClient::new(ClientConfig {
-        base_url,
-        token: None,
-        token_source: token,
-        timeout: REQUEST_TIMEOUT,
-    })
-    .map_err(|e: GraphError| Failure::usage(e.user_message()))
+/// The one client of this run: every writer shares its write limiter.
+fn client(
+    base_url: String,
+    token: Option<Arc<dyn TokenSource>>,
+    write_limit: Option<WriteLimit>,
+) -> Result<GraphClient, Failure> {
+    let mut config = ClientConfig::new(base_url).with_timeout(REQUEST_TIMEOUT);
+    config.token_source = token;
+    if let Some(limit) = write_limit {
+        config = config.with_write_limit(limit);
+    }
+    GraphClient::new(config).map_err(|e: GraphError| Failure::usage(e.user_message()))
 }
 
 fn fixed(token: BearerToken) -> Arc<dyn TokenSource> {
@@ -162,10 +167,14 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
                  --query accessToken -o tsv))"
             ))
         })?;
+        // The profiles do not matter here; only the write limit is read.
+        let limit = Config::load(&paths.config_file())
+            .ok()
+            .and_then(|c| c.write_limit);
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), Some(fixed(token)))?,
+            client: client(url.clone(), Some(fixed(token)), limit)?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
             person_login: None,
@@ -181,13 +190,13 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
             .map_err(|e| Failure::usage(e.to_string()))?
     };
     let Some((name, profile)) = profile else {
-        return start_embedded_sandbox(paths, &config.sandbox).await;
+        return start_embedded_sandbox(paths, &config.sandbox, config.write_limit).await;
     };
     let (token, person_login) = token_source(&name, &profile, paths, keychain_for(&config))?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
     Ok(Connection {
         target: Target::Tenant(label),
-        client: client(profile.graph_base_url(), Some(token))?,
+        client: client(profile.graph_base_url(), Some(token), config.write_limit)?,
         submit_method: profile.submit_method,
         profile: name,
         sandbox: None,
@@ -198,6 +207,7 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
 async fn start_embedded_sandbox(
     paths: &Paths,
     settings: &SandboxSettings,
+    write_limit: Option<WriteLimit>,
 ) -> Result<Connection, Failure> {
     let options = settings.options(Storage::File(paths.sandbox_file()));
     let running = sandbox::start(([127, 0, 0, 1], 0).into(), options)
@@ -209,6 +219,7 @@ async fn start_embedded_sandbox(
         client: client(
             running.graph_url(),
             Some(fixed(BearerToken::new(sandbox::SANDBOX_TOKEN))),
+            write_limit,
         )?,
         submit_method: SubmitMethod::Auto,
         sandbox: Some(running),

@@ -56,6 +56,12 @@ pub enum GraphError {
     /// No valid sign-in: none cached, or it could not be renewed. The
     /// message says what to do (e.g. run `enroll-console login`).
     SignIn { message: String },
+    /// A listing stopped before its end: its next-page links went round in
+    /// a cycle, or there were more pages than any tenant holds.
+    Paging {
+        message: String,
+        request_id: Option<String>,
+    },
 }
 
 impl fmt::Display for GraphError {
@@ -166,6 +172,15 @@ impl GraphError {
                 format!("Invalid service URL {url}: {reason}")
             }
             GraphError::SignIn { message } => message.clone(),
+            GraphError::Paging {
+                message,
+                request_id,
+            } => with_ids(
+                format!(
+                    "The listing stopped before its end: {message}; what was shown is incomplete"
+                ),
+                support_ids(request_id.as_deref(), ""),
+            ),
             GraphError::ClaimsChallenge {
                 request_id,
                 client_request_id,
@@ -210,6 +225,7 @@ impl GraphError {
             GraphError::Service { request_id, .. }
             | GraphError::Decode { request_id, .. }
             | GraphError::ClaimsChallenge { request_id, .. } => request_id.as_deref(),
+            | GraphError::Paging { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -235,7 +251,8 @@ impl GraphError {
             } => Some(client_request_id),
             GraphError::InsecureUrl { .. }
             | GraphError::InvalidUrl { .. }
-            | GraphError::SignIn { .. } => None,
+            | GraphError::SignIn { .. }
+            | GraphError::Paging { .. } => None,
         }
     }
 

@@ -9,8 +9,9 @@ use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
-use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg, create_route_missing_key};
+use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg};
 use crate::domain::DateTimeOffset;
+use crate::store::ProfileFact;
 
 /// Now, as the messages carry it (the app reads no clock).
 pub fn now() -> DateTimeOffset {
@@ -144,7 +145,7 @@ impl EffectRunner {
             }
             Effect::RememberCreateRouteMissing { profile } => {
                 tokio::spawn(async move {
-                    let key = create_route_missing_key(&profile);
+                    let key = ProfileFact::CreateUnusable.key(&profile);
                     let saved = services.with_store(move |s| s.set_setting(&key, "1")).await;
                     let _ = tx.send(match saved {
                         Ok(()) => Msg::SettingSaved,

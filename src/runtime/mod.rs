@@ -33,14 +33,11 @@ pub use sign_in::{SignInDone, SignInService};
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
-use crate::app::{
-    App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS,
-    create_route_missing_key,
-};
+use crate::app::{App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS};
 use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
-use crate::store::Store;
+use crate::store::{ProfileFact, Store};
 use crate::terminal;
 use crate::widgets::Theme;
 use effects::EffectRunner;
@@ -67,9 +64,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         paths,
         ..
     } = session;
-    if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
-        && value == "1"
-    {
+    if let Ok(true) = store.knows(ProfileFact::CreateUnusable, &profile) {
         submitter.remember_create_route_missing();
     }
     // The session has already read the file and refused a bad one.

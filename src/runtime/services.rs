@@ -55,6 +55,12 @@ pub trait SubmitService: Send + Sync + 'static {
         Box::pin(async { Err(not_available()) })
     }
 
+    /// Whether the service paces its own writes (the Graph client's one
+    /// write limiter); fakes do not.
+    fn paces_writes(&self) -> bool {
+        false
+    }
+
     /// Deletes an identity by id. Fakes may leave it out.
     fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
         let _ = id;
@@ -112,6 +118,10 @@ impl SubmitService for Submitter {
         id: &'a str,
     ) -> BoxFuture<'a, Result<ImportedDeviceIdentity, GraphError>> {
         Box::pin(self.client().get(id))
+    }
+
+    fn paces_writes(&self) -> bool {
+        true
     }
 }
 

@@ -225,7 +225,7 @@ impl GraphError {
             GraphError::Service { request_id, .. }
             | GraphError::Decode { request_id, .. }
             | GraphError::ClaimsChallenge { request_id, .. } => request_id.as_deref(),
-            | GraphError::Paging { request_id, .. } => request_id.as_deref(),
+            GraphError::Paging { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

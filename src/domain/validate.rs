@@ -79,10 +79,17 @@ impl ProductBarcode {
 /// Windows tuples also without punctuation or spaces inside each part.
 /// Two identities with one key are one identity to the tenant and the ledger.
 pub fn identity_key(identity: &crate::domain::ImportedDeviceIdentity) -> String {
-    let id = identity.identifier().trim();
-    if identity.imported_device_identity_type
-        == Some(ImportedDeviceIdentityType::ManufacturerModelSerial)
-    {
+    identifier_key(
+        identity.identifier(),
+        identity.imported_device_identity_type.as_ref(),
+    )
+}
+
+/// [`identity_key`] from an identifier and its type (the sandbox keys its
+/// tenant with it too, so the two can never disagree).
+pub fn identifier_key(identifier: &str, ty: Option<&ImportedDeviceIdentityType>) -> String {
+    let id = identifier.trim();
+    if ty == Some(&ImportedDeviceIdentityType::ManufacturerModelSerial) {
         id.split(',')
             .map(|part| {
                 part.chars()

@@ -55,20 +55,7 @@ fn is_mms(ty: Option<&ImportedDeviceIdentityType>) -> bool {
 /// The comparison key of an identifier: upper-cased; for Windows tuples each
 /// component also loses its non-alphanumerics.
 pub(crate) fn identity_key(identifier: &str, ty: Option<&ImportedDeviceIdentityType>) -> String {
-    if is_mms(ty) {
-        identifier
-            .split(',')
-            .map(|part| {
-                part.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_uppercase)
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        identifier.trim().to_uppercase()
-    }
+    crate::domain::validate::identifier_key(identifier, ty)
 }
 
 /// The key of a stored identity.

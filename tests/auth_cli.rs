@@ -3,6 +3,8 @@
 //! login → whoami → list after expiry (through a refresh) → logout → list
 //! refused; the token cache is 0600; no token reaches the logs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod auth_support;
 mod support;
 

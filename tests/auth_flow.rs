@@ -3,6 +3,8 @@
 //! answer from a scripted token endpoint, one renewal and one retry after a
 //! 401, refresh ahead of expiry and refresh-token rotation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

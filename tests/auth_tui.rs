@@ -2,6 +2,8 @@
 //! `enroll-console sandbox --require-auth`. Submitting with no sign-in opens
 //! the Sign-in screen with the code and URL; once the sandbox approves, the
 //! identity that was waiting is created without re-typing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod auth_support;

@@ -1,6 +1,8 @@
 //! `enroll-console completions SHELL`, `man` and `--version` as a packager or a script sees
 //! them: generated from the command-line definition, so they name every command there is.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

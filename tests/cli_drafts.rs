@@ -1,6 +1,8 @@
 //! `enroll-console drafts list|sync|discard` as a script sees them: output
 //! and exit codes, against the sandbox over HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output};

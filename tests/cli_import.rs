@@ -1,6 +1,8 @@
 //! `enroll-console import` end to end: the built binary against an
 //! in-process sandbox on 127.0.0.1 (random port).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;

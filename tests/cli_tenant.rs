@@ -1,6 +1,8 @@
 //! `list` and `export` with the built binary against the sandbox on
 //! 127.0.0.1 (random port): filters, the Stale view, every format.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 use enroll_console::sandbox::{self, RunningSandbox, SANDBOX_TOKEN, SandboxOptions};

@@ -2,6 +2,8 @@
 //! every endpoint, paging, every error class, the auto switch, and
 //! exactly-once submission under injected faults.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod client_support;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The client against a scripted server: the exact requests it sends, how
 //! it reads answers, and how every failure is classified.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod client_support;
 
 use std::time::Duration;

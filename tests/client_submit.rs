@@ -2,6 +2,8 @@
 //! auto switch, bounded retries honouring Retry-After (waits recorded, not
 //! slept), and exactly-once after unknown outcomes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod client_support;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! `docs/KEYS.md` is generated from the default keymap; this fails when the
 //! committed file differs. Regenerate: `UPDATE_DOCS=1 cargo test --test docs_keys`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use enroll_console::app::keymap_docs::keys_markdown;

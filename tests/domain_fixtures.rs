@@ -2,6 +2,8 @@
 //! encodes back to the same JSON (dates compared as instants with their
 //! offset, enum members case-insensitively).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use enroll_console::domain::{
     DateTimeOffset, EnrollmentState, EntityResponse, ImportDeviceIdentityListRequest,
     ImportedDeviceIdentity, ImportedDeviceIdentityResult, ImportedDeviceIdentityType,

@@ -1,5 +1,7 @@
 //! Property tests for the domain's parsing and validation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use enroll_console::domain::validate::{
     Severity, detect_type, imei_check_digit, is_valid_imei15, validate_identifier,
 };

@@ -1,6 +1,8 @@
 //! Property tests for identifier validation: the check digits catch what
 //! they must, normalisation is stable, and classification never panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use enroll_console::domain::ImportedDeviceIdentityType as T;
 use enroll_console::domain::validate::{
     NormalizeOptions, ProductBarcode, ScanVerdict, classify, imei_check_digit, is_valid_imei15,

@@ -3,6 +3,8 @@
 //! while the editor runs the terminal is the shell's (no raw mode, no
 //! alternate screen) and the console reads none of the keys typed there.
 //! With `mouse = true` the console captures the mouse and lets it go on exit.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

@@ -2,6 +2,8 @@
 //! from a shell in tmux. Afterwards the terminal is usable — canonical mode
 //! and echo back on (`stty -a`), the alternate screen left, mouse reporting
 //! off — and the draft is there when the console starts again.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_os = "linux")]
 
 mod support;

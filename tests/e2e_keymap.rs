@@ -1,6 +1,8 @@
 //! End to end: a keymap in config.toml drives the built console in tmux
 //! (embedded sandbox), and a bad keymap stops it before the terminal is
 //! touched, with exit code 2 and the line on stderr.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

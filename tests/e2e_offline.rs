@@ -2,6 +2,8 @@
 //! with --offline survive `kill -9` in the outbox and are created exactly
 //! once when the console comes back online; a half-typed form survives
 //! `kill -9` (the draft is at most a debounce behind), Ctrl-C and SIGTERM.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

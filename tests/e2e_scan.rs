@@ -3,6 +3,8 @@
 //! then Enter; afterwards `enroll-console list` on the same data folder
 //! shows what reached the sandbox.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/tmux.rs"]
 mod tmux;
 

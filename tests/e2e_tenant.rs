@@ -2,6 +2,8 @@
 //! holding 100,000 identities served 1,000 a page. The Tenant tab shows rows
 //! while the rest load, answers keys meanwhile, counts to 100,000, and
 //! filters down to one identifier. (Timing is the benchmarks' job.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

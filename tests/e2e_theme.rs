@@ -2,6 +2,8 @@
 //! escapes). With NO_COLOR the screen carries no colour at all while the
 //! selection still shows (a marker and reverse video); `color = "always"`
 //! brings colour back despite NO_COLOR, in the palette `theme` names.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

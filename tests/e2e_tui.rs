@@ -2,6 +2,8 @@
 //! sandbox and against a standalone sandbox, through the main journeys of the
 //! foundation: form → submit → Detail, Recent across restarts, the picker,
 //! the create-route fallback, inline validation and service errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod support;

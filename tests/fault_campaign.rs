@@ -7,6 +7,8 @@
 //! waits for real, so its sandbox answers `Retry-After: 0`. Latency is real,
 //! on small batches.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -3,6 +3,8 @@
 //! created exactly once, as a listing of the sandbox shows; an unreachable
 //! service leaves everything queued.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

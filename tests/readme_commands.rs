@@ -7,6 +7,7 @@
 //! reason; every entry there must still appear in the docs. Every `toml` example must be a
 //! `config.toml` the console accepts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_os = "linux")]
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,8 @@
 //! IMEI validation agrees with a reference Luhn check. The fuzz targets in
 //! `fuzz/` explore the same functions without a case limit.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use enroll_console::config::{Config, ConfigError};

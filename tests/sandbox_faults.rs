@@ -1,6 +1,8 @@
 //! Fault injection, the create route's modes (documented, no route, server
 //! error), the import's 500, persistence across restarts and shutdown.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod sandbox_support;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! The sandbox's routes over HTTP: create, get, update, delete, the two
 //! actions, validation, authentication and the Graph error shape.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod sandbox_support;
 
 use reqwest::StatusCode;

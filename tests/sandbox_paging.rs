@@ -2,6 +2,8 @@
 //! a 100,000-identity tenant, action answers in pages, looping nextLinks, and
 //! identities that read as enrolled after a while.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod sandbox_support;
 
 use std::collections::HashSet;

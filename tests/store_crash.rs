@@ -3,6 +3,8 @@
 //! returned is there. The writer is this test binary, run again as a child
 //! and killed with SIGKILL while it writes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 

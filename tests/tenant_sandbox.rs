@@ -2,6 +2,8 @@
 //! the app's pure update and the runtime's tenant effects, pumped by hand,
 //! so each step's outcome is checked both in the list and in the sandbox.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::sync::{Arc, Mutex};

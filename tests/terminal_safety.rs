@@ -4,6 +4,8 @@
 //! and in a sandbox answer reaches the screen only as printable text, and
 //! drawing it never panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

@@ -2,6 +2,8 @@
 //! text comes back — on the pure `update`, and through the real loop with a
 //! script as the editor.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

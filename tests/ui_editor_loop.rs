@@ -2,6 +2,8 @@
 //! keys) with small shell scripts as the editor, and the hand-off itself:
 //! the terminal is lent before the editor starts and taken back after it
 //! ends, whatever the editor did.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
 mod ui_support;

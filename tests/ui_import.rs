@@ -1,6 +1,8 @@
 //! The Import screen through the app: keys, effects and snapshots at 80×24
 //! and 60×20 of the prompt, the preview and the report.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::collections::HashMap;

@@ -2,6 +2,8 @@
 //! its new key only, and the footer, Help and the messages that name a key
 //! say the new key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::path::Path;

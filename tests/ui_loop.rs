@@ -1,6 +1,8 @@
 //! The real run loop on a TestBackend, driven by a channel of terminal
 //! events, against fake services (no network, no database, no clock waits).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::io;

@@ -2,6 +2,8 @@
 //! things (positions are found in the rendered screen, not hard-coded),
 //! the wheel moves through lists and scrolls Help.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};

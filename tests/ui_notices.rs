@@ -1,6 +1,8 @@
 //! Toasts, the sticky error and the message log (F9) as pure state — ticks
 //! and keys in — and snapshots of a toast and the log at 80×24 and 60×20.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

@@ -1,6 +1,8 @@
 //! The Drafts/Outbox tab and the outbox in the status bar: snapshots at
 //! 80×24 and 60×20, with items in every state (fixed ids and timestamps).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

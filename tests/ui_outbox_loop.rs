@@ -2,6 +2,8 @@
 //! against the sandbox: a submission made offline is queued, going online
 //! sends it, and the form typed afterwards is saved as a draft on Ctrl-C.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::io;

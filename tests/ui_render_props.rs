@@ -1,6 +1,8 @@
 //! Every screen draws at any size without panicking, and hostile text from
 //! the service, the store or a paste reaches the buffer only as printable text.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

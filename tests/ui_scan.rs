@@ -1,6 +1,8 @@
 //! Scan mode through the app: timed keys, effects, and snapshots of the
 //! screen at 80×24 and 60×20.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -2,6 +2,8 @@
 //! with the identity waiting; approval sends that identity; Esc cancels;
 //! `c` copies the code; failures can be retried. Snapshots at 80×24 and 60×20.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

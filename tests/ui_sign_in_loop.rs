@@ -3,6 +3,8 @@
 //! through the session's clipboard, and Esc stops the flow. (Approval is
 //! covered by the state tests and, with the real outbox, end to end in tmux.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use std::io;

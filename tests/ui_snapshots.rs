@@ -1,6 +1,8 @@
 //! Snapshots of every screen on a TestBackend, at 80×24 and 60×20. Ids and
 //! timestamps in the data are fixed, so nothing needs redacting.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

@@ -1,5 +1,7 @@
 //! Key sequences and results → state and effects, on the pure `update`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};

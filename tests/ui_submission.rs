@@ -1,6 +1,8 @@
 //! Submission results on the pure `update`: success, status false, errors,
 //! the switch to import, cancel and the check that follows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

@@ -2,6 +2,8 @@
 //! keys and messages in, effects out; and snapshots of the Tenant tab, the
 //! Stale view, the filter prompt and the dialogs at 80×24 and 60×20.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,6 +3,8 @@
 //! each run has), and every list's selection without colour: a `>` marker
 //! and reverse video in the monochrome theme.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod ui_support;
 
 use crossterm::event::KeyCode;

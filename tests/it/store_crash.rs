@@ -39,6 +39,17 @@ fn crash_writer() {
     }
 }
 
+/// `crash_writer`'s name as the test harness knows it: its module path without
+/// the crate's name, so `--exact` finds it in whichever test binary holds it.
+fn writer_test_name() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    if module.is_empty() {
+        "crash_writer".to_string()
+    } else {
+        format!("{module}::crash_writer")
+    }
+}
+
 #[test]
 fn the_database_survives_a_kill_mid_burst() {
     if std::env::var_os(DB_ENV).is_some() {
@@ -46,8 +57,14 @@ fn the_database_survives_a_kill_mid_burst() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data").join("console.db");
+    let writer = writer_test_name();
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["crash_writer", "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            writer.as_str(),
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(DB_ENV, &path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -10,11 +10,27 @@ pub const LOG_ENV: &str = "ENROLL_CONSOLE_LOG";
 pub const LOG_FILE: &str = "enroll-console.log";
 
 /// Starts file logging; keep the guard alive until exit so lines are flushed.
-/// Logging is best effort: a folder that cannot be created means no log.
+/// Logging is best effort: a folder that cannot be created or written (a
+/// read-only home, another user's folder) means no log file, one warning on
+/// stderr, and the program goes on.
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
-    std::fs::create_dir_all(log_dir).ok()?;
-    let appender = tracing_appender::rolling::never(log_dir, LOG_FILE);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let file = std::fs::create_dir_all(log_dir).and_then(|()| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log_dir.join(LOG_FILE))
+    });
+    let file = match file {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!(
+                "enroll-console: warning: no log file ({}: {e}); going on without one",
+                log_dir.join(LOG_FILE).display()
+            );
+            return None;
+        }
+    };
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

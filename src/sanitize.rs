@@ -95,13 +95,71 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// Text for a single-line input: line breaks dropped (a pasted newline never
 /// submits), then sanitised.
 pub fn sanitize_paste(s: &str) -> String {
-    let without_breaks: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-    sanitize(&without_breaks).into_owned()
+    clean_paste(s).map(|(text, _)| text).unwrap_or_default()
+}
+
+/// A paste refused because it holds control characters or escape
+/// sequences (PRODUCT §3: they are rejected in every text field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("paste refused: it holds control characters or escape sequences")]
+pub struct PasteRefused;
+
+/// A paste for a single-line field: each line break (CRLF, LF or CR) and tab
+/// becomes one space, as the editor path does, and the ends are trimmed;
+/// returns the text and how many line breaks became spaces. Any other
+/// control character, or a bidi control, refuses the whole paste.
+pub fn clean_paste(s: &str) -> Result<(String, usize), PasteRefused> {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    let body = unified.trim_matches(|c: char| c.is_whitespace());
+    if body
+        .chars()
+        .any(|c| !matches!(c, '\n' | '\t') && needs_cleaning(c))
+    {
+        return Err(PasteRefused);
+    }
+    let breaks = body.matches('\n').count();
+    let text = body
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
+        .collect();
+    Ok((text, breaks))
+}
+
+/// JSON text with DEL, the C1 controls, the bidi controls and the line and
+/// paragraph separators written as `\uXXXX` escapes: serde_json leaves them
+/// raw, and a terminal would act on them. The JSON means the same; only
+/// characters inside strings are affected (JSON outside strings is ASCII).
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    let escaped =
+        |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_bidi_control(c);
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on() {
+        let value = serde_json::json!({ "d": "a\u{9b}2J\u{9d}b\u{7f}c\u{202e}d\u{1b}é" });
+        let text = serde_json::to_string(&value).unwrap();
+        let safe = escape_json_controls(&text);
+        assert_eq!(safe, r#"{"d":"a\u009b2J\u009db\u007fc\u202ed\u001bé"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        assert!(matches!(escape_json_controls("[1]"), Cow::Borrowed(_)));
+    }
 
     fn is_printable(s: &str) -> bool {
         !s.chars().any(needs_cleaning)
@@ -136,9 +194,16 @@ mod tests {
     }
 
     #[test]
-    fn paste_drops_line_breaks() {
+    fn paste_turns_line_breaks_into_spaces_and_refuses_controls() {
         assert_eq!(sanitize_paste("490154203237518\r\n"), "490154203237518");
-        assert_eq!(sanitize_paste("a\u{1b}[2Jb\n"), "ab");
+        assert_eq!(
+            clean_paste("line1\nline2\r\nline3"),
+            Ok(("line1 line2 line3".to_string(), 2))
+        );
+        assert_eq!(clean_paste("a\tb"), Ok(("a b".to_string(), 0)));
+        assert_eq!(clean_paste("a\u{1b}[2Jb\n"), Err(PasteRefused));
+        assert_eq!(clean_paste("x\u{202e}y"), Err(PasteRefused));
+        assert_eq!(clean_paste("x\u{7}"), Err(PasteRefused));
     }
 
     #[test]

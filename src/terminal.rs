@@ -184,15 +184,32 @@ fn count_outside_interrupts() -> io::Result<()> {
 pub fn spawn_quit_on_signals(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
     let stop = stop_signal();
     tokio::spawn(async move {
-        stop.await;
+        let number = stop.await;
+        STOPPED_BY.store(number, std::sync::atomic::Ordering::SeqCst);
         let _ = tx.send(Msg::Quit);
     })
 }
 
+/// The number of the signal that stopped the console (0: none).
+static STOPPED_BY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// The signal that asked the console to stop, if one did: the process then
+/// exits with 128 + its number, as shells expect (143 for SIGTERM), after
+/// the same clean save and restore as any other way out.
+pub fn stopped_by_signal() -> Option<i32> {
+    match STOPPED_BY.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
 /// Listens now; the future ends at the first signal that asks us to stop.
 #[cfg(unix)]
-fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+fn stop_signal() -> impl std::future::Future<Output = i32> + Send + 'static {
     use tokio::signal::unix::{SignalKind, signal};
+    const SIGHUP: i32 = 1;
+    const SIGINT: i32 = 2;
+    const SIGTERM: i32 = 15;
     let listeners = (
         count_outside_interrupts(),
         signal(SignalKind::terminate()),
@@ -203,12 +220,12 @@ fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
         match listeners {
             (Ok(()), Ok(mut term), Ok(mut hup), Ok(mut interrupt)) => loop {
                 tokio::select! {
-                    _ = term.recv() => return,
-                    _ = hup.recv() => return,
+                    _ = term.recv() => return SIGTERM,
+                    _ = hup.recv() => return SIGHUP,
                     _ = interrupt.recv() => {
                         // Only those that came while the terminal was ours.
                         if OUTSIDE_INTERRUPTS.swap(0, std::sync::atomic::Ordering::SeqCst) > 0 {
-                            return;
+                            return SIGINT;
                         }
                     }
                 }
@@ -218,8 +235,9 @@ fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     }
 }
 
+/// On Windows there is no 128 + N convention: the exit code stays 0.
 #[cfg(windows)]
-fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+fn stop_signal() -> impl std::future::Future<Output = i32> + Send + 'static {
     use tokio::signal::windows::{ctrl_c, ctrl_close};
     let listeners = (ctrl_close(), ctrl_c());
     async move {
@@ -229,6 +247,7 @@ fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
                     _ = close.recv() => {}
                     _ = interrupt.recv() => {}
                 }
+                0
             }
             _ => std::future::pending().await,
         }
@@ -236,7 +255,7 @@ fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
 }
 
 #[cfg(not(any(unix, windows)))]
-fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+fn stop_signal() -> impl std::future::Future<Output = i32> + Send + 'static {
     std::future::pending()
 }
 

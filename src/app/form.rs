@@ -85,6 +85,9 @@ pub struct FormState {
     focus: FieldId,
     /// A submit was tried: an empty identifier now shows its error.
     submit_attempted: bool,
+    /// The description carried over from the last submit (see
+    /// [`FormState::after_submit`]): not something typed, so not a draft.
+    carried_description: String,
 }
 
 impl Default for FormState {
@@ -115,7 +118,23 @@ impl FormState {
             last_contacted: TextField::new(),
             focus: FieldId::Identifier,
             submit_attempted: false,
+            carried_description: String::new(),
         }
+    }
+
+    /// The form after a successful submit: the identifier and the last
+    /// contact (both per device) clear; the type choice, platform, enrollment
+    /// state and description stay, for the next device of the same batch.
+    pub fn after_submit(&self) -> FormState {
+        let mut next = FormState::new();
+        next.type_choice = self.type_choice.clone();
+        next.platform = self.platform.clone();
+        next.enrollment_state = self.enrollment_state.clone();
+        next.close_lists();
+        let description = self.description.value().to_string();
+        next.description = TextField::with_value(&description);
+        next.carried_description = description;
+        next
     }
 
     pub fn focus(&self) -> FieldId {
@@ -145,7 +164,9 @@ impl FormState {
 
     /// Whether the user has entered anything.
     pub fn is_blank(&self) -> bool {
-        self.identifier.is_empty() && self.description.is_empty() && self.last_contacted.is_empty()
+        self.identifier.is_empty()
+            && self.description.value() == self.carried_description
+            && self.last_contacted.is_empty()
     }
 
     pub fn detected_type(&self) -> ImportedDeviceIdentityType {
@@ -245,7 +266,7 @@ impl FormState {
                 } else if text.trim().is_empty() {
                     Vec::new()
                 } else {
-                    match DateTimeOffset::parse(text) {
+                    match DateTimeOffset::parse_input(text) {
                         Ok(_) => Vec::new(),
                         Err(e) => vec![Finding::error(e.to_string())],
                     }
@@ -281,7 +302,7 @@ impl FormState {
         let contacted = self.last_contacted.value().trim();
         if !contacted.is_empty() {
             identity.last_contacted_date_time =
-                Some(DateTimeOffset::parse(contacted).map_err(|_| FieldId::LastContacted)?);
+                Some(DateTimeOffset::parse_input(contacted).map_err(|_| FieldId::LastContacted)?);
         }
         Ok(identity)
     }

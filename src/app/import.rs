@@ -12,6 +12,7 @@ use super::keymap::Action;
 use crate::bulk::{ImportPlan, Report, RowResult, RowStatus, dedupe_key};
 use crate::csvfile::Parsed;
 use crate::domain::ImportedDeviceIdentity;
+use crate::widgets::TextField;
 
 /// Import-screen messages, wrapped by `Msg::Import`.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,12 @@ pub enum ImportMsg {
     },
     Finished(Report),
     Saved(Result<String, String>),
+    /// The names in the directory of `typed` starting with its last part
+    /// (directories with a trailing `/`), for Tab completion.
+    Completions {
+        typed: String,
+        names: Vec<String>,
+    },
 }
 
 /// Import-screen work, wrapped by `Effect::Import`.
@@ -46,6 +53,10 @@ pub enum ImportEffect {
     Save {
         path: String,
         report: Report,
+    },
+    /// Lists the names Tab may complete `typed` to.
+    Complete {
+        typed: String,
     },
 }
 
@@ -98,7 +109,12 @@ pub enum ImportPhase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportState {
-    pub path: String,
+    pub path: TextField,
+    /// After a failed load, the next typed character replaces the path
+    /// (an editing key keeps it for editing instead).
+    pub replace_on_type: bool,
+    /// The names Tab found when more than one matched.
+    pub completions: Vec<String>,
     pub phase: ImportPhase,
     pub dialect: Option<&'static str>,
     pub file_notes: Vec<String>,
@@ -112,7 +128,9 @@ pub struct ImportState {
 impl Default for ImportState {
     fn default() -> Self {
         ImportState {
-            path: String::new(),
+            path: TextField::new(),
+            replace_on_type: false,
+            completions: Vec::new(),
             phase: ImportPhase::Prompt,
             dialect: None,
             file_notes: Vec::new(),
@@ -155,23 +173,34 @@ impl ImportState {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&self.phase, key.code) {
             (ImportPhase::Prompt, KeyCode::Enter) => {
-                let path = self.path.trim().to_string();
+                let path = self.path.value().trim().to_string();
                 if path.is_empty() {
                     self.notice = Some("type the path of a CSV file".into());
                     return Some(Vec::new());
                 }
                 self.phase = ImportPhase::Loading;
                 self.notice = None;
+                self.completions.clear();
                 Some(vec![ImportEffect::Load { path }])
             }
-            (ImportPhase::Prompt, KeyCode::Backspace) => {
-                self.path.pop();
+            (ImportPhase::Prompt, KeyCode::Tab) => {
+                self.replace_on_type = false;
+                Some(vec![ImportEffect::Complete {
+                    typed: self.path.value().to_string(),
+                }])
+            }
+            (ImportPhase::Prompt, KeyCode::Char(_)) if !ctrl && self.replace_on_type => {
+                self.replace_on_type = false;
+                self.path = TextField::new();
+                self.path.handle_key(key);
                 Some(Vec::new())
             }
-            (ImportPhase::Prompt, KeyCode::Char(c)) if !ctrl => {
-                self.path.push(c);
+            (ImportPhase::Prompt, _) if self.path.handle_key(key) => {
+                self.replace_on_type = false;
+                self.completions.clear();
                 Some(Vec::new())
             }
+
             (ImportPhase::Preview, KeyCode::Up | KeyCode::Char('k')) => {
                 self.cursor = self.cursor.saturating_sub(1);
                 Some(Vec::new())
@@ -201,14 +230,14 @@ impl ImportState {
             (ImportPhase::Preview, Action::ImportCommit) => Some(self.commit()),
             (ImportPhase::Preview | ImportPhase::Done(_), Action::Back) => {
                 *self = ImportState {
-                    path: self.path.clone(),
+                    path: std::mem::take(&mut self.path),
                     ..ImportState::default()
                 };
                 Some(Vec::new())
             }
             (ImportPhase::Done(report), Action::ImportSaveReport) => {
                 Some(vec![ImportEffect::Save {
-                    path: format!("{}.report.csv", self.path.trim()),
+                    path: format!("{}.report.csv", self.path.value().trim()),
                     report: report.clone(),
                 }])
             }
@@ -218,7 +247,15 @@ impl ImportState {
 
     pub fn paste(&mut self, text: &str) {
         if self.phase == ImportPhase::Prompt {
-            self.path.extend(text.chars().filter(|c| !c.is_control()));
+            let text: String = text
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                .collect();
+            if self.replace_on_type {
+                self.replace_on_type = false;
+                self.path = TextField::new();
+            }
+            self.path.insert_str(text.trim());
         }
     }
 
@@ -268,7 +305,21 @@ impl ImportState {
         match msg {
             ImportMsg::Loaded(Err(e)) => {
                 self.phase = ImportPhase::Prompt;
-                self.notice = Some(e);
+                self.notice = Some(format!(
+                    "{e} (typing replaces the path; ← or Home edits it)"
+                ));
+                self.replace_on_type = true;
+            }
+            ImportMsg::Completions { typed, names } => {
+                // Only if the field is still what was completed.
+                if self.phase == ImportPhase::Prompt && self.path.value() == typed {
+                    let (text, shown) = super::import_path::complete(&typed, &names);
+                    self.path = TextField::with_value(&text);
+                    self.notice = names
+                        .is_empty()
+                        .then(|| "no file name starts so".to_string());
+                    self.completions = shown;
+                }
             }
             ImportMsg::Loaded(Ok(parsed)) => {
                 let mut first: HashMap<String, usize> = HashMap::new();

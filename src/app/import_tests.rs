@@ -115,5 +115,58 @@ fn a_file_that_cannot_be_read_returns_to_the_prompt() {
     s.on_msg(ImportMsg::Loaded(Err("cannot read x: not found".into())));
     assert_eq!(s.phase, ImportPhase::Prompt);
     assert!(s.text_focused());
-    assert_eq!(s.path, "x");
+    assert_eq!(s.path.value(), "x");
+    // Typing now replaces the old path; an editing key keeps it instead.
+    for c in "ok.csv".chars() {
+        s.on_key(&key(KeyCode::Char(c)));
+    }
+    assert_eq!(s.path.value(), "ok.csv");
+    s.on_key(&key(KeyCode::Enter));
+    s.on_msg(ImportMsg::Loaded(Err(
+        "cannot read ok.csv: not found".into()
+    )));
+    s.on_key(&key(KeyCode::End));
+    s.on_key(&key(KeyCode::Char('x')));
+    assert_eq!(s.path.value(), "ok.csvx");
+}
+
+#[test]
+fn the_path_field_edits_like_a_text_field_and_tab_completes() {
+    let mut s = ImportState::default();
+    for c in "/srv/data/tenant.csv".chars() {
+        s.on_key(&key(KeyCode::Char(c)));
+    }
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    s.on_key(&ctrl('w'));
+    assert_eq!(s.path.value(), "/srv/data/");
+    s.on_key(&key(KeyCode::Home));
+    s.on_key(&key(KeyCode::Delete));
+    assert_eq!(s.path.value(), "srv/data/");
+    s.on_key(&ctrl('u'));
+    s.on_key(&key(KeyCode::End));
+    s.on_key(&ctrl('u'));
+    assert_eq!(s.path.value(), "");
+    for c in "data/te".chars() {
+        s.on_key(&key(KeyCode::Char(c)));
+    }
+    let effects = s.on_key(&key(KeyCode::Tab)).unwrap();
+    assert_eq!(
+        effects,
+        vec![ImportEffect::Complete {
+            typed: "data/te".into()
+        }]
+    );
+    let names = vec!["tenant.csv".to_string(), "tenant-old.csv".to_string()];
+    s.on_msg(ImportMsg::Completions {
+        typed: "data/te".into(),
+        names,
+    });
+    assert_eq!(s.path.value(), "data/tenant");
+    assert_eq!(s.completions.len(), 2);
+    // A late answer for other text changes nothing.
+    s.on_msg(ImportMsg::Completions {
+        typed: "data/te".into(),
+        names: vec!["tenant.csv".into()],
+    });
+    assert_eq!(s.path.value(), "data/tenant");
 }

@@ -157,7 +157,7 @@ impl KeySpec {
 
 impl Scope {
     /// Every scope, in the order of the keymap table in the docs.
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::Global,
         Scope::Form,
         Scope::List,
@@ -168,6 +168,7 @@ impl Scope {
         Scope::Import,
         Scope::Help,
         Scope::Log,
+        Scope::Confirm,
     ];
 
     /// The name in `[keys.NAME]`.
@@ -183,6 +184,7 @@ impl Scope {
             Scope::Import => "import",
             Scope::Help => "help",
             Scope::Log => "log",
+            Scope::Confirm => "confirm",
         }
     }
 
@@ -256,6 +258,8 @@ impl Action {
             Action::ResendOverwrite => "resend_overwrite",
             Action::ToggleLog => "toggle_log",
             Action::EditInEditor => "edit_in_editor",
+            Action::Confirm => "confirm",
+            Action::Keep => "keep",
         };
         name.into()
     }

@@ -23,6 +23,8 @@ pub enum Scope {
     Help,
     /// The message log overlay (F9).
     Log,
+    /// A question before a destructive or overwriting step.
+    Confirm,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             Scope::Import => "Import CSV",
             Scope::Help => "Help",
             Scope::Log => "Message log",
+            Scope::Confirm => "Confirmation",
         }
     }
 }
@@ -105,6 +108,10 @@ pub enum Action {
     ToggleLog,
     /// Form: edit the description in $VISUAL or $EDITOR.
     EditInEditor,
+    /// A confirmation: go ahead.
+    Confirm,
+    /// A confirmation: keep things as they are.
+    Keep,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -369,8 +376,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         S::Outbox,
         A::ResendOverwrite,
         &[KeySpec::char('o')],
-        "resend, overwriting",
-        false,
+        "overwrite",
+        true,
     ),
     bind(
         S::Outbox,
@@ -471,20 +478,21 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ScanCyclePlatform,
         &[KeySpec::ctrl('p')],
         "platform",
-        true,
+        // Named with its key on the screen's settings line.
+        false,
     ),
     bind(
         S::Scan,
         A::ScanEditSetting,
         &[KeySpec::ctrl('e')],
-        "edit description / Windows manufacturer, model",
+        "settings",
         true,
     ),
     bind(
         S::Scan,
         A::ScanToggleCommit,
         &[KeySpec::ctrl('k')],
-        "commit each scan / in chunks",
+        "commit mode",
         true,
     ),
     bind(
@@ -572,6 +580,21 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         &[KeySpec::plain(K::End), KeySpec::char('G')],
         "bottom",
         false,
+    ),
+    // A confirmation (delete, discard, overwrite): one convention everywhere
+    bind(
+        S::Confirm,
+        A::Confirm,
+        &[KeySpec::char('y'), KeySpec::plain(K::Enter)],
+        "confirm",
+        true,
+    ),
+    bind(
+        S::Confirm,
+        A::Keep,
+        &[KeySpec::char('n'), KeySpec::plain(K::Esc)],
+        "keep",
+        true,
     ),
     // Message log (moves with the List's keys)
     bind(

@@ -121,7 +121,8 @@ pub fn layered(a: Scope, b: Scope) -> bool {
         return true;
     }
     match (a, b) {
-        (Scope::Help | Scope::Log, _) | (_, Scope::Help | Scope::Log) => false,
+        (Scope::Help | Scope::Log | Scope::Confirm, _)
+        | (_, Scope::Help | Scope::Log | Scope::Confirm) => false,
         (Scope::Global, _) | (_, Scope::Global) => true,
         (Scope::Tenant | Scope::Outbox, Scope::List)
         | (Scope::List, Scope::Tenant | Scope::Outbox) => true,

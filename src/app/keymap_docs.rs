@@ -18,6 +18,9 @@ fn scope_note(scope: Scope) -> &'static str {
         Scope::Import => "The Import CSV screen (letters type the path until a file is loaded).",
         Scope::Help => "The Help overlay; no other key acts while it is open.",
         Scope::Log => "The message log (F9); no other key acts while it is open.",
+        Scope::Confirm => {
+            "A question before deleting, discarding or overwriting; no other key acts while it is open."
+        }
     }
 }
 

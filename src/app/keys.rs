@@ -36,17 +36,8 @@ impl App {
         if self.screen == Screen::SignIn {
             return self.on_sign_in_key(&key);
         }
-        if self.outbox.confirm_discard.is_some() {
-            let confirms = self.screen == Screen::List
-                && self
-                    .keymap
-                    .actions(Scope::Outbox, &key, false)
-                    .contains(&Action::Discard);
-            if !confirms {
-                self.outbox.confirm_discard = None;
-                self.set_status("Kept", Tone::Info);
-                return Vec::new();
-            }
+        if self.confirm.is_some() {
+            return self.on_confirm_key(&key);
         }
         if self.help_open {
             match self.keymap.actions(Scope::Help, &key, false).first() {
@@ -146,7 +137,11 @@ impl App {
             }
             Action::OpenScan => self.screen = Screen::Scan,
             Action::OpenImport => self.screen = Screen::Import,
-            Action::ImportCommit | Action::ImportToggleOverwrite | Action::ImportSaveReport => {}
+            Action::ImportCommit
+            | Action::ImportToggleOverwrite
+            | Action::ImportSaveReport
+            | Action::Confirm
+            | Action::Keep => {}
             Action::ScanUndo
             | Action::ScanCycleType
             | Action::ScanCyclePlatform
@@ -239,20 +234,36 @@ impl App {
         if self.notices.is_open() {
             return Vec::new();
         }
-        if self.screen == Screen::Scan && !self.help_open {
-            self.scan.paste(text);
-            return Vec::new();
-        }
-        if self.screen == Screen::Import && !self.help_open {
-            self.import.paste(text);
-            return Vec::new();
-        }
-        if self.screen == Screen::Form
-            && !self.help_open
-            && !self.submission.is_busy()
-            && !self.form.paste(text)
-        {
-            self.set_status("paste into a text field", Tone::Info);
+        let (text, breaks) = match crate::sanitize::clean_paste(text) {
+            Ok(clean) => clean,
+            Err(refused) => {
+                self.set_status(refused.to_string(), Tone::Warning);
+                return Vec::new();
+            }
+        };
+        let taken = if self.help_open {
+            false
+        } else if self.screen == Screen::Scan {
+            self.scan.paste(&text);
+            true
+        } else if self.screen == Screen::Import {
+            self.import.paste(&text);
+            true
+        } else if self.screen == Screen::Form && !self.submission.is_busy() {
+            let taken = self.form.paste(&text);
+            if !taken {
+                self.set_status("paste into a text field", Tone::Info);
+            }
+            taken
+        } else {
+            false
+        };
+        if taken && breaks > 0 {
+            let s = if breaks == 1 { "" } else { "s" };
+            self.set_status(
+                format!("pasted: {breaks} line break{s} became spaces"),
+                Tone::Info,
+            );
         }
         Vec::new()
     }

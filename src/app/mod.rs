@@ -2,11 +2,13 @@
 //! No IO, no clock, no randomness here; the runtime does the work that the
 //! returned effects describe and reports back with messages.
 
+pub mod confirm;
 pub mod draft;
 pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
+pub mod import_path;
 pub mod key_names;
 pub mod keymap;
 pub mod keymap_config;
@@ -28,6 +30,7 @@ mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
 
+pub use confirm::{Confirmation, Pending};
 pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
@@ -159,6 +162,8 @@ pub struct App {
     /// Toasts, the sticky error and the message log.
     notices: Notices,
     mouse: mouse::MouseState,
+    /// A question before a destructive or overwriting step (see `confirm`).
+    confirm: Option<Confirmation>,
 }
 
 impl App {
@@ -201,6 +206,7 @@ impl App {
             outbox: OutboxState::new(info.offline),
             notices: Notices::default(),
             mouse: mouse::MouseState::default(),
+            confirm: None,
             info,
         }
     }

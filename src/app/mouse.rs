@@ -37,7 +37,7 @@ impl App {
         self.screen == Screen::SignIn
             || self.notices.is_open()
             || self.tenant.modal.is_some()
-            || self.outbox.confirm_discard.is_some()
+            || self.confirm.is_some()
             || (self.screen == Screen::Form && self.submission.is_busy())
     }
 

@@ -5,6 +5,7 @@
 //! backoff by the runtime) and on demand. Pure: time and results arrive as
 //! messages.
 
+use super::confirm::{Confirmation, Pending};
 use super::form::FormState;
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
@@ -44,6 +45,9 @@ pub enum OutboxMsg {
     DraftTimer,
     /// An item was queued.
     Queued,
+    /// Nothing was queued: another item holds the identifier ("already
+    /// queued as item 17"; user-facing text).
+    AlreadyQueued(String),
     SyncProgress(SyncProgress),
     /// The error is user-facing text.
     SyncFinished(Result<SyncReport, String>),
@@ -97,15 +101,17 @@ pub struct OutboxState {
     items: Vec<OutboxItem>,
     loaded: bool,
     sync: SyncState,
-    /// New items arrived during a sync: sync again after it.
+    /// New items arrived during a sync: the reload after it decides (from
+    /// fresh counts) whether to sync again.
     sync_again: bool,
+    /// The running sync was asked for (`y`, back online), not started
+    /// automatically: its summary is shown even when nothing was settled.
+    sync_asked: bool,
     /// The form changed since its draft was saved.
     draft_dirty: bool,
     /// A `DraftTimer` is on its way.
     draft_timer: bool,
     pub(super) selected: usize,
-    /// An item waiting for the discard confirmation.
-    pub(super) confirm_discard: Option<i64>,
 }
 
 impl OutboxState {
@@ -136,9 +142,6 @@ impl OutboxState {
     }
     pub fn selected(&self) -> Option<&OutboxItem> {
         self.items.get(self.selected)
-    }
-    pub fn confirm_discard(&self) -> Option<i64> {
-        self.confirm_discard
     }
     pub fn draft_dirty(&self) -> bool {
         self.draft_dirty
@@ -245,7 +248,7 @@ impl App {
     ) -> Vec<Effect> {
         let identifier = sanitize(identity.identifier()).into_owned();
         let form = self.form.draft_fields();
-        self.form = FormState::new();
+        self.form = self.form.after_submit();
         self.outbox.draft_dirty = false;
         self.outbox.counts.pending += 1;
         let mut effects = wrap(vec![OutboxEffect::Enqueue {
@@ -302,6 +305,7 @@ impl App {
                     settled: 0,
                     total: self.outbox.counts.pending,
                 });
+                self.outbox.sync_asked = asked;
                 wrap(vec![OutboxEffect::Sync])
             }
         }
@@ -353,6 +357,10 @@ impl App {
                 }
             }
             OutboxMsg::Queued => wrap(vec![OutboxEffect::Load]),
+            OutboxMsg::AlreadyQueued(note) => {
+                self.set_status(format!("Nothing added: {}", sanitize(&note)), Tone::Warning);
+                wrap(vec![OutboxEffect::Load])
+            }
             OutboxMsg::SyncProgress(progress) => {
                 if matches!(self.outbox.sync, SyncState::Syncing(_)) {
                     self.outbox.sync = SyncState::Syncing(progress);
@@ -401,6 +409,13 @@ impl App {
                 return effects;
             }
         };
+        let settled = report.created + report.rejected + report.duplicate;
+        if settled == 0 && report.stopped.is_none() && !self.outbox.sync_asked {
+            // An automatic sync that found nothing to do: the last summary
+            // stays (it would otherwise be replaced by "0 created").
+            self.outbox.sync_again = false;
+            return effects;
+        }
         let mut text = format!("Outbox: {} created", report.created);
         if report.rejected > 0 {
             text.push_str(&format!(", {} rejected", report.rejected));
@@ -431,9 +446,10 @@ impl App {
             Tone::Success
         };
         self.set_status(text, tone);
-        if std::mem::take(&mut self.outbox.sync_again) {
-            effects.extend(self.start_sync(false));
-        }
+        // Not from the counts held now: they are from before this sync. The
+        // `Load` above brings fresh ones, and `Loaded` syncs again if items
+        // are still pending.
+        self.outbox.sync_again = false;
         effects
     }
 
@@ -468,7 +484,7 @@ impl App {
         effects
     }
 
-    /// `r` (and `o` to overwrite) on a rejected or duplicate item.
+    /// `r` (and `o` to overwrite, after a yes) on a rejected or duplicate item.
     pub(super) fn resend_selected(&mut self, overwrite: bool) -> Vec<Effect> {
         let Some(item) = self.outbox.selected() else {
             return Vec::new();
@@ -478,6 +494,22 @@ impl App {
             return Vec::new();
         }
         let id = item.id;
+        if overwrite {
+            let identifier = sanitize(&item.identifier).into_owned();
+            self.ask(Confirmation {
+                title: "Overwrite".into(),
+                question: format!(
+                    "Send item {id} ({identifier}) again, replacing the tenant's copy?"
+                ),
+                verb: "overwrite",
+                pending: Pending::OverwriteTenantCopy(id),
+            });
+            return Vec::new();
+        }
+        self.resend_item(id, false)
+    }
+
+    pub(super) fn resend_item(&mut self, id: i64, overwrite: bool) -> Vec<Effect> {
         self.outbox.counts.pending += 1;
         let mut effects = wrap(vec![OutboxEffect::Resend { id, overwrite }]);
         let how = if overwrite { " (overwriting)" } else { "" };
@@ -486,25 +518,24 @@ impl App {
         effects
     }
 
-    /// `d` asks, a second `d` (or `y`) confirms, anything else cancels.
+    /// `d` asks first (see `confirm`).
     pub(super) fn discard_selected(&mut self) -> Vec<Effect> {
-        let Some(id) = self.outbox.selected().map(|i| i.id) else {
+        let Some(item) = self.outbox.selected() else {
             return Vec::new();
         };
-        if self.outbox.confirm_discard == Some(id) {
-            self.outbox.confirm_discard = None;
-            self.set_status(format!("Item {id} discarded"), Tone::Info);
-            return wrap(vec![OutboxEffect::Discard(id), OutboxEffect::Load]);
-        }
-        self.outbox.confirm_discard = Some(id);
-        self.set_status(
-            format!(
-                "Discard item {id}? Press {} again to confirm, any other key to keep it",
-                self.keymap.key_for(Scope::Outbox, Action::Discard)
-            ),
-            Tone::Warning,
-        );
+        let (id, identifier) = (item.id, sanitize(&item.identifier).into_owned());
+        self.ask(Confirmation {
+            title: "Discard".into(),
+            question: format!("Discard item {id} ({identifier}) from the outbox?"),
+            verb: "discard",
+            pending: Pending::DiscardOutboxItem(id),
+        });
         Vec::new()
+    }
+
+    pub(super) fn discard_item(&mut self, id: i64) -> Vec<Effect> {
+        self.set_status(format!("Item {id} discarded"), Tone::Info);
+        wrap(vec![OutboxEffect::Discard(id), OutboxEffect::Load])
     }
 
     pub(super) fn move_outbox_selection(&mut self, by: isize) {

@@ -208,3 +208,43 @@ fn the_newest_draft_is_restored_into_a_blank_form() {
     assert_eq!(app.form().draft_fields(), typed.draft_fields());
     assert_eq!(app.status().unwrap().text, "Draft restored");
 }
+
+#[test]
+fn a_sync_summary_is_not_replaced_by_an_empty_second_one() {
+    let mut app = app(false);
+    assert_eq!(outbox_effects(&app.update(loaded(1))), [OutboxEffect::Sync]);
+    // The item was queued during the sync: its reload arrives meanwhile.
+    assert!(outbox_effects(&app.update(loaded(1))).is_empty());
+    let report = SyncReport {
+        created: 1,
+        requests: 1,
+        ..SyncReport::default()
+    };
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(report)))));
+    assert_eq!(
+        effects,
+        [OutboxEffect::Load],
+        "no second sync from the counts of before this one"
+    );
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("Outbox: 1 created")
+    );
+    // The reload says nothing is pending: nothing more is sent.
+    assert!(outbox_effects(&app.update(loaded(0))).is_empty());
+    // An automatic sync that settles nothing keeps the summary.
+    assert_eq!(outbox_effects(&app.update(loaded(1))), [OutboxEffect::Sync]);
+    let empty = SyncReport::default();
+    app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(empty.clone()))));
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("Outbox: 1 created")
+    );
+    // Asked for (`y`), even an empty sync answers.
+    assert_eq!(outbox_effects(&app.start_sync(true)), [OutboxEffect::Sync]);
+    app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(empty))));
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("Outbox: 0 created")
+    );
+}

@@ -123,6 +123,8 @@ mod tests {
                 method: "create".into(),
                 result: ImportedDeviceIdentityResult::default(),
                 raw: serde_json::Value::Null,
+                origin: "form".into(),
+                item_id: None,
             })
             .collect()
     }

@@ -128,7 +128,14 @@ impl Default for ScanState {
     }
 }
 
-const TYPE_CYCLE: [Option<T>; 3] = [None, Some(T::Imei), Some(T::SerialNumber)];
+/// Ctrl-T: auto, IMEI, serial, then Windows (manufacturer, model and the
+/// scanned serial), and round to auto again.
+const TYPE_CYCLE: [Option<T>; 4] = [
+    None,
+    Some(T::Imei),
+    Some(T::SerialNumber),
+    Some(T::ManufacturerModelSerial),
+];
 const PLATFORM_CYCLE: [Platform; 5] = [
     Platform::Ios,
     Platform::Android,
@@ -140,7 +147,30 @@ const PLATFORM_CYCLE: [Platform; 5] = [
 impl ScanState {
     /// Windows tuples: each scan supplies only the serial.
     pub fn windows_mode(&self) -> bool {
-        !self.manufacturer.trim().is_empty() && !self.model.trim().is_empty()
+        self.forced_type == Some(T::ManufacturerModelSerial)
+    }
+
+    /// The Windows setting still empty, first the manufacturer.
+    fn missing_windows_setting(&self) -> Option<InputTarget> {
+        if self.manufacturer.trim().is_empty() {
+            Some(InputTarget::Manufacturer)
+        } else if self.model.trim().is_empty() {
+            Some(InputTarget::Model)
+        } else {
+            None
+        }
+    }
+
+    /// Puts the input on a setting, its value loaded for editing.
+    fn edit(&mut self, target: InputTarget) {
+        self.target = target;
+        self.input = match target {
+            InputTarget::Scan => String::new(),
+            InputTarget::Description => self.description_template.clone(),
+            InputTarget::Manufacturer => self.manufacturer.clone(),
+            InputTarget::Model => self.model.clone(),
+        };
+        self.key_times.clear();
     }
 
     pub fn counts(&self) -> ScanCounts {
@@ -157,7 +187,9 @@ impl ScanState {
                     c.accepted += 1;
                     c.created += 1;
                 }
-                EntryState::Sending | EntryState::AlreadyPresent { .. } => c.accepted += 1,
+                EntryState::Sending => c.accepted += 1,
+                // Already in the tenant: nothing new was accepted.
+                EntryState::AlreadyPresent { .. } => c.duplicates += 1,
                 EntryState::Deleting { .. } | EntryState::Removed => {}
             }
         }
@@ -165,12 +197,10 @@ impl ScanState {
     }
 
     pub fn type_label(&self) -> &'static str {
-        if self.windows_mode() {
-            return "manufacturerModelSerial";
-        }
         match &self.forced_type {
             None => "auto",
-            Some(t) if *t == T::Imei => "imei",
+            Some(T::Imei) => "imei",
+            Some(T::ManufacturerModelSerial) => "Windows (manufacturer,model,serial)",
             Some(_) => "serialNumber",
         }
     }
@@ -181,6 +211,14 @@ impl ScanState {
             .position(|t| *t == self.forced_type)
             .unwrap_or(0);
         self.forced_type = TYPE_CYCLE[(i + 1) % TYPE_CYCLE.len()].clone();
+        if self.windows_mode() {
+            // Windows needs its manufacturer and model: ask for what is missing.
+            if let Some(missing) = self.missing_windows_setting() {
+                self.edit(missing);
+            }
+        } else if matches!(self.target, InputTarget::Manufacturer | InputTarget::Model) {
+            self.edit(InputTarget::Scan);
+        }
     }
 
     pub fn cycle_platform(&mut self) {
@@ -202,21 +240,21 @@ impl ScanState {
         }
     }
 
-    /// Moves the input to the next setting (its value loaded), or back to scanning.
+    /// Moves the input to the next setting of the current type (its value
+    /// loaded), or back to scanning: Windows has a manufacturer and a model
+    /// (and no description), the others a description template.
     pub fn cycle_target(&mut self) {
-        self.target = match self.target {
-            InputTarget::Scan => InputTarget::Description,
-            InputTarget::Description => InputTarget::Manufacturer,
-            InputTarget::Manufacturer => InputTarget::Model,
-            InputTarget::Model => InputTarget::Scan,
-        };
-        self.input = match self.target {
-            InputTarget::Scan => String::new(),
-            InputTarget::Description => self.description_template.clone(),
-            InputTarget::Manufacturer => self.manufacturer.clone(),
-            InputTarget::Model => self.model.clone(),
-        };
-        self.key_times.clear();
+        self.edit(self.next_target());
+    }
+
+    /// The setting Ctrl-E goes to from here, for the screen to name.
+    pub fn next_target(&self) -> InputTarget {
+        match (self.windows_mode(), self.target) {
+            (true, InputTarget::Scan) => InputTarget::Manufacturer,
+            (true, InputTarget::Manufacturer) => InputTarget::Model,
+            (false, InputTarget::Scan) => InputTarget::Description,
+            _ => InputTarget::Scan,
+        }
     }
 
     /// A key the screen's bindings did not take. Returns the effects.
@@ -277,7 +315,14 @@ impl ScanState {
                     InputTarget::Model => self.model = value,
                     InputTarget::Scan => {}
                 }
-                self.target = InputTarget::Scan;
+                // In Windows mode, the model follows the manufacturer.
+                let next = match (self.windows_mode(), other) {
+                    (true, InputTarget::Manufacturer) if self.model.trim().is_empty() => {
+                        InputTarget::Model
+                    }
+                    _ => InputTarget::Scan,
+                };
+                self.edit(next);
                 return Vec::new();
             }
         }
@@ -289,6 +334,19 @@ impl ScanState {
 
     /// Classifies one token and decides what happens to it.
     pub fn scan(&mut self, raw: &str, manual: bool) -> Vec<ScanEffect> {
+        if self.windows_mode()
+            && let Some(missing) = self.missing_windows_setting()
+        {
+            self.notice = Some((
+                format!(
+                    "Windows scans need the manufacturer and model: type the {} and press Enter",
+                    missing.label().trim_start_matches("Windows ")
+                ),
+                Tone::Warning,
+            ));
+            self.edit(missing);
+            return vec![ScanEffect::Bell];
+        }
         let seq = self.next_seq;
         self.next_seq += 1;
         let windows = self.windows_mode();

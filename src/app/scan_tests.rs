@@ -124,9 +124,26 @@ fn sticky_settings_apply_to_every_scan() {
     };
     assert_eq!(rows[0].1.description.as_deref(), Some("PO-4711 cart 1"));
     assert_eq!(rows[0].1.platform, Some(Platform::Android));
-    // Windows: manufacturer and model set, each scan is a serial.
-    s.manufacturer = "Lenovo".into();
-    s.model = "ThinkPad T14".into();
+    // Windows: Ctrl-T reaches it, and asks for the manufacturer and model.
+    s.cycle_type();
+    s.cycle_type();
+    s.cycle_type();
+    assert!(s.windows_mode());
+    assert_eq!(s.target, InputTarget::Manufacturer);
+    type_token(&mut s, "Lenovo", 0, 100);
+    assert_eq!(s.target, InputTarget::Model, "the model follows");
+    type_token(&mut s, "ThinkPad T14", 0, 100);
+    assert_eq!(s.target, InputTarget::Scan);
+    // Ctrl-E in Windows mode: manufacturer, model, back; no description.
+    s.cycle_target();
+    assert_eq!(
+        (s.target, s.input.as_str()),
+        (InputTarget::Manufacturer, "Lenovo")
+    );
+    s.cycle_target();
+    assert_eq!(s.target, InputTarget::Model);
+    s.cycle_target();
+    assert_eq!(s.target, InputTarget::Scan);
     let e = type_token(&mut s, "PF.4ABCDE", 0, 5);
     let ScanEffect::Send { rows } = &e[0] else {
         panic!("{e:?}")
@@ -134,7 +151,38 @@ fn sticky_settings_apply_to_every_scan() {
     assert_eq!(rows[0].1.identifier(), "Lenovo,ThinkPad T14,PF4ABCDE");
     assert_eq!(rows[0].1.platform, Some(Platform::Windows));
     assert_eq!(rows[0].1.description, None);
-    assert_eq!(s.type_label(), "manufacturerModelSerial");
+    assert_eq!(s.type_label(), "Windows (manufacturer,model,serial)");
+    // One more Ctrl-T leaves Windows: scans are classified again, and
+    // Ctrl-E edits the description; the manufacturer and model are kept.
+    s.cycle_type();
+    assert!(!s.windows_mode());
+    assert_eq!(s.type_label(), "auto");
+    s.cycle_target();
+    assert_eq!(s.target, InputTarget::Description);
+    assert_eq!(s.manufacturer, "Lenovo");
+}
+
+#[test]
+fn a_windows_scan_without_manufacturer_asks_for_it() {
+    let mut s = ScanState {
+        forced_type: Some(crate::domain::ImportedDeviceIdentityType::ManufacturerModelSerial),
+        ..ScanState::default()
+    };
+    assert_eq!(s.scan("PF4ABCDE", true), vec![ScanEffect::Bell]);
+    assert!(s.entries.is_empty());
+    assert_eq!(s.target, InputTarget::Manufacturer);
+    assert!(s.notice.as_ref().unwrap().0.contains("manufacturer"));
+}
+
+#[test]
+fn a_scan_already_in_the_tenant_is_a_duplicate_not_accepted() {
+    let mut s = ScanState::default();
+    type_token(&mut s, "C02XK0XXJGH5", 0, 5);
+    type_token(&mut s, "SERIAL0002", 0, 5);
+    s.on_msg(sent(&[(1, RowStatus::Created, "id-1")]));
+    s.on_msg(sent(&[(2, RowStatus::AlreadyPresent, "id-2")]));
+    let c = s.counts();
+    assert_eq!((c.accepted, c.created, c.duplicates), (1, 1, 1));
 }
 
 #[test]

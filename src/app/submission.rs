@@ -2,7 +2,6 @@
 //! Cancelling → Checking → Idle when the user cancels; the outcome of a
 //! cancelled submission is checked with the service, never assumed.
 
-use super::form::FormState;
 use super::msg::{Effect, RequestId};
 use super::{App, DetailView, Screen};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
@@ -162,6 +161,8 @@ impl App {
             method: method.to_string(),
             result,
             raw,
+            origin: "form".to_string(),
+            item_id: None,
         }
     }
 
@@ -222,10 +223,10 @@ impl App {
                 format!("{identifier} already existed ({id}); not sent again"),
                 Tone::Warning,
             );
-            self.form = FormState::new();
+            self.form = self.form.after_submit();
         } else if outcome.result.succeeded() {
             self.set_status(format!("Created {identifier} — id {id}"), Tone::Success);
-            self.form = FormState::new();
+            self.form = self.form.after_submit();
         } else {
             self.set_status(
                 format!("{identifier} not imported: the service returned status false"),
@@ -296,7 +297,7 @@ impl App {
                 };
                 let entry = self.recent_entry("checked", result.clone(), raw, received_at);
                 self.recent.push_front(entry.clone());
-                self.form = FormState::new();
+                self.form = self.form.after_submit();
                 self.show_detail_after_submit(DetailView {
                     result,
                     method: None,

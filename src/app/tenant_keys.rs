@@ -9,13 +9,6 @@ use super::tabs::ListTab;
 use super::tenant::TenantModal;
 use super::{App, Effect, Screen};
 
-fn is_yes(key: &KeyEvent) -> bool {
-    matches!(
-        key.code,
-        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
-    )
-}
-
 impl App {
     pub(super) fn on_tenant_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
         if self.tenant.modal.is_some() && matches!(self.screen, Screen::List | Screen::Detail) {
@@ -34,13 +27,10 @@ impl App {
         };
         match modal {
             TenantModal::ConfirmDelete { .. } => {
-                if is_yes(key) {
+                if self.confirm_key_is(key, Action::Confirm) {
                     return self.confirm_delete();
                 }
-                if matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('q')
-                ) {
+                if self.confirm_key_is(key, Action::Keep) {
                     self.tenant.modal = None;
                 }
             }

@@ -39,7 +39,7 @@ pub enum TenantMsg {
         result: Result<Box<ImportedDeviceIdentity>, String>,
     },
     /// Where the export went and how many rows it holds.
-    Exported(Result<(PathBuf, usize), String>),
+    Exported(Result<Vec<(PathBuf, usize)>, String>),
     Copied(Result<(), String>),
 }
 

@@ -183,6 +183,15 @@ impl App {
         })
     }
 
+    /// Whether the identity on Detail can have a description (Windows
+    /// manufacturer/model/serial tuples take none).
+    pub fn detail_takes_description(&self) -> bool {
+        self.detail.as_ref().is_some_and(|view| {
+            view.result.identity.imported_device_identity_type
+                != Some(crate::domain::ImportedDeviceIdentityType::ManufacturerModelSerial)
+        })
+    }
+
     pub(super) fn start_edit_description(&mut self) {
         let Some(view) = &self.detail else {
             return;
@@ -190,6 +199,10 @@ impl App {
         let identity = view.result.identity.clone();
         if identity.id.is_none() {
             self.set_status("this identity has no id to edit", Tone::Info);
+            return;
+        }
+        if !self.detail_takes_description() {
+            self.set_status("Windows identities take no description", Tone::Info);
             return;
         }
         let field = TextField::with_value(identity.description.as_deref().unwrap_or(""));
@@ -334,12 +347,29 @@ impl App {
                 self.on_updated(id, result);
             }
             TenantMsg::Exported(result) => match result {
-                Ok((path, rows)) => {
-                    let shown = sanitize(&path.display().to_string()).into_owned();
-                    self.set_status(
-                        format!("exported {} identities to {shown}", count(rows)),
-                        Tone::Success,
-                    );
+                Ok(files) => {
+                    let shown: Vec<String> = files
+                        .iter()
+                        .map(|(path, rows)| {
+                            let path = sanitize(&path.display().to_string()).into_owned();
+                            if files.len() > 1 {
+                                format!("{} to {path}", count(*rows))
+                            } else {
+                                path
+                            }
+                        })
+                        .collect();
+                    let total: usize = files.iter().map(|(_, rows)| rows).sum();
+                    let text = if files.len() > 1 {
+                        format!(
+                            "exported {} identities, one file per admin-center dialect: {}",
+                            count(total),
+                            shown.join(", ")
+                        )
+                    } else {
+                        format!("exported {} identities to {}", count(total), shown.join(""))
+                    };
+                    self.set_status(text, Tone::Success);
                 }
                 Err(e) => self.set_status(sanitize(&e).into_owned(), Tone::Error),
             },

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::csvfile::Parsed;
-use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType};
+use crate::domain::ImportedDeviceIdentity;
 
 use super::report::{RowResult, RowStatus};
 
@@ -37,25 +37,10 @@ pub struct ImportPlan {
     pub total_rows: usize,
 }
 
-/// How identifiers compare (as the service does): upper-cased and trimmed;
-/// Windows tuples also without punctuation or spaces inside each part.
+/// How identifiers compare (as the service does); see
+/// [`crate::domain::validate::identity_key`].
 pub fn dedupe_key(identity: &ImportedDeviceIdentity) -> String {
-    let id = identity.identifier().trim();
-    if identity.imported_device_identity_type
-        == Some(ImportedDeviceIdentityType::ManufacturerModelSerial)
-    {
-        id.split(',')
-            .map(|part| {
-                part.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_uppercase)
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        id.to_uppercase()
-    }
+    crate::domain::validate::identity_key(identity)
 }
 
 impl ImportPlan {
@@ -160,7 +145,7 @@ mod tests {
             (1..=6_000).map(|i| {
                 let id = ImportedDeviceIdentity::new(
                     format!("SER{i:06}"),
-                    ImportedDeviceIdentityType::SerialNumber,
+                    crate::domain::ImportedDeviceIdentityType::SerialNumber,
                     crate::domain::Platform::Ios,
                 );
                 (i, id, None)

@@ -25,8 +25,54 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The options of the console itself (given before any subcommand). Each
+/// subcommand takes only the ones that apply to it ([`TargetArgs`],
+/// [`OfflineArg`], [`SubmitMethodArg`]); [`GlobalArgs::with`] merges them.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
+    /// Use the embedded sandbox even when a tenant profile is configured.
+    #[arg(long, conflicts_with = "graph_url")]
+    pub sandbox: bool,
+    /// Talk to this Graph root (e.g. https://graph.microsoft.com/beta); the bearer token comes
+    /// from ENROLL_CONSOLE_TOKEN.
+    #[arg(long, value_name = "URL")]
+    pub graph_url: Option<String>,
+    /// Start with sending paused.
+    #[arg(long)]
+    pub offline: bool,
+    /// The tenant profile from config.toml to use (default: its default_profile).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// How identities are sent: auto (create, falling back to import when the service lacks the
+    /// create route), create, or import. Overrides the profile's submit_method.
+    #[arg(long, value_name = "METHOD", value_parser = ["auto", "create", "import"])]
+    pub submit_method: Option<String>,
+}
+
+impl GlobalArgs {
+    /// These options with a subcommand's own (given after its name) on top.
+    pub fn with(
+        &self,
+        target: &TargetArgs,
+        offline: Option<&OfflineArg>,
+        submit: Option<&SubmitMethodArg>,
+    ) -> GlobalArgs {
+        GlobalArgs {
+            sandbox: self.sandbox || target.sandbox,
+            graph_url: target.graph_url.clone().or_else(|| self.graph_url.clone()),
+            offline: self.offline || offline.is_some_and(|o| o.offline),
+            profile: target.profile.clone().or_else(|| self.profile.clone()),
+            submit_method: submit
+                .and_then(|s| s.submit_method.clone())
+                .or_else(|| self.submit_method.clone()),
+        }
+    }
+}
+
+/// What a subcommand talks to: the sandbox, a Graph root or a profile
+/// (`global` here reaches a subcommand's own subcommands: `drafts sync --profile P`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TargetArgs {
     /// Use the embedded sandbox even when a tenant profile is configured.
     #[arg(long, global = true, conflicts_with = "graph_url")]
     pub sandbox: bool,
@@ -34,12 +80,22 @@ pub struct GlobalArgs {
     /// from ENROLL_CONSOLE_TOKEN.
     #[arg(long, global = true, value_name = "URL")]
     pub graph_url: Option<String>,
-    /// Start with sending paused.
-    #[arg(long, global = true)]
-    pub offline: bool,
     /// The tenant profile from config.toml to use (default: its default_profile).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
+}
+
+/// `--offline`, for the subcommands that can send later.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OfflineArg {
+    /// Send nothing: what would be sent waits in the outbox.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+/// `--submit-method`, for the subcommands that create single identities.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SubmitMethodArg {
     /// How identities are sent: auto (create, falling back to import when the service lacks the
     /// create route), create, or import. Overrides the profile's submit_method.
     #[arg(long, global = true, value_name = "METHOD", value_parser = ["auto", "create", "import"])]
@@ -55,13 +111,16 @@ pub enum Command {
     /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
     Import(super::import::ImportArgs),
     /// Sign in to the profile's tenant with a device code (shown with the URL to open).
-    Login,
+    Login(JsonArgs),
     /// Forget the profile's sign-in (deletes its token cache).
-    Logout,
-    /// Show who is signed in to the profile, the tenant and when the sign-in expires.
-    Whoami,
+    Logout(JsonArgs),
+    /// Show who is signed in to the profile, the tenant and when the sign-in expires
+    /// (or that the console talks to the sandbox).
+    Whoami(JsonArgs),
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
+    /// Every identity this machine sent (form, Scan, imports, the outbox), newest first.
+    History(super::history::HistoryArgs),
     /// Write the tenant's identities (or a filtered or stale view) as CSV or JSON.
     Export(super::export::ExportArgs),
     /// Print the shell completion script for bash, elvish, fish, powershell or zsh.
@@ -142,7 +201,18 @@ pub struct SandboxArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct JsonArgs {
+    /// Print JSON instead of text (login: one object per line, the code then the result).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// One JSON array of identities, as the service returned them.
     #[arg(long)]
     pub json: bool,

@@ -39,7 +39,13 @@ fn time_text(unix: i64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
-pub async fn login(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
+/// `--json`: one JSON object per line (the code to enter, then the result).
+fn json_line(value: serde_json::Value) {
+    let text = value.to_string();
+    println!("{}", crate::sanitize::escape_json_controls(&text));
+}
+
+pub async fn login(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Failure> {
     let (name, profile) = selected_profile(global, paths)?;
     let login = match profile.auth {
         AuthMethod::DeviceCode => {
@@ -56,6 +62,22 @@ pub async fn login(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> 
         )));
     };
     let code = login.start().await.map_err(auth_failure)?;
+    if json {
+        json_line(serde_json::json!({
+            "userCode": code.user_code,
+            "verificationUri": code.verification_uri,
+            "message": code.message,
+            "expiresIn": code.expires_in,
+        }));
+        let signed_in = login.finish(&code).await.map_err(auth_failure)?;
+        json_line(serde_json::json!({
+            "signedIn": true,
+            "profile": name,
+            "account": signed_in.account,
+            "tenant": signed_in.tenant,
+        }));
+        return Ok(Exit::Ok);
+    }
     println!("{}", sanitize(&code.message));
     println!(
         "Code: {}   URL: {}",
@@ -79,10 +101,13 @@ pub async fn login(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> 
     Ok(Exit::Ok)
 }
 
-pub fn logout(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
+pub fn logout(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Failure> {
     let (name, _) = selected_profile(global, paths)?;
     let cache = TokenCache::for_profile(&paths.data_dir, &name);
-    if cache.delete().map_err(auth_failure)? {
+    let removed = cache.delete().map_err(auth_failure)?;
+    if json {
+        json_line(serde_json::json!({ "profile": name, "signedOut": removed }));
+    } else if removed {
         println!(
             "Signed out of profile {name} (removed {}).",
             cache.path().display()
@@ -93,9 +118,92 @@ pub fn logout(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
-pub fn whoami(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
+/// What `whoami` reports: (JSON key, text label, value), in order.
+type Facts = Vec<(&'static str, &'static str, String)>;
+
+/// Prints the facts as `Label: value` lines, or as one JSON object.
+fn print_facts(facts: &Facts, json: bool) -> Result<Exit, Failure> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let object: serde_json::Map<String, serde_json::Value> = facts
+            .iter()
+            .map(|(key, _, value)| (key.to_string(), serde_json::Value::from(value.as_str())))
+            .collect();
+        let text =
+            serde_json::to_string_pretty(&object).map_err(|e| Failure::usage(e.to_string()))?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text))
+            .map_err(Failure::write)?;
+    } else {
+        for (_, label, value) in facts {
+            writeln!(out, "{:<8} {}", format!("{label}:"), sanitize(value))
+                .map_err(Failure::write)?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `whoami` without a profile: the sandbox, or a Graph URL with a token
+/// from the environment; `None` when a profile is what to report on.
+fn whoami_without_profile(global: &GlobalArgs, paths: &Paths) -> Result<Option<Facts>, Failure> {
+    if let Some(url) = &global.graph_url {
+        let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+        let mut facts: Facts = vec![
+            ("target", "Target", "graph-url".into()),
+            ("graphUrl", "Graph", url.clone()),
+        ];
+        if token.trim().is_empty() {
+            facts.push(("token", "Token", format!("{TOKEN_ENV} is not set")));
+        } else {
+            let claims = Claims::of(token.trim()).unwrap_or_default();
+            facts.push(("token", "Token", format!("from {TOKEN_ENV}")));
+            if let Some(account) = claims.account() {
+                facts.push(("account", "Account", account));
+            }
+            if let Some(tid) = claims.tid {
+                facts.push(("tenant", "Tenant", tid));
+            }
+            if let Some(exp) = claims.exp {
+                facts.push(("expires", "Expires", time_text(exp)));
+            }
+        }
+        return Ok(Some(facts));
+    }
+    let path = paths.config_file();
+    let config = Config::load(&path).map_err(|e| Failure::usage(e.to_string()))?;
+    let configured = config
+        .profile(global.profile.as_deref(), &path)
+        .map_err(|e| Failure::usage(e.to_string()))?
+        .is_some();
+    if global.sandbox || !configured {
+        let why = if global.sandbox {
+            "--sandbox".to_string()
+        } else {
+            format!("no tenant profile in {}", path.display())
+        };
+        return Ok(Some(vec![
+            ("target", "Target", "sandbox".into()),
+            (
+                "account",
+                "Account",
+                "none needed: the embedded Graph sandbox on this computer, no real tenant".into(),
+            ),
+            ("reason", "Why", why),
+        ]));
+    }
+    Ok(None)
+}
+
+pub fn whoami(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Failure> {
+    if let Some(facts) = whoami_without_profile(global, paths)? {
+        return print_facts(&facts, json);
+    }
     let (name, profile) = selected_profile(global, paths)?;
-    println!("Profile: {name}");
+    let mut facts: Facts = vec![
+        ("target", "Target", "profile".into()),
+        ("profile", "Profile", name.clone()),
+    ];
     match profile.auth {
         AuthMethod::DeviceCode => {
             let cache = TokenCache::for_profile(&paths.data_dir, &name);
@@ -104,35 +212,37 @@ pub fn whoami(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
                 .map_err(auth_failure)?
                 .ok_or_else(|| Failure::auth(sign_in_hint(&name)))?;
             let now = OffsetDateTime::now_utc().unix_timestamp();
-            println!(
-                "Account: {}",
-                sanitize(
-                    signed_in
-                        .account
-                        .as_deref()
-                        .unwrap_or("(not stated by the service)")
-                )
-            );
-            println!("Tenant:  {}", sanitize(&signed_in.tenant));
+            let account = signed_in
+                .account
+                .as_deref()
+                .unwrap_or("(not stated by the service)");
+            facts.push(("account", "Account", account.to_string()));
+            facts.push(("tenant", "Tenant", signed_in.tenant.clone()));
             let state = if signed_in.expires_at > now {
-                "valid".to_string()
+                "valid"
             } else if signed_in.refresh_token.is_some() {
-                "expired; renewed on next use".to_string()
+                "expired; renewed on next use"
             } else {
-                "expired".to_string()
+                "expired"
             };
-            println!("Expires: {} ({state})", time_text(signed_in.expires_at));
-            println!("Cache:   {}", cache.path().display());
+            facts.push((
+                "expires",
+                "Expires",
+                format!("{} ({state})", time_text(signed_in.expires_at)),
+            ));
+            facts.push(("cache", "Cache", cache.path().display().to_string()));
         }
         AuthMethod::ClientSecret => {
-            println!(
-                "Account: application {} (client credentials, nothing cached)",
-                sanitize(profile.client_id.as_deref().unwrap_or("?"))
-            );
-            println!(
-                "Tenant:  {}",
-                sanitize(profile.tenant.as_deref().unwrap_or("?"))
-            );
+            facts.push((
+                "account",
+                "Account",
+                format!(
+                    "application {} (client credentials, nothing cached)",
+                    profile.client_id.as_deref().unwrap_or("?")
+                ),
+            ));
+            let tenant = profile.tenant.as_deref().unwrap_or("?");
+            facts.push(("tenant", "Tenant", tenant.to_string()));
         }
         AuthMethod::TokenEnv => {
             let token = std::env::var(TOKEN_ENV).unwrap_or_default();
@@ -140,28 +250,24 @@ pub fn whoami(global: &GlobalArgs, paths: &Paths) -> Result<Exit, Failure> {
                 return Err(Failure::auth(format!("{TOKEN_ENV} is not set")));
             }
             let claims = Claims::of(token.trim()).unwrap_or_default();
-            println!(
-                "Account: {} (token from {TOKEN_ENV})",
-                sanitize(
-                    &claims
-                        .account()
-                        .unwrap_or_else(|| "(not stated in the token)".into())
-                )
-            );
-            println!(
-                "Tenant:  {}",
-                sanitize(
-                    claims
-                        .tid
-                        .as_deref()
-                        .or(profile.tenant.as_deref())
-                        .unwrap_or("?")
-                )
-            );
+            let account = claims
+                .account()
+                .unwrap_or_else(|| "(not stated in the token)".into());
+            facts.push((
+                "account",
+                "Account",
+                format!("{account} (token from {TOKEN_ENV})"),
+            ));
+            let tenant = claims
+                .tid
+                .as_deref()
+                .or(profile.tenant.as_deref())
+                .unwrap_or("?");
+            facts.push(("tenant", "Tenant", tenant.to_string()));
             if let Some(exp) = claims.exp {
-                println!("Expires: {}", time_text(exp));
+                facts.push(("expires", "Expires", time_text(exp)));
             }
         }
     }
-    Ok(Exit::Ok)
+    print_facts(&facts, json)
 }

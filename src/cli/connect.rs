@@ -117,10 +117,17 @@ pub fn token_source(
 /// Resolves the target from the options and the config file.
 pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, Failure> {
     if let Some(url) = &global.graph_url {
+        let token = token_from_env().ok_or_else(|| {
+            Failure::auth(format!(
+                "--graph-url needs a bearer token: set {TOKEN_ENV} (e.g. \
+                 {TOKEN_ENV}=$(az account get-access-token --resource-type ms-graph \
+                 --query accessToken -o tsv))"
+            ))
+        })?;
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), token_from_env().map(fixed))?,
+            client: client(url.clone(), Some(fixed(token)))?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
             device_login: None,

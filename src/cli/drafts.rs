@@ -22,6 +22,12 @@ use super::exit::{Exit, Failure};
 pub struct DraftsArgs {
     #[command(subcommand)]
     pub command: DraftsCommand,
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
+    #[command(flatten)]
+    pub offline: super::args::OfflineArg,
+    #[command(flatten)]
+    pub submit: super::args::SubmitMethodArg,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -119,13 +125,13 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
 }
 
 fn print_items(items: &[OutboxItem], json: bool) -> Result<(), Failure> {
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if json {
         let text =
             serde_json::to_string_pretty(items).map_err(|e| Failure::usage(e.to_string()))?;
-        writeln!(out, "{text}").map_err(write_err)?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text)).map_err(write_err)?;
     } else {
         writeln!(
             out,

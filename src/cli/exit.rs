@@ -10,6 +10,23 @@ pub enum Exit {
     Usage = 2,
     Auth = 3,
     Service = 4,
+    /// Stopped by SIGHUP, SIGINT or SIGTERM after a clean save: 128 + the
+    /// signal's number, as shells report a process a signal ended.
+    Hangup = 129,
+    Interrupted = 130,
+    Terminated = 143,
+}
+
+impl Exit {
+    /// The exit for a stop signal's number (`None` for any other).
+    pub fn for_signal(number: i32) -> Option<Exit> {
+        match number {
+            1 => Some(Exit::Hangup),
+            2 => Some(Exit::Interrupted),
+            15 => Some(Exit::Terminated),
+            _ => None,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {
@@ -37,6 +54,17 @@ impl Failure {
             exit: Exit::Auth,
             message: message.into(),
         }
+    }
+    /// Writing the output failed. A closed pipe (`list | head`) is how the
+    /// reader says it has enough: exit 0 and say nothing, as `cat` does.
+    pub fn write(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                exit: Exit::Ok,
+                message: String::new(),
+            };
+        }
+        Failure::usage(format!("cannot write the output: {e}"))
     }
     pub fn service(message: impl Into<String>) -> Self {
         Failure {

@@ -1,14 +1,14 @@
 //! `enroll-console export`: the tenant's identities (or a filtered, stale
 //! view of them) as CSV, admin-center CSV or JSON, streamed page by page.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::domain::ImportedDeviceIdentity;
 use crate::graph::{GraphClient, ListQuery};
 use crate::session::Paths;
-use crate::tenant::{ExportFormat, Exporter, Selection, Stale};
+use crate::tenant::{ExportFormat, Exporter, Selection, Stale, write_admin_files};
 
 use super::args::GlobalArgs;
 use super::connect::connect;
@@ -16,8 +16,11 @@ use super::exit::{Exit, Failure};
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
     /// csv (headered, JSON property names), csv-admin (the admin center's headerless
-    /// identifier,details; Windows as manufacturer,model,serial) or json.
+    /// identifier,details; Windows as manufacturer,model,serial, in a file of its own
+    /// when the view holds both) or json.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub format: ExportFormat,
     #[command(flatten)]
@@ -55,40 +58,108 @@ fn parse_format(s: &str) -> Result<ExportFormat, String> {
 
 pub async fn run(global: &GlobalArgs, args: ExportArgs, paths: &Paths) -> Result<Exit, Failure> {
     let conn = connect(global, paths).await?;
-    let result = match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", path.display())))?;
-            let written = export(&conn.client, &args, std::io::BufWriter::new(file)).await;
-            written.map(|n| {
-                eprintln!("exported {n} identities to {}", path.display());
-                Exit::Ok
-            })
-        }
-        None => {
-            let stdout = std::io::stdout();
-            export(&conn.client, &args, std::io::BufWriter::new(stdout.lock()))
-                .await
-                .map(|_| Exit::Ok)
-        }
+    let result = if args.format == ExportFormat::CsvAdmin {
+        export_admin(&conn.client, &args).await
+    } else {
+        export_streamed(&conn.client, &args).await
     };
     conn.shutdown().await;
     result
 }
 
-async fn export<W: Write>(
+async fn export_streamed(client: &GraphClient, args: &ExportArgs) -> Result<Exit, Failure> {
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", path.display())))?;
+            let mut exporter =
+                Exporter::new(args.format, std::io::BufWriter::new(file)).map_err(export_err)?;
+            let n = each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await?;
+            exporter.finish().map_err(export_err)?;
+            eprintln!("exported {n} identities to {}", path.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let out = std::io::BufWriter::new(stdout.lock());
+            let mut exporter = Exporter::new(args.format, out).map_err(export_err)?;
+            each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await?;
+            exporter.finish().map_err(export_err)?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The admin center reads one dialect per file: a view holding Windows
+/// tuples and other identifiers is written as one file per dialect, and
+/// refused on standard output.
+async fn export_admin(client: &GraphClient, args: &ExportArgs) -> Result<Exit, Failure> {
+    let mut identities = Vec::new();
+    each_identity(client, args, |i| {
+        identities.push(i.clone());
+        Ok(())
+    })
+    .await?;
+    match &args.output {
+        Some(path) => {
+            let files = write_admin_files(path, &identities).map_err(export_err)?;
+            if let [(file, n)] = files.as_slice() {
+                eprintln!("exported {n} identities to {}", file.display());
+            } else {
+                eprintln!(
+                    "exported {} identities, one file per admin-center dialect:",
+                    identities.len()
+                );
+                for (file, n) in &files {
+                    eprintln!("  {n} to {}", file.display());
+                }
+            }
+        }
+        None => {
+            if crate::tenant::export::split_by_dialect(&identities).len() > 1 {
+                return Err(Failure::usage(
+                    "this view holds Windows tuples and other identifiers, which the admin \
+                     center reads from separate files: give -o FILE (one file per dialect is \
+                     written beside it) or narrow the view with --filter type:manufacturer \
+                     or --filter type:imei / type:serial",
+                ));
+            }
+            let stdout = std::io::stdout();
+            let out = std::io::BufWriter::new(stdout.lock());
+            let mut exporter = Exporter::new(args.format, out).map_err(export_err)?;
+            for identity in &identities {
+                exporter.write(identity).map_err(export_err)?;
+            }
+            exporter.finish().map_err(export_err)?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn export_err(e: crate::tenant::ExportError) -> Failure {
+    match e {
+        crate::tenant::ExportError::Io(io) => Failure::write(io),
+        crate::tenant::ExportError::Csv(csv) if csv.is_io_error() => match csv.into_kind() {
+            csv::ErrorKind::Io(io) => Failure::write(io),
+            other => Failure::usage(format!("cannot write the export: {other:?}")),
+        },
+        other => Failure::usage(other.to_string()),
+    }
+}
+
+/// Calls `each` for every identity of the view, page by page; returns how many.
+async fn each_identity(
     client: &GraphClient,
     args: &ExportArgs,
-    out: W,
+    mut each: impl FnMut(&ImportedDeviceIdentity) -> Result<(), Failure>,
 ) -> Result<usize, Failure> {
     let selection = args.view.selection();
-    let write_err = |e: crate::tenant::ExportError| Failure::usage(e.to_string());
-    let mut exporter = Exporter::new(args.format, out).map_err(write_err)?;
     let mut page = client.list_first(&ListQuery::default()).await?;
     let mut previous: Option<String> = None;
+    let mut count = 0;
     loop {
         for identity in selection.pick(&page.value) {
-            exporter.write(identity).map_err(write_err)?;
+            each(identity)?;
+            count += 1;
         }
         let Some(next) = page.next_link.take() else {
             break;
@@ -99,7 +170,5 @@ async fn export<W: Write>(
         page = client.list_next(&next).await?;
         previous = Some(next);
     }
-    let written = exporter.written();
-    exporter.finish().map_err(write_err)?;
-    Ok(written)
+    Ok(count)
 }

@@ -10,12 +10,13 @@ use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::bulk::{self, Counts, DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
-use crate::bulk::{MAX_CHUNK, OUTCOME_UNKNOWN, RowResult, RowStatus, StopReason};
+use crate::bulk::{MAX_CHUNK, RowResult, RowStatus, StopReason};
 use crate::csvfile::{self, Dialect};
 use crate::domain::validate::NormalizeOptions;
+use crate::outbox::{JournalNotes, Outbox, run_journaled};
 use crate::sanitize::sanitize;
 use crate::session::Paths;
-use crate::store::{NewItem, Store};
+use crate::store::Store;
 
 use super::args::GlobalArgs;
 use super::connect::connect;
@@ -23,6 +24,10 @@ use super::exit::{Exit, Failure};
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
+    #[command(flatten)]
+    pub target: super::args::TargetArgs,
+    #[command(flatten)]
+    pub offline: super::args::OfflineArg,
     /// The CSV file: the admin center's `identifier,details` or `manufacturer,model,serial`
     /// (no header), or a header row of JSON property names.
     pub file: PathBuf,
@@ -102,24 +107,13 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
         Report::new(plan.refused.clone())
     } else if global.offline {
         // Sending is paused: every valid row waits in the outbox.
-        let mut rows = plan.refused.clone();
-        rows.extend(plan.chunks.concat().iter().map(|r| {
-            RowResult::new(
-                r.line,
-                &r.identity,
-                RowStatus::Unsent,
-                None,
-                Some("sending is paused (--offline)".into()),
-            )
-        }));
-        let mut report = Report::new(rows);
         // Connecting sends nothing; it names the profile the items belong to.
         let conn = connect(global, paths).await?;
         let profile = conn.profile.clone();
         conn.shutdown().await;
-        to_outbox(&mut report, &parsed, paths, &profile);
-        report
+        queue_offline(&plan, paths, &profile)?
     } else {
+        let store = open_ledger(paths)?;
         let conn = connect(global, paths).await?;
         let defaults = ImportOptions::default();
         let import = ImportOptions {
@@ -131,18 +125,21 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
             },
             ..defaults
         };
+        let outbox = Outbox::new(store, conn.profile.clone());
         let show_progress = std::io::stderr().is_terminal();
         let (tx, rx) = unbounded_channel();
         let sending = async {
             let tx = tx;
-            bulk::run(&conn.client, plan, &import, Some(&tx)).await
+            run_journaled(&outbox, "import", &conn.client, plan, &import, Some(&tx)).await
         };
-        let (mut report, ()) = tokio::join!(sending, print_progress(rx, show_progress));
-        let profile = conn.profile.clone();
+        let (sent, ()) = tokio::join!(sending, print_progress(rx, show_progress));
         conn.shutdown().await;
-        if report.counts.unsent > 0 {
-            to_outbox(&mut report, &parsed, paths, &profile);
-        }
+        let (report, notes) = sent.map_err(|e| {
+            Failure::usage(format!(
+                "nothing was sent: the ledger could not record the rows first ({e})"
+            ))
+        })?;
+        tell_notes(&report, &notes);
         report
     };
     let document = Document {
@@ -160,13 +157,13 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     if let Some(path) = &args.report {
         save_report(path, &document, &report)?;
     }
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &document)
+        let text = serde_json::to_string_pretty(&document)
             .map_err(|e| Failure::usage(format!("cannot write the output: {e}")))?;
-        writeln!(out).map_err(write_err)?;
+        writeln!(out, "{}", crate::sanitize::escape_json_controls(&text)).map_err(write_err)?;
     } else {
         print_text(&mut out, &document, &report, chunks).map_err(write_err)?;
     }
@@ -178,46 +175,78 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     Ok(exit_for(&report, args.dry_run))
 }
 
-/// Hands the unsent rows to the outbox (sent later, exactly once, by
-/// `drafts sync` or the console), noting it on each row and on stderr.
-fn to_outbox(report: &mut Report, parsed: &csvfile::Parsed, paths: &Paths, profile: &str) {
-    let by_line: std::collections::HashMap<usize, &csvfile::Row> =
-        parsed.rows.iter().map(|r| (r.line, r)).collect();
-    let queued = Store::open(&paths.store_file()).and_then(|store| {
-        let at = crate::outbox::now();
-        let mut n = 0;
-        for row in report
-            .rows
-            .iter_mut()
-            .filter(|r| r.status == RowStatus::Unsent)
-        {
-            let Some(source) = by_line.get(&row.line) else {
-                continue;
-            };
-            let reason = row.message.clone().unwrap_or_default();
-            let item = NewItem {
-                identity: source.identity.to_request(),
-                unknown_outcome: reason == OUTCOME_UNKNOWN,
-                reason,
-                form: None,
-                draft_id: None,
-            };
-            store.enqueue_item(profile, &item, at)?;
-            row.message = Some(format!("{} (queued in the outbox)", item.reason));
-            n += 1;
-        }
-        Ok(n)
-    });
-    match queued {
-        Ok(n) => eprintln!(
-            "enroll-console: {n} unsent rows are in the outbox: `enroll-console drafts sync` sends \
-             them (rows whose outcome is unknown are checked first)."
-        ),
-        Err(e) => eprintln!(
-            "enroll-console: {} rows were not sent and could not be put in the outbox ({e}): run \
-             the same import again (rows already created then show as already present).",
-            report.counts.unsent
-        ),
+fn open_ledger(paths: &Paths) -> Result<Store, Failure> {
+    Store::open(&paths.store_file()).map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// `--offline`: every valid row goes in the outbox, in one transaction (all
+/// or none); an identifier already queued or created adds nothing.
+fn queue_offline(plan: &ImportPlan, paths: &Paths, profile: &str) -> Result<Report, Failure> {
+    let rows: Vec<&bulk::PlannedRow> = plan.chunks.iter().flatten().collect();
+    let identities: Vec<_> = rows.iter().map(|r| r.identity.clone()).collect();
+    let reason = "sending is paused (--offline)";
+    let queued = open_ledger(paths)?
+        .enqueue_checked(profile, &identities, reason, "import", crate::outbox::now())
+        .map_err(|e| {
+            Failure::usage(format!(
+                "nothing was queued: the outbox could not record the rows ({e})"
+            ))
+        })?;
+    let mut results = plan.refused.clone();
+    let mut added = 0;
+    for (row, q) in rows.iter().zip(&queued) {
+        let message = match q.note() {
+            Some(note) => note,
+            None => {
+                added += 1;
+                format!("{reason}; queued as item {}", q.id())
+            }
+        };
+        results.push(RowResult::new(
+            row.line,
+            &row.identity,
+            RowStatus::Unsent,
+            None,
+            Some(message),
+        ));
+    }
+    let mut report = Report::new(results);
+    report.counts.total = plan.total_rows;
+    eprintln!(
+        "enroll-console: {added} rows queued in the outbox, {} already there: `enroll-console \
+         drafts sync` sends them.",
+        queued.len() - added
+    );
+    Ok(report)
+}
+
+/// What the ledger did besides sending, on stderr.
+fn tell_notes(report: &Report, notes: &JournalNotes) {
+    if notes.already_created > 0 {
+        eprintln!(
+            "enroll-console: {} rows were created from this machine before; not sent again.",
+            notes.already_created
+        );
+    }
+    if notes.busy > 0 {
+        eprintln!(
+            "enroll-console: {} rows are being sent by another session; left to it.",
+            notes.busy
+        );
+    }
+    let waiting = report.counts.unsent.saturating_sub(notes.busy);
+    if waiting > 0 {
+        eprintln!(
+            "enroll-console: {waiting} unsent rows are in the outbox: `enroll-console drafts sync` \
+             sends them (rows whose outcome is unknown are checked first)."
+        );
+    }
+    if let Some((n, e)) = &notes.unrecorded {
+        eprintln!(
+            "enroll-console: the answers for {n} rows could not be recorded ({}); they stay marked \
+             as sending and are checked before anything is sent again.",
+            sanitize(e)
+        );
     }
 }
 
@@ -279,20 +308,48 @@ fn print_text(
     }
 }
 
-/// Warnings of valid rows (they are sent anyway), at most [`MAX_WARNINGS_SHOWN`].
+/// Warnings of valid rows (they are sent anyway): each message once, with
+/// how many rows and their first lines; at most [`MAX_WARNINGS_SHOWN`].
 fn print_row_warnings(parsed: &csvfile::Parsed) {
-    let warned: Vec<(usize, &str)> = parsed
-        .rows
+    for line in row_warning_lines(parsed) {
+        eprintln!("{line}");
+    }
+}
+
+fn row_warning_lines(parsed: &csvfile::Parsed) -> Vec<String> {
+    let mut grouped: Vec<(&str, Vec<usize>)> = Vec::new();
+    for row in parsed.rows.iter().filter(|r| r.is_valid()) {
+        for finding in &row.findings {
+            match grouped.iter_mut().find(|(m, _)| *m == finding.message) {
+                Some((_, lines)) => lines.push(row.line),
+                None => grouped.push((finding.message.as_str(), vec![row.line])),
+            }
+        }
+    }
+    let mut out: Vec<String> = grouped
         .iter()
-        .filter(|r| r.is_valid())
-        .flat_map(|r| r.findings.iter().map(move |f| (r.line, f.message.as_str())))
+        .take(MAX_WARNINGS_SHOWN)
+        .map(|(message, lines)| match lines.as_slice() {
+            [line] => format!("line {line}: warning: {}", sanitize(message)),
+            _ => {
+                let first: Vec<String> = lines.iter().take(5).map(usize::to_string).collect();
+                let more = if lines.len() > 5 { ", …" } else { "" };
+                format!(
+                    "warning: {} ({} rows: lines {}{more})",
+                    sanitize(message),
+                    lines.len(),
+                    first.join(", ")
+                )
+            }
+        })
         .collect();
-    for (line, message) in warned.iter().take(MAX_WARNINGS_SHOWN) {
-        eprintln!("line {line}: warning: {}", sanitize(message));
+    if grouped.len() > MAX_WARNINGS_SHOWN {
+        out.push(format!(
+            "… and {} more kinds of warning",
+            grouped.len() - MAX_WARNINGS_SHOWN
+        ));
     }
-    if warned.len() > MAX_WARNINGS_SHOWN {
-        eprintln!("… and {} more warnings", warned.len() - MAX_WARNINGS_SHOWN);
-    }
+    out
 }
 
 const MAX_WARNINGS_SHOWN: usize = 20;

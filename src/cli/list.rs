@@ -2,6 +2,9 @@
 
 use std::io::Write;
 
+use ratatui::text::Span;
+
+use crate::domain::ImportedDeviceIdentity;
 use crate::graph::ListQuery;
 use crate::sanitize::sanitize;
 use crate::session::Paths;
@@ -19,6 +22,61 @@ pub async fn run(global: &GlobalArgs, args: ListArgs, paths: &Paths) -> Result<E
     result
 }
 
+const HEADINGS: [&str; 6] = [
+    "ID",
+    "IDENTIFIER",
+    "TYPE",
+    "PLATFORM",
+    "STATE",
+    "DESCRIPTION",
+];
+
+/// One identity's cells, cleaned for the terminal.
+fn table_row(identity: &ImportedDeviceIdentity) -> [String; 6] {
+    let field = |s: Option<String>| sanitize(&s.unwrap_or_default()).into_owned();
+    [
+        field(identity.id.clone()),
+        field(identity.imported_device_identifier.clone()),
+        field(
+            identity
+                .imported_device_identity_type
+                .as_ref()
+                .map(|t| t.to_string()),
+        ),
+        field(identity.platform.as_ref().map(|t| t.to_string())),
+        field(identity.enrollment_state.as_ref().map(|t| t.to_string())),
+        field(identity.description.clone()),
+    ]
+}
+
+/// The table with every column as wide as its longest cell (the last one
+/// unpadded), so no identifier pushes the later columns out of line.
+fn write_table(out: &mut impl Write, rows: &[[String; 6]]) -> std::io::Result<()> {
+    let width = |s: &str| Span::raw(s).width();
+    let mut widths = HEADINGS.map(width);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let mut line = |cells: [&str; 6]| -> std::io::Result<()> {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                let pad = widths[i].saturating_sub(width(cell)) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(HEADINGS)?;
+    for row in rows {
+        line(row.each_ref().map(String::as_str))?;
+    }
+    Ok(())
+}
+
 async fn print_all(
     client: &crate::graph::GraphClient,
     json: bool,
@@ -26,46 +84,23 @@ async fn print_all(
 ) -> Result<Exit, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let write_err = |e: std::io::Error| Failure::usage(format!("cannot write the output: {e}"));
+    let write_err = Failure::write;
     let mut page = client.list_first(&ListQuery::default()).await?;
     let mut first = true;
-    let mut total = 0usize;
+    let mut table = Vec::new();
     if json {
         write!(out, "[").map_err(write_err)?;
-    } else {
-        writeln!(
-            out,
-            "{:<36}  {:<24}  {:<23}  {:<13}  {:<13}  DESCRIPTION",
-            "ID", "IDENTIFIER", "TYPE", "PLATFORM", "STATE"
-        )
-        .map_err(write_err)?;
     }
     loop {
         for identity in selection.pick(&page.value) {
-            total += 1;
             if json {
                 let text =
                     serde_json::to_string(identity).map_err(|e| Failure::service(e.to_string()))?;
+                let text = crate::sanitize::escape_json_controls(&text);
                 write!(out, "{}\n  {text}", if first { "" } else { "," }).map_err(write_err)?;
                 first = false;
             } else {
-                let field = |s: Option<String>| sanitize(&s.unwrap_or_default()).into_owned();
-                writeln!(
-                    out,
-                    "{:<36}  {:<24}  {:<23}  {:<13}  {:<13}  {}",
-                    field(identity.id.clone()),
-                    field(identity.imported_device_identifier.clone()),
-                    field(
-                        identity
-                            .imported_device_identity_type
-                            .as_ref()
-                            .map(|t| t.to_string())
-                    ),
-                    field(identity.platform.as_ref().map(|t| t.to_string())),
-                    field(identity.enrollment_state.as_ref().map(|t| t.to_string())),
-                    field(identity.description.clone()),
-                )
-                .map_err(write_err)?;
+                table.push(table_row(identity));
             }
         }
         match page.next_link.take() {
@@ -76,7 +111,8 @@ async fn print_all(
     if json {
         writeln!(out, "{}]", if first { "" } else { "\n" }).map_err(write_err)?;
     } else {
-        writeln!(out, "{total} identities").map_err(write_err)?;
+        write_table(&mut out, &table).map_err(write_err)?;
+        writeln!(out, "{} identities", table.len()).map_err(write_err)?;
     }
     out.flush().map_err(write_err)?;
     Ok(Exit::Ok)

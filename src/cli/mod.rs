@@ -9,6 +9,7 @@ pub mod drafts;
 mod exit;
 mod export;
 mod help_text;
+mod history;
 mod import;
 mod list;
 pub mod man;
@@ -57,20 +58,44 @@ fn finish(result: Result<Exit, Failure>) -> ExitCode {
 }
 
 fn fail(failure: Failure) -> ExitCode {
-    eprintln!("enroll-console: {}", failure.message);
+    if !failure.message.is_empty() {
+        eprintln!("enroll-console: {}", failure.message);
+    }
     failure.exit.into()
 }
 
 async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
     match cli.command {
         Some(args::Command::Sandbox(args)) => sandbox_cmd::run(args, &paths).await,
-        Some(args::Command::List(args)) => list::run(&cli.global, args, &paths).await,
-        Some(args::Command::Import(args)) => import::run(&cli.global, args, &paths).await,
-        Some(args::Command::Login) => auth_cmd::login(&cli.global, &paths).await,
-        Some(args::Command::Logout) => auth_cmd::logout(&cli.global, &paths),
-        Some(args::Command::Whoami) => auth_cmd::whoami(&cli.global, &paths),
-        Some(args::Command::Drafts(args)) => drafts::run(&cli.global, args, &paths).await,
-        Some(args::Command::Export(args)) => export::run(&cli.global, args, &paths).await,
+        Some(args::Command::List(args)) => {
+            let global = cli.global.with(&args.target, None, None);
+            list::run(&global, args, &paths).await
+        }
+        Some(args::Command::Import(args)) => {
+            let global = cli.global.with(&args.target, Some(&args.offline), None);
+            import::run(&global, args, &paths).await
+        }
+        Some(args::Command::Login(a)) => {
+            let global = cli.global.with(&a.target, None, None);
+            auth_cmd::login(&global, a.json, &paths).await
+        }
+        Some(args::Command::Logout(a)) => {
+            auth_cmd::logout(&cli.global.with(&a.target, None, None), a.json, &paths)
+        }
+        Some(args::Command::Whoami(a)) => {
+            auth_cmd::whoami(&cli.global.with(&a.target, None, None), a.json, &paths)
+        }
+        Some(args::Command::Drafts(args)) => {
+            let global = cli
+                .global
+                .with(&args.target, Some(&args.offline), Some(&args.submit));
+            drafts::run(&global, args, &paths).await
+        }
+        Some(args::Command::History(args)) => history::run(args, &paths),
+        Some(args::Command::Export(args)) => {
+            let global = cli.global.with(&args.target, None, None);
+            export::run(&global, args, &paths).await
+        }
         Some(args::Command::Completions(args)) => completions::run(&args),
         Some(args::Command::Man(args)) => man::run(&args),
         None => run_tui(&cli.global, paths).await,
@@ -99,6 +124,10 @@ async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failur
     let result = crate::runtime::run(session).await;
     conn.shutdown().await;
     result
-        .map(|()| Exit::Ok)
+        .map(|()| {
+            crate::terminal::stopped_by_signal()
+                .and_then(Exit::for_signal)
+                .unwrap_or(Exit::Ok)
+        })
         .map_err(|e| Failure::service(e.to_string()))
 }

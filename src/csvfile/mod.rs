@@ -99,6 +99,8 @@ pub enum CsvError {
     NotUtf8 { line: usize },
     #[error("line {line}: {message}")]
     Malformed { line: usize, message: String },
+    #[error("the file holds no rows (it is empty, or has only blank lines or a header)")]
+    Empty,
     #[error("the header has no importedDeviceIdentifier column")]
     NoIdentifierColumn,
 }
@@ -136,6 +138,9 @@ pub fn parse_with(
             .map(|(line, fields)| windows_row(*line, fields, options))
             .collect(),
     };
+    if rows.is_empty() {
+        return Err(CsvError::Empty);
+    }
     if rows.len() > ADMIN_CENTER_MAX_ROWS {
         warnings.push(format!(
             "{} rows: more than the admin center's {ADMIN_CENTER_MAX_ROWS} per file (sent in chunks here)",
@@ -302,27 +307,58 @@ fn headered_rows(records: &[Record], options: NormalizeOptions) -> Result<Vec<Ro
             }
             identity.description = cell(fields, desc_col);
             if let Some(t) = cell(fields, contacted_col) {
-                match DateTimeOffset::parse(&t) {
+                match DateTimeOffset::parse_input(&t) {
                     Ok(d) => identity.last_contacted_date_time = Some(d),
                     Err(e) => findings.push(Finding::error(format!("lastContactedDateTime: {e}"))),
                 }
             }
-            for (name, known) in [
-                ("importedDeviceIdentityType", ty.is_known()),
+            let names = |all: &[&str]| all.join(", ");
+            let unknown = [
+                (
+                    "importedDeviceIdentityType",
+                    (!ty.is_known()).then(|| ty.as_str().to_string()),
+                    names(
+                        &ImportedDeviceIdentityType::PICKABLE
+                            .iter()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
                 (
                     "platform",
-                    identity.platform.as_ref().is_none_or(Platform::is_known),
+                    identity
+                        .platform
+                        .as_ref()
+                        .filter(|p| !p.is_known())
+                        .map(|p| p.as_str().to_string()),
+                    names(
+                        &Platform::PICKABLE
+                            .iter()
+                            .map(|p| p.as_str())
+                            .collect::<Vec<_>>(),
+                    ),
                 ),
                 (
                     "enrollmentState",
                     identity
                         .enrollment_state
                         .as_ref()
-                        .is_none_or(EnrollmentState::is_known),
+                        .filter(|s| !s.is_known())
+                        .map(|s| s.as_str().to_string()),
+                    names(
+                        &EnrollmentState::PICKABLE
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>(),
+                    ),
                 ),
-            ] {
-                if !known {
-                    findings.push(Finding::error(format!("{name}: not a known value")));
+            ];
+            for (name, value, valid) in unknown {
+                if let Some(value) = value {
+                    findings.push(Finding::error(format!(
+                        "{name}: {:?} is not a known value (one of {valid})",
+                        crate::sanitize::sanitize(&value)
+                    )));
                 }
             }
             if fields.iter().any(|f| has_control_chars(f)) {

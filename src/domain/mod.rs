@@ -2,12 +2,14 @@
 //! wire shapes around it, and identifier validation. Imports nothing of ours.
 
 pub mod datetime;
+pub mod datetime_input;
 pub mod enums;
 pub mod identity;
 pub mod odata_error;
 pub mod validate;
 
 pub use datetime::DateTimeOffset;
+pub use datetime_input::DateInputError;
 pub use enums::{EnrollmentState, ImportedDeviceIdentityType, Platform};
 pub use identity::{
     EntityResponse, ImportDeviceIdentityListRequest, ImportedDeviceIdentity,

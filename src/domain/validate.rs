@@ -75,6 +75,28 @@ impl ProductBarcode {
 }
 
 /// Whether the text holds a control character (C0, DEL, C1).
+/// How identifiers compare (as the service does): upper-cased and trimmed;
+/// Windows tuples also without punctuation or spaces inside each part.
+/// Two identities with one key are one identity to the tenant and the ledger.
+pub fn identity_key(identity: &crate::domain::ImportedDeviceIdentity) -> String {
+    let id = identity.identifier().trim();
+    if identity.imported_device_identity_type
+        == Some(ImportedDeviceIdentityType::ManufacturerModelSerial)
+    {
+        id.split(',')
+            .map(|part| {
+                part.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        id.to_uppercase()
+    }
+}
+
 pub fn has_control_chars(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
@@ -253,6 +275,13 @@ pub fn validate_identifier(raw: &str, ty: &ImportedDeviceIdentityType) -> Vec<Fi
             }
         }
         ImportedDeviceIdentityType::SerialNumber => {
+            // Auto detection calls 16 digits a serial: say what it likely is.
+            if all_digits(&s) && s.len() == 16 {
+                out.push(Finding::warning(
+                    "16 digits looks like an IMEISV (IMEI + software version), not a serial; \
+                     its first 14 digits are the IMEI",
+                ));
+            }
             if let Some(kind) = product_barcode(&s)
                 && kind != ProductBarcode::Ean8
             {
@@ -357,6 +386,19 @@ mod tests {
             T::ManufacturerModelSerial
         );
         assert_eq!(detect_type("1234567890123456"), T::SerialNumber);
+    }
+
+    #[test]
+    fn sixteen_digits_detected_as_a_serial_are_warned_as_an_imeisv() {
+        let imeisv = "3532040802486301";
+        assert_eq!(detect_type(imeisv), T::SerialNumber);
+        let findings = validate_identifier(imeisv, &detect_type(imeisv));
+        assert!(
+            findings
+                .iter()
+                .any(|f| !f.is_error() && f.message.contains("IMEISV")),
+            "{findings:?}"
+        );
     }
 
     #[test]

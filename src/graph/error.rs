@@ -106,7 +106,8 @@ impl GraphError {
                     head = "The service refused the request".to_string();
                 }
                 if let Some(secs) = retry_after_secs {
-                    head = format!("{head}; retry after {secs} s");
+                    let head_text = head.trim_end_matches(['.', ' ']);
+                    head = format!("{head_text}; retry after {secs} s");
                 }
                 let mut detail = format!("HTTP {status}");
                 let useful_code = !code.is_empty()

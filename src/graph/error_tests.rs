@@ -107,6 +107,24 @@ fn throttling_names_the_wait_and_support_ids_fall_back() {
 }
 
 #[test]
+fn a_wait_after_a_sentence_is_punctuated_once() {
+    let e = GraphError::Service {
+        status: 503,
+        code: "ServiceUnavailable".into(),
+        message: "The service is temporarily unavailable.".into(),
+        request_id: None,
+        client_request_id: "client-6".into(),
+        retry_after_secs: Some(1),
+    };
+    let line = e.user_message();
+    assert!(
+        line.contains("temporarily unavailable; retry after 1 s"),
+        "{line}"
+    );
+    assert!(!line.contains(".;"), "{line}");
+}
+
+#[test]
 fn classification_of_every_variant() {
     let c = || "c".to_string();
     let timeout = GraphError::Timeout {

@@ -6,18 +6,20 @@
 //! Other parts of the console hand identities over with
 //! [`Outbox::enqueue`] (e.g. the rows a bulk import could not send).
 
+mod journal;
 pub mod plan;
 mod sync;
 
 use std::sync::{Arc, Mutex};
 
+pub use journal::{JournalNotes, run_journaled};
 pub use plan::{Step, Stop};
 pub use sync::{SyncPolicy, SyncProgress, SyncReport, Syncer};
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::{GraphClient, GraphError, ListQuery};
 use crate::store::{
-    Attempt, DraftFields, NewItem, OutboxCounts, OutboxItem, Settlement, Store, StoreError,
+    Attempt, DraftFields, NewItem, OutboxCounts, OutboxItem, Queued, Settlement, Store, StoreError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +90,8 @@ impl Outbox {
     }
 
     /// Queues one identity (from the form; its draft becomes the item).
-    pub async fn enqueue_item(&self, item: NewItem) -> Result<i64, OutboxError> {
+    /// An identifier another item already holds adds nothing.
+    pub async fn enqueue_item(&self, item: NewItem) -> Result<Queued, OutboxError> {
         self.with_store(move |s, p| s.enqueue_item(p, &item, now()))
             .await
     }
@@ -118,8 +121,28 @@ impl Outbox {
         self.with_store(move |s, _| s.discard_item(id, now())).await
     }
 
-    pub(crate) async fn mark_sending(&self, id: i64) -> Result<(), OutboxError> {
-        self.with_store(move |s, _| s.mark_sending(id, now())).await
+    /// Marks an item `owner` holds as being sent; false when it no longer holds it.
+    pub(crate) async fn mark_sending(&self, id: i64, owner: &str) -> Result<bool, OutboxError> {
+        let owner = owner.to_string();
+        self.with_store(move |s, _| s.mark_sending(id, Some(&owner), now()))
+            .await
+    }
+
+    /// Claims a pending item for `owner` (see [`crate::store::lease`]).
+    pub(crate) async fn claim(
+        &self,
+        id: i64,
+        owner: &str,
+    ) -> Result<Option<OutboxItem>, OutboxError> {
+        let owner = owner.to_string();
+        self.with_store(move |s, _| s.claim(id, &owner, now()))
+            .await
+    }
+
+    /// Lets go of an item `owner` holds.
+    pub(crate) async fn release(&self, id: i64, owner: &str) -> Result<(), OutboxError> {
+        let owner = owner.to_string();
+        self.with_store(move |s, _| s.release(id, &owner)).await
     }
 
     pub(crate) async fn record(

@@ -126,6 +126,21 @@ fn found_after_lost_answer(item: &OutboxItem, identity: &ImportedDeviceIdentity)
     }
 }
 
+/// This ledger sent the item before without a definite answer (a requeue
+/// after a definite one starts the count again): "already exists" now means
+/// that earlier send was applied.
+fn sent_before(item: &OutboxItem) -> bool {
+    item.lost_answers > 0 && !item.overwrite
+}
+
+fn created_by_earlier_send() -> Settlement {
+    settlement(
+        ItemState::Created,
+        false,
+        Some("created by an earlier attempt from this machine (the service says it exists)".into()),
+    )
+}
+
 fn action_name(step: Step, answer: &Answer) -> &'static str {
     match (step, answer) {
         (Step::Check, _) => "check",
@@ -182,6 +197,8 @@ pub fn settle(
                 found_after_lost_answer(item, &outcome.result.identity)
             } else if outcome.result.succeeded() {
                 settlement(ItemState::Created, false, None)
+            } else if sent_before(item) {
+                created_by_earlier_send()
             } else {
                 settlement(
                     ItemState::Duplicate,
@@ -242,6 +259,9 @@ fn failed(item: &OutboxItem, step: Step, error: &GraphError) -> (Settlement, The
             Then::Stop(Stop::Auth(error.user_message())),
         ),
         _ if error.is_retryable() => (queued(was_unknown), Then::Pause(error.retry_after())),
+        _ if step == Step::Send && error.status() == Some(409) && sent_before(item) => {
+            (created_by_earlier_send(), Then::Next)
+        }
         _ if step == Step::Send && error.status() == Some(409) && !item.overwrite => (
             settlement(ItemState::Duplicate, false, reason.clone()),
             Then::Next,

@@ -28,6 +28,10 @@ fn item(unknown: bool) -> OutboxItem {
         attempts: 0,
         created_at: at(),
         updated_at: at(),
+        origin: "form".into(),
+        lost_answers: 0,
+        lease_owner: None,
+        method: None,
     }
 }
 
@@ -234,4 +238,31 @@ fn answers_and_refusals_settle_the_item() {
     let (s, _, then) = settle(&item(false), Step::Send, &Answer::Failed(offline), at());
     assert_eq!((s.state, s.unknown_outcome), (ItemState::Queued, false));
     assert!(matches!(then, Then::Stop(Stop::Unreachable(_))));
+}
+
+#[test]
+fn already_exists_for_an_item_this_ledger_sent_before_is_ours() {
+    // Sent once without a definite answer (checked, not found yet, sent
+    // again): the service now saying it exists means the first send landed.
+    let mut resent = item(false);
+    resent.lost_answers = 1;
+    for answer in [Answer::Failed(service(409, None)), sent(Some(false))] {
+        let (s, a, then) = settle(&resent, Step::Send, &answer, at());
+        assert_eq!(
+            (s.state, a.outcome.as_str(), then),
+            (ItemState::Created, "created", Then::Next)
+        );
+    }
+    // Never sent before: the identifier belongs to someone else.
+    let (s, _, _) = settle(
+        &item(false),
+        Step::Send,
+        &Answer::Failed(service(409, None)),
+        at(),
+    );
+    assert_eq!(s.state, ItemState::Duplicate);
+    // An explicit overwrite keeps its own meaning.
+    resent.overwrite = true;
+    let (s, _, _) = settle(&resent, Step::Send, &sent(Some(false)), at());
+    assert_eq!(s.state, ItemState::Duplicate);
 }

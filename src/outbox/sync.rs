@@ -56,6 +56,8 @@ pub struct SyncProgress {
 #[derive(Clone)]
 pub struct Syncer {
     outbox: Outbox,
+    /// This sender's name on the items it claims (clones share it).
+    owner: std::sync::Arc<str>,
     submitter: Submitter,
     sleeper: Sleeper,
     policy: SyncPolicy,
@@ -71,6 +73,7 @@ impl Syncer {
         });
         Syncer {
             outbox,
+            owner: crate::store::lease::new_owner().into(),
             submitter: single,
             sleeper: Sleeper::default(),
             policy: SyncPolicy::default(),
@@ -119,11 +122,18 @@ impl Syncer {
                 break;
             }
             let mut pause = None;
-            'items: for mut item in pending {
+            let mut claimed_any = false;
+            'items: for listed in pending {
+                // Claim before send: an item another sender holds is theirs.
+                let Some(mut item) = self.outbox.claim(listed.id, &self.owner).await? else {
+                    continue;
+                };
+                claimed_any = true;
                 loop {
                     let step = next_step(&item);
-                    if step == Step::Send {
-                        self.outbox.mark_sending(item.id).await?;
+                    if step == Step::Send && !self.outbox.mark_sending(item.id, &self.owner).await?
+                    {
+                        break;
                     }
                     let answer = self.attempt(&item, step).await;
                     report.requests += 1;
@@ -149,16 +159,22 @@ impl Syncer {
                             item.state = ItemState::Queued;
                         }
                         Then::Pause(retry_after) => {
+                            self.outbox.release(item.id, &self.owner).await?;
                             pause = Some(retry_after);
                             break 'items;
                         }
                         Then::Stop(stop) => {
+                            self.outbox.release(item.id, &self.owner).await?;
                             report.stopped = Some(stop);
                             report.pending = self.outbox.pending().await?.len();
                             return Ok(report);
                         }
                     }
                 }
+            }
+            if !claimed_any {
+                // What is left is being sent by other senders.
+                break;
             }
             if let Some(retry_after) = pause {
                 failed_passes = failed_passes.saturating_add(1);

@@ -22,6 +22,10 @@ pub struct EffectRunner {
     services: Services,
     tx: UnboundedSender<Msg>,
     submissions: HashMap<RequestId, AbortHandle>,
+    /// The ledger item of each submission in flight.
+    submission_items: HashMap<RequestId, i64>,
+    /// This console's name on the items it claims for the form.
+    owner: String,
     outbox: OutboxRunner,
     sign_in: Option<AbortHandle>,
     tenant: TenantRunner,
@@ -34,6 +38,8 @@ impl EffectRunner {
             services,
             tx,
             submissions: HashMap::new(),
+            submission_items: HashMap::new(),
+            owner: crate::store::lease::new_owner(),
             sign_in: None,
             tenant: TenantRunner::default(),
         }
@@ -52,8 +58,32 @@ impl EffectRunner {
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
                 self.submissions.retain(|_, handle| !handle.is_finished());
+                // Journalled here, before the task can send anything.
+                let ledger = services.outbox.as_ref().map(|s| s.outbox().clone());
+                let item = ledger.as_ref().and_then(|outbox| {
+                    let draft = self.outbox.current_draft();
+                    match super::ledger_effects::journal_form(outbox, &self.owner, draft, &identity)
+                    {
+                        Ok(item) => item,
+                        Err(e) => {
+                            let _ = tx.send(Msg::StoreError(e));
+                            None
+                        }
+                    }
+                });
+                if let Some(id) = item {
+                    self.outbox.set_current_draft(id);
+                    self.submission_items.insert(request, id);
+                }
+                let owner = self.owner.clone();
                 let task = tokio::spawn(async move {
                     let result = services.submitter.submit(&identity).await;
+                    if let (Some(outbox), Some(id)) = (&ledger, item)
+                        && let Err(e) =
+                            super::ledger_effects::settle_form(outbox, &owner, id, &result).await
+                    {
+                        let _ = tx.send(Msg::StoreError(e));
+                    }
                     let _ = tx.send(Msg::SubmitFinished {
                         request,
                         received_at: now(),
@@ -72,8 +102,16 @@ impl EffectRunner {
                 }
             }
             Effect::CheckOutcome { request, identity } => {
+                let item = self.submission_items.remove(&request);
+                let owner = self.owner.clone();
                 tokio::spawn(async move {
                     let result = services.submitter.find_existing(&identity).await;
+                    if let (Ok(None), Some(id), Some(syncer)) = (&result, item, &services.outbox)
+                        && let Err(e) =
+                            super::ledger_effects::cancelled(syncer.outbox(), &owner, id).await
+                    {
+                        let _ = tx.send(Msg::StoreError(e));
+                    }
                     let _ = tx.send(Msg::SubmitChecked {
                         request,
                         received_at: now(),

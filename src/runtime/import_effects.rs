@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::scan_effects::Via;
+use super::scan_effects::{Via, send_journaled_with};
 use super::services::Services;
 use crate::app::{ImportEffect, ImportMsg, Msg};
+use crate::bulk::dedupe_key;
 use crate::bulk::{DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
-use crate::bulk::{dedupe_key, run as send_plan};
 
 fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
     let _ = tx.send(Msg::Import(msg));
@@ -18,6 +18,15 @@ fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
 
 pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
     match effect {
+        ImportEffect::Complete { typed } => {
+            tokio::spawn(async move {
+                let lookup = typed.clone();
+                let names = tokio::task::spawn_blocking(move || completions(&lookup))
+                    .await
+                    .unwrap_or_default();
+                send(&tx, ImportMsg::Completions { typed, names });
+            });
+        }
         ImportEffect::Load { path } => {
             tokio::spawn(async move {
                 let loaded = tokio::task::spawn_blocking(move || {
@@ -64,7 +73,8 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
                         overwrite: replace,
                         ..ImportOptions::default()
                     };
-                    let report = with_progress(&via, plan, &options, &tx, done_before, of).await;
+                    let report =
+                        with_progress(&services, &via, plan, &options, &tx, done_before, of).await;
                     done_before += report.rows.len();
                     merged.import_calls += report.import_calls;
                     merged.search_calls += report.search_calls;
@@ -96,6 +106,7 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
 
 /// Sends a plan, forwarding its progress as `ImportMsg::Progress`.
 async fn with_progress(
+    services: &Services,
     via: &Via<'_>,
     plan: ImportPlan,
     options: &ImportOptions,
@@ -106,7 +117,7 @@ async fn with_progress(
     let (ptx, mut prx) = unbounded_channel();
     let sending = async {
         let ptx = ptx;
-        send_plan(via, plan, options, Some(&ptx)).await
+        send_journaled_with(services, "import", via, plan, options, Some(&ptx)).await
     };
     let forward = async {
         while let Some(p) = prx.recv().await {
@@ -123,4 +134,30 @@ async fn with_progress(
     };
     let (report, ()) = tokio::join!(sending, forward);
     report
+}
+
+/// The names in the directory of `typed` that start with its last part,
+/// directories with a trailing `/`, sorted; hidden names only when asked
+/// for with a leading dot.
+pub fn completions(typed: &str) -> Vec<String> {
+    let dir_len = typed.rfind('/').map_or(0, |i| i + 1);
+    let (dir, stem) = typed.split_at(dir_len);
+    let dir = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            if !name.starts_with(stem) || (name.starts_with('.') && !stem.starts_with('.')) {
+                return None;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir())
+                || (entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.path().is_dir());
+            Some(if is_dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    names.sort();
+    names
 }

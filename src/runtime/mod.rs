@@ -6,6 +6,7 @@ pub mod console;
 pub mod editor;
 mod effects;
 mod import_effects;
+mod ledger_effects;
 mod outbox_effects;
 mod scan_effects;
 pub mod services;

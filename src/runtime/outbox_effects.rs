@@ -42,6 +42,16 @@ impl OutboxRunner {
         }
     }
 
+    /// The draft the open form saves to.
+    pub fn current_draft(&self) -> Option<i64> {
+        self.current_draft
+    }
+
+    /// The open form's item is now `id` (its send was journalled there).
+    pub fn set_current_draft(&mut self, id: i64) {
+        self.current_draft = Some(id);
+    }
+
     /// Saves the form's draft now (also used when the console panics).
     pub fn save_draft_now(&mut self, fields: &DraftFields) -> Result<(), String> {
         let Some(syncer) = &self.syncer else {
@@ -120,8 +130,15 @@ impl OutboxRunner {
                     unknown_outcome,
                     draft_id: self.current_draft.take(),
                 };
+                let identifier = item.identity.identifier().to_string();
                 match outbox.with_store_now(|s, p| s.enqueue_item(p, &item, now())) {
-                    Ok(_) => send(&tx, OutboxMsg::Queued),
+                    Ok(queued) => match queued.note() {
+                        Some(note) => send(
+                            &tx,
+                            OutboxMsg::AlreadyQueued(format!("{identifier} is {note}")),
+                        ),
+                        None => send(&tx, OutboxMsg::Queued),
+                    },
                     Err(e) => send(&tx, OutboxMsg::Error(format!("could not queue it: {e}"))),
                 }
             }

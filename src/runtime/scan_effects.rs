@@ -32,6 +32,57 @@ impl ImportService for Via<'_> {
     }
 }
 
+/// Sends a plan through the session's ledger (every row journalled before
+/// the first request), or straight when the session keeps none.
+pub(super) async fn send_journaled(
+    services: &Services,
+    origin: &str,
+    via: &Via<'_>,
+    plan: ImportPlan,
+) -> bulk::Report {
+    send_journaled_with(services, origin, via, plan, &ImportOptions::default(), None).await
+}
+
+/// [`send_journaled`] with options and progress.
+pub(super) async fn send_journaled_with(
+    services: &Services,
+    origin: &str,
+    via: &Via<'_>,
+    plan: ImportPlan,
+    options: &ImportOptions,
+    progress: Option<&tokio::sync::mpsc::UnboundedSender<bulk::Progress>>,
+) -> bulk::Report {
+    let Some(syncer) = &services.outbox else {
+        return bulk::run(via, plan, options, progress).await;
+    };
+    let unsent: Vec<bulk::RowResult> = plan
+        .chunks
+        .iter()
+        .flatten()
+        .map(|r| {
+            bulk::RowResult::new(
+                r.line,
+                &r.identity,
+                bulk::RowStatus::Unsent,
+                None,
+                Some("not sent: the ledger could not record it first".into()),
+            )
+        })
+        .chain(plan.refused.iter().cloned())
+        .collect();
+    match crate::outbox::run_journaled(syncer.outbox(), origin, via, plan, options, progress).await
+    {
+        Ok((report, _)) => report,
+        Err(e) => {
+            let mut report = bulk::Report::new(unsent);
+            report.stopped = Some(StopReason::Service(format!(
+                "nothing was sent: the ledger could not record the rows first ({e})"
+            )));
+            report
+        }
+    }
+}
+
 pub fn run(effect: ScanEffect, services: Services, tx: UnboundedSender<Msg>) {
     match effect {
         ScanEffect::Bell => {
@@ -46,7 +97,7 @@ pub fn run(effect: ScanEffect, services: Services, tx: UnboundedSender<Msg>) {
                     DEFAULT_CHUNK,
                 );
                 let via = Via(&*services.submitter);
-                let report = bulk::run(&via, plan, &ImportOptions::default(), None).await;
+                let report = send_journaled(&services, "scan", &via, plan).await;
                 let stopped = report.stopped.map(|s| match s {
                     StopReason::Service(m) | StopReason::Auth(m) => m,
                 });

@@ -15,7 +15,7 @@ use super::services::Services;
 use crate::app::tenant::LoadId;
 use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::{ImportedDeviceIdentity, Page};
-use crate::tenant::{ExportFormat, Exporter, ViewSnapshot};
+use crate::tenant::{ExportFormat, Exporter, ViewSnapshot, write_admin_files};
 
 /// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
 pub trait TenantService: Send + Sync + 'static {
@@ -90,7 +90,13 @@ fn write_export(
     path: PathBuf,
     format: ExportFormat,
     rows: &ViewSnapshot,
-) -> Result<(PathBuf, usize), String> {
+) -> Result<Vec<(PathBuf, usize)>, String> {
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    if format == ExportFormat::CsvAdmin {
+        let identities: Vec<_> = rows.identities().collect();
+        let written = write_admin_files(&path, &identities).map_err(|e| e.to_string())?;
+        return Ok(written.into_iter().map(|(p, n)| (absolute(p), n)).collect());
+    }
     let shown = path.display().to_string();
     let file = std::fs::File::create(&path).map_err(|e| format!("cannot create {shown}: {e}"))?;
     let mut exporter =
@@ -99,8 +105,7 @@ fn write_export(
         exporter.write(&identity).map_err(|e| e.to_string())?;
     }
     exporter.finish().map_err(|e| e.to_string())?;
-    let full = std::path::absolute(&path).unwrap_or(path);
-    Ok((full, rows.len()))
+    Ok(vec![(absolute(path), rows.len())])
 }
 
 /// Runs tenant effects; remembers running loads so they can be stopped.

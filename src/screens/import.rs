@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
 use crate::app::import::{ImportPhase, PreviewRow};
+use crate::app::import_path::candidates_line;
 use crate::app::{Action, App, Scope};
 use crate::bulk::{Report, RowStatus};
 use crate::sanitize::sanitize;
 use crate::widgets::Tone;
-use crate::widgets::modal::truncate;
+use crate::widgets::modal::{truncate, truncate_identifier, wrap};
 
 fn row_status(app: &App, r: &PreviewRow) -> (Tone, String) {
     if let Some(e) = &r.error {
@@ -60,7 +61,7 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
             truncate(
                 &format!(
                     "{} ({} dialect){}",
-                    sanitize(&state.path),
+                    sanitize(state.path.value()),
                     state.dialect.unwrap_or("?"),
                     state
                         .file_notes
@@ -73,7 +74,16 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
             theme.muted,
         )),
     ];
-    let room = height.saturating_sub(lines.len()).max(1);
+    // The selected row's message in full when the table cuts it.
+    let mut full = Vec::new();
+    if let Some(r) = state.rows.get(state.cursor) {
+        let status = sanitize(&row_status(app, r).1).into_owned();
+        if status.chars().count() > width.saturating_sub(HEAD_WIDTH) {
+            full = wrap(&format!("line {}: {status}", r.line), width);
+            full.truncate(3);
+        }
+    }
+    let room = height.saturating_sub(lines.len() + full.len()).max(1);
     let start = state.cursor.saturating_sub(room.saturating_sub(1));
     for (i, r) in state.rows.iter().enumerate().skip(start).take(room) {
         let (tone, status) = row_status(app, r);
@@ -82,7 +92,7 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
         let head = format!(
             "{marker}{:>5}  {:<24} {:<13} ",
             r.line,
-            truncate(&sanitize(r.identity.identifier()), 24),
+            truncate_identifier(&sanitize(r.identity.identifier()), 24),
             truncate(
                 r.identity
                     .imported_device_identity_type
@@ -103,8 +113,19 @@ fn preview_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
             Span::styled(truncate(&sanitize(&status), rest), style),
         ]));
     }
+    let tone = state
+        .rows
+        .get(state.cursor)
+        .map_or(Tone::Info, |r| row_status(app, r).0);
+    lines.extend(
+        full.into_iter()
+            .map(|l| Line::from(Span::styled(l, theme.tone(tone)))),
+    );
     lines
 }
+
+/// The width of a preview row before its status: marker, line, identifier, type.
+const HEAD_WIDTH: usize = 1 + 5 + 2 + 24 + 1 + 13 + 1;
 
 fn report_lines(app: &App, report: &Report, width: usize, height: usize) -> Vec<Line<'static>> {
     let theme = app.theme();
@@ -132,17 +153,28 @@ fn report_lines(app: &App, report: &Report, width: usize, height: usize) -> Vec<
         theme.muted,
     )));
     let room = height.saturating_sub(lines.len());
-    for r in report.problems().take(room) {
+    // Every row when all were created; else the ones that need a look.
+    let clean = report.problems().next().is_none();
+    let shown: Box<dyn Iterator<Item = _>> = if clean {
+        Box::new(report.rows.iter())
+    } else {
+        Box::new(report.problems())
+    };
+    for r in shown.take(room) {
         let tone = match r.status {
+            RowStatus::Created => Tone::Success,
             RowStatus::AlreadyPresent => Tone::Warning,
             _ => Tone::Error,
         };
+        let message = match r.message.as_deref() {
+            Some(m) if !m.is_empty() => format!(": {}", sanitize(m)),
+            _ => String::new(),
+        };
         let text = format!(
-            "{:>6}  {:<24} {}: {}",
+            "{:>6}  {:<24} {}{message}",
             r.line,
-            truncate(&sanitize(&r.identifier), 24),
+            truncate_identifier(&sanitize(&r.identifier), 24),
             r.status.as_str(),
-            sanitize(r.message.as_deref().unwrap_or(""))
         );
         lines.push(Line::from(Span::styled(
             truncate(&text, width),
@@ -164,32 +196,53 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &state.phase {
         ImportPhase::Prompt | ImportPhase::Loading => {
             let label = "CSV file › ";
-            let text = format!("{}█", sanitize(&state.path));
-            let room = width.saturating_sub(label.chars().count());
-            let n = text.chars().count();
-            let tail: String = text.chars().skip(n.saturating_sub(room)).collect();
-            let mut lines = vec![
-                Line::from(vec![
-                    Span::styled(label, theme.focused_label),
-                    Span::styled(tail, theme.input),
-                ]),
-                Line::from(Span::styled(
-                    truncate(
-                        "identifier,details or manufacturer,model,serial (no header), or a header of property names",
-                        width,
-                    ),
-                    theme.muted,
-                )),
-            ];
+            let [field_row, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+            let label_width = u16::try_from(label.chars().count()).unwrap_or(0);
+            let [label_area, input] =
+                Layout::horizontal([Constraint::Length(label_width), Constraint::Fill(1)])
+                    .areas(field_row);
+            frame.render_widget(
+                Paragraph::new(Span::styled(label, theme.focused_label)),
+                label_area,
+            );
+            let focused = state.phase == ImportPhase::Prompt;
+            let placeholder = Some(("a path; Tab completes file names", theme.muted));
+            if let Some(cursor) =
+                state
+                    .path
+                    .render(input, frame.buffer_mut(), theme.input, placeholder, focused)
+            {
+                frame.set_cursor_position(cursor);
+            }
+            let mut lines = vec![Line::from(Span::styled(
+                truncate(
+                    "identifier,details or manufacturer,model,serial (no header), or a header of property names",
+                    width,
+                ),
+                theme.muted,
+            ))];
             if state.phase == ImportPhase::Loading {
                 lines.push(Line::from(Span::styled("reading…", theme.text)));
             } else if let Some(n) = &state.notice {
+                lines.extend(
+                    wrap(&sanitize(n), width)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, theme.error))),
+                );
+            }
+            if !state.completions.is_empty() {
+                let names: Vec<String> = state
+                    .completions
+                    .iter()
+                    .map(|n| sanitize(n).into_owned())
+                    .collect();
                 lines.push(Line::from(Span::styled(
-                    truncate(&sanitize(n), width),
-                    theme.error,
+                    candidates_line(&names, width),
+                    theme.text,
                 )));
             }
-            frame.render_widget(Paragraph::new(lines), inner);
+            frame.render_widget(Paragraph::new(lines), rest);
         }
         ImportPhase::Preview => {
             frame.render_widget(Paragraph::new(preview_lines(app, width, height)), inner);

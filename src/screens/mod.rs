@@ -2,6 +2,7 @@
 //! hints and status bar) and the Help overlay. Screens read the state and
 //! never change it (the Recent list's scroll offset aside).
 
+pub mod confirm;
 pub mod detail;
 pub mod form;
 pub mod help;
@@ -25,7 +26,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{Action, App, Scope, Screen};
+use crate::app::{Action, App, ListTab, Scope, Screen};
 use crate::session::Target;
 use crate::widgets::toast::{TOAST_MIN_HEIGHT, TOAST_MIN_WIDTH, ToastBox};
 use crate::widgets::{Footer, Hint, StatusBar, TargetBadge, Tone, spinner};
@@ -53,16 +54,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::SignIn => sign_in::draw(frame, main, app),
     }
     let hints = footer_hints(app);
+    let more = Hint {
+        key: app
+            .keymap()
+            .key_for(Scope::Global, Action::ToggleHelp)
+            .to_string(),
+        description: "all keys".into(),
+    };
+    let more_shown = !app.help_open() && app.screen() != Screen::SignIn;
     frame.render_widget(
         Footer {
             hints: &hints,
             theme: app.theme(),
+            more: more_shown.then_some(&more),
         },
         footer,
     );
     let toast_shown = toast_fits(area) && !app.help_open() && !app.notices().is_open();
     draw_status_bar(frame, status, app, toast_shown);
     tenant_modal::draw(frame, main, app);
+    confirm::draw(frame, main, app);
     if app.help_open() {
         help::draw(frame, main, app);
     }
@@ -165,8 +176,18 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
+    let filtering = app.screen() == Screen::List
+        && app.list_tab() == ListTab::Tenant
+        && app.tenant().filter_field().is_some()
+        && !app.notices().is_open()
+        && !app.help_open();
+    if filtering {
+        return tenant::filter_hints(app);
+    }
     let scopes: Vec<Scope> = if app.notices().is_open() {
         vec![Scope::Log]
+    } else if app.confirmation().is_some() {
+        vec![Scope::Confirm]
     } else if app.help_open() {
         vec![Scope::Help]
     } else {
@@ -184,6 +205,7 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
                     !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
                 }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
+                (Scope::Detail, Action::EditDescription) => app.detail_takes_description(),
                 _ => binding.hint,
             };
             if !shown {

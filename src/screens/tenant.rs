@@ -15,7 +15,7 @@ use crate::sanitize::sanitize;
 use crate::tenant::rows::date_text;
 use crate::tenant::{Column, RowRef};
 use crate::widgets::Theme;
-use crate::widgets::modal::truncate;
+use crate::widgets::modal::{truncate, truncate_identifier};
 
 fn short_type(ty: Option<ImportedDeviceIdentityType>) -> String {
     match ty {
@@ -47,11 +47,11 @@ fn cell_text(row: &RowRef<'_>, column: Column) -> String {
     }
 }
 
-/// The columns that fit, with widths; the description takes what is left.
-fn columns(width: u16) -> Vec<(Column, u16)> {
-    let wide = width >= 110;
-    let mut cols = vec![(Column::Identifier, if wide { 26 } else { 17 })];
-    cols.push((Column::Type, 6));
+/// The columns that fit, with widths. The identifier column is as wide as
+/// the longest identifier, up to three fifths of what the fixed columns
+/// leave (at least 17); the description takes the rest.
+fn columns(width: u16, widest_identifier: usize) -> Vec<(Column, u16)> {
+    let mut cols = vec![(Column::Type, 6)];
     if width >= 90 {
         cols.push((Column::Platform, 10));
     }
@@ -60,10 +60,15 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
     if width >= 70 {
         cols.push((Column::Created, 10));
     }
-    // Marker column, highlight symbol and spacing.
+    // Marker column, highlight symbol and spacing (one more column to come).
     let fixed: u16 = cols.iter().map(|(_, w)| *w).sum::<u16>() + 2 + 2;
-    let spacing = u16::try_from(cols.len()).unwrap_or(0) + 1;
-    let rest = width.saturating_sub(fixed + spacing);
+    let spacing = u16::try_from(cols.len()).unwrap_or(0) + 2;
+    let available = width.saturating_sub(fixed + spacing);
+    let cap = (available / 5 * 3).max(17);
+    let widest = u16::try_from(widest_identifier).unwrap_or(u16::MAX);
+    let identifier = widest.clamp(10, cap);
+    cols.insert(0, (Column::Identifier, identifier));
+    let rest = available.saturating_sub(identifier);
     if rest >= 8 {
         cols.push((Column::Description, rest));
     }
@@ -133,10 +138,13 @@ fn empty_text(t: &TenantState, keys: &Keymap) -> String {
         return String::new();
     }
     if t.view().total() > 0 {
-        return format!(
-            "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
-            keys.key_for(Scope::Tenant, Action::StaleView)
-        );
+        if t.stale_on() {
+            return format!(
+                "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
+                keys.key_for(Scope::Tenant, Action::StaleView)
+            );
+        }
+        return "  No identity matches. Esc in the filter clears it.".into();
     }
     match t.outcome() {
         _ if t.is_loading() => "  Loading the tenant's identities…".into(),
@@ -170,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         crate::widgets::draw_empty_state(frame, body, &empty, theme.muted);
         return;
     }
-    let cols = columns(body.width);
+    let cols = columns(body.width, t.view().rows().widest_identifier());
     let range = t.visible_range(usize::from(body.height.saturating_sub(1)));
     let selected_in_view = t.selected().checked_sub(range.start);
     let view = t.view();
@@ -181,7 +189,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let mark = if t.is_marked(index) { "*" } else { " " };
             let mut cells = vec![Cell::from(Span::styled(mark, theme.accent))];
             cells.extend(cols.iter().map(|(column, width)| {
-                let text = truncate(&cell_text(&row, *column), usize::from(*width));
+                let text = match column {
+                    Column::Identifier => {
+                        truncate_identifier(&cell_text(&row, *column), usize::from(*width))
+                    }
+                    _ => truncate(&cell_text(&row, *column), usize::from(*width)),
+                };
                 let style = match column {
                     Column::Description | Column::LastContacted => theme.muted,
                     _ => theme.text,
@@ -199,10 +212,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Some(s) if s.column == *column => " ▲",
             _ => "",
         };
-        Cell::from(truncate(
-            &format!("{}{arrow}", column.title()),
-            usize::from(*width),
-        ))
+        // The arrow stays visible: the title gives way to it.
+        let title = truncate(
+            column.title(),
+            usize::from(*width).saturating_sub(arrow.chars().count()),
+        );
+        Cell::from(format!("{title}{arrow}"))
     }));
     let header = Row::new(header_cells).style(theme.header);
     let mut widths = vec![Constraint::Length(1)];
@@ -214,6 +229,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .row_highlight_style(theme.selection);
     let mut state = TableState::default().with_selected(selected_in_view);
     frame.render_stateful_widget(table, body, &mut state);
+}
+
+/// The footer while the filter prompt has the keys: its own keys (fixed,
+/// like any text field's), then the global ones.
+pub(crate) fn filter_hints(app: &App) -> Vec<crate::widgets::Hint> {
+    let hint = |key: &str, description: &str| crate::widgets::Hint {
+        key: key.to_string(),
+        description: description.to_string(),
+    };
+    let mut hints = vec![
+        hint("Enter", "keep filter"),
+        hint("Esc", "clear filter"),
+        hint("↑/↓", "move"),
+        hint("Ctrl-U", "erase"),
+    ];
+    hints.extend(app.keymap().bindings(Scope::Global).filter_map(|b| {
+        let key = b.keys.iter().find(|k| !k.is_text())?;
+        b.hint.then(|| hint(&key.label(), b.description))
+    }));
+    hints
 }
 
 fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, field: &crate::widgets::TextField) {
@@ -230,6 +265,8 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, field: &crate::widgets:
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(Span::styled("/ ", theme.accent)), label);
+    // The input line stands out from the rows above it.
+    frame.buffer_mut().set_style(input, theme.input);
     let placeholder = Some(("words, state:, type:, platform:", theme.muted));
     let cursor = field.render(input, frame.buffer_mut(), theme.input, placeholder, true);
     if let Some(position) = cursor {

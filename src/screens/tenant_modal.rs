@@ -10,7 +10,7 @@ use crate::app::{App, TenantModal, thousands};
 use crate::domain::validate::DESCRIPTION_MAX_CHARS;
 use crate::sanitize::sanitize;
 use crate::widgets::TextField;
-use crate::widgets::modal::{centered, truncate};
+use crate::widgets::modal::{centered, truncate, wrap};
 
 /// At most this many rows are listed by name in a dialog.
 const LISTED: usize = 8;
@@ -22,6 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let width = area.width.saturating_sub(4).min(64);
     let text_width = usize::from(width.saturating_sub(4));
+    let delete_answers = super::confirm::answers(app, "delete");
     let (title, mut lines, footer) = match modal {
         TenantModal::ConfirmDelete { targets } => {
             let mut lines = vec![Line::from(Span::styled(
@@ -53,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "Devices already enrolled keep their ownership.",
                 theme.muted,
             )));
-            (" Delete ", lines, " y/Enter delete · n/Esc keep ")
+            (" Delete ", lines, delete_answers.as_str())
         }
         TenantModal::Deleting { count } => (
             " Delete ",
@@ -138,7 +139,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
         }
         TenantModal::Export { field, format } => {
-            let lines = vec![
+            let mut lines = vec![
                 Line::from(Span::styled(
                     format!(
                         "Export the {} identities shown as {}",
@@ -149,11 +150,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 )),
                 Line::default(),
                 Line::default(),
-                Line::from(Span::styled(
-                    "Tab: csv · csv-admin · json. A relative path is in the current folder.",
-                    theme.muted,
-                )),
             ];
+            // Wrapped, never cut: the dialog is at most 64 columns wide.
+            let hint = "Tab: csv · csv-admin · json. A relative path is in the current folder.";
+            lines.extend(
+                wrap(hint, text_width.max(1))
+                    .into_iter()
+                    .map(|line| Line::from(Span::styled(line, theme.muted))),
+            );
             return draw_box(
                 frame,
                 area,
@@ -170,7 +174,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// A bordered, centred box with `lines`; a text field drawn on line `row`.
-fn draw_box(
+pub(super) fn draw_box(
     frame: &mut Frame,
     area: Rect,
     app: &App,

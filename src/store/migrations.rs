@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
-const STEPS: &[&str] = &[
+pub(super) const STEPS: &[&str] = &[
     // 1: Recent history and settings.
     "CREATE TABLE recent (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,6 +56,35 @@ const STEPS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;
      CREATE TRIGGER attempts_append_only_delete BEFORE DELETE ON attempts
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;",
+    // 3: reserved for the outbox's next-attempt time (the request engine);
+    // a no-op until that step lands here.
+    "SELECT 1;",
+    // 4: The outbox becomes the ledger of everything this machine sends:
+    // where an item came from, the key its identifier compares by (no two
+    // items wait for or hold one identifier), a sender's lease (owner and
+    // expiry; a claim is a conditional update), how many sends may have been
+    // applied without an answer (then "already exists" means ours),
+    // when it was settled, and the live copy last read from the tenant.
+    // What Recent held before is carried over as created items.
+    "ALTER TABLE outbox ADD COLUMN origin TEXT NOT NULL DEFAULT 'form';
+     ALTER TABLE outbox ADD COLUMN ident_key TEXT NOT NULL DEFAULT '';
+     ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+     ALTER TABLE outbox ADD COLUMN lease_until_ns INTEGER;
+     ALTER TABLE outbox ADD COLUMN lost_answers INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE outbox ADD COLUMN method TEXT;
+     ALTER TABLE outbox ADD COLUMN settled_unix_ns INTEGER;
+     ALTER TABLE outbox ADD COLUMN live_json TEXT;
+     ALTER TABLE outbox ADD COLUMN live_fetched_at TEXT;
+     UPDATE outbox SET ident_key = UPPER(TRIM(identifier));
+     UPDATE outbox SET settled_unix_ns = CAST(unixepoch(updated_at, 'subsec') * 1000000000 AS INTEGER)
+       WHERE state = 'created';
+     INSERT INTO outbox (profile, state, origin, identifier, ident_key, identity_json, service_id,
+       result_json, method, attempts, lost_answers, created_at, updated_at, settled_unix_ns)
+       SELECT profile, 'created', 'form', identifier, UPPER(TRIM(identifier)), result_json, service_id,
+         raw_json, method, 1, 0, recorded_at, recorded_at, recorded_unix_ns
+       FROM recent ORDER BY seq;
+     CREATE INDEX outbox_by_key ON outbox (profile, ident_key, state);
+     CREATE INDEX outbox_ledger ON outbox (profile, state, settled_unix_ns DESC, id DESC);",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -106,6 +106,15 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub created_at: DateTimeOffset,
     pub updated_at: DateTimeOffset,
+    /// Where it came from: "form", "scan" or "import".
+    pub origin: String,
+    /// Sends of it that may have been applied without an answer (a lost
+    /// answer, or a sender gone while sending); none after a definite answer.
+    pub lost_answers: u32,
+    /// The sender holding it now, if any (see [`super::lease`]).
+    pub lease_owner: Option<String>,
+    /// How it was created: "create", "import" or "checked".
+    pub method: Option<String>,
 }
 
 /// One line of the journal: one request made for an item.
@@ -155,10 +164,11 @@ pub struct OutboxCounts {
     pub created: usize,
 }
 
-const COLUMNS: &str = "id, profile, state, identifier, form_json, identity_json, unknown_outcome, \
-     overwrite, reason, service_id, result_json, attempts, created_at, updated_at";
+pub(super) const COLUMNS: &str = "id, profile, state, identifier, form_json, identity_json, \
+     unknown_outcome, overwrite, reason, service_id, result_json, attempts, created_at, updated_at, \
+     origin, lost_answers, lease_owner, method";
 
-fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
+pub(super) fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
     let state: String = row.get(2)?;
     let form: Option<String> = row.get(4)?;
     let identity: Option<String> = row.get(5)?;
@@ -188,10 +198,14 @@ fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
         attempts: row.get(11)?,
         created_at,
         updated_at,
+        origin: row.get(14)?,
+        lost_answers: row.get(15)?,
+        lease_owner: row.get(16)?,
+        method: row.get(17)?,
     }))
 }
 
-fn json<T: Serialize>(value: &T) -> String {
+pub(super) fn json<T: Serialize>(value: &T) -> String {
     // Our own plain data types: serialising them cannot fail.
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -225,88 +239,21 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Puts identities in the outbox with the reason they wait (the bulk
-    /// import hands its unsent rows over this way). Returns their ids.
-    pub fn enqueue(
-        &self,
-        profile: &str,
-        identities: &[ImportedDeviceIdentity],
-        reason: &str,
-        at: DateTimeOffset,
-    ) -> Result<Vec<i64>, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let mut ids = Vec::with_capacity(identities.len());
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO outbox (profile, state, identifier, identity_json, reason, created_at, updated_at)
-                 VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?5)",
-            )?;
-            for identity in identities {
-                stmt.execute(params![
-                    profile,
-                    identity.identifier(),
-                    json(identity),
-                    reason,
-                    at.to_string()
-                ])?;
-                ids.push(tx.last_insert_rowid());
-            }
-        }
-        tx.commit()?;
-        Ok(ids)
-    }
-
-    /// Puts one identity in the outbox; a draft it came from becomes the item.
-    pub fn enqueue_item(
-        &self,
-        profile: &str,
-        item: &NewItem,
-        at: DateTimeOffset,
-    ) -> Result<i64, StoreError> {
-        let form = item.form.as_ref().map(json);
-        if let Some(draft) = item.draft_id {
-            let changed = self.conn.execute(
-                "UPDATE outbox SET state = 'queued', identifier = ?2, identity_json = ?3,
-                   form_json = COALESCE(?4, form_json), reason = ?5, unknown_outcome = ?6,
-                   updated_at = ?7
-                 WHERE id = ?1 AND state = 'draft'",
-                params![
-                    draft,
-                    item.identity.identifier(),
-                    json(&item.identity),
-                    form,
-                    item.reason,
-                    item.unknown_outcome,
-                    at.to_string()
-                ],
-            )?;
-            if changed == 1 {
-                return Ok(draft);
-            }
-        }
-        self.conn.execute(
-            "INSERT INTO outbox (profile, state, identifier, form_json, identity_json, reason,
-               unknown_outcome, created_at, updated_at)
-             VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            params![
-                profile,
-                item.identity.identifier(),
-                form,
-                json(&item.identity),
-                item.reason,
-                item.unknown_outcome,
-                at.to_string()
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    fn select_items(
+    pub(super) fn select_items(
         &self,
         filter: &str,
         args: impl rusqlite::Params,
     ) -> Result<Vec<OutboxItem>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE {filter} ORDER BY id");
+        self.select_items_raw(&format!("{filter} ORDER BY id"), args)
+    }
+
+    /// Items matching `tail` (a WHERE condition with its ORDER BY and LIMIT).
+    pub(super) fn select_items_raw(
+        &self,
+        tail: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE {tail}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(args, item_from_row)?;
         let mut out = Vec::new();
@@ -361,51 +308,33 @@ impl Store {
     }
 
     /// Marks an item as being sent: if the process dies now, its outcome
-    /// is unknown and will be checked before it is sent again.
-    pub fn mark_sending(&self, id: i64, at: DateTimeOffset) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'sending', updated_at = ?2 WHERE id = ?1",
-            params![id, at.to_string()],
+    /// is unknown and will be checked before it is sent again. Only a
+    /// pending item, and (with `owner`) only while that sender holds it.
+    /// Returns whether it was marked.
+    pub fn mark_sending(
+        &self,
+        id: i64,
+        owner: Option<&str>,
+        at: DateTimeOffset,
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE outbox SET state = 'sending', updated_at = ?2
+             WHERE id = ?1 AND state IN ('queued', 'sending')
+               AND (?3 IS NULL OR lease_owner = ?3)",
+            params![id, at.to_string(), owner],
         )?;
-        Ok(())
+        Ok(changed == 1)
     }
 
-    /// Journals an attempt and settles the item, in one transaction.
+    /// Journals an attempt and settles the item, in one transaction. A
+    /// settled item's lease ends with it.
     pub fn record_attempt(
         &self,
         attempt: &Attempt,
         settlement: &Settlement,
     ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO attempts (item_id, at, action, request_id, client_request_id, http_status, error, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                attempt.item_id,
-                attempt.at.to_string(),
-                attempt.action,
-                attempt.request_id,
-                attempt.client_request_id,
-                attempt.http_status,
-                attempt.error,
-                attempt.outcome
-            ],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET state = ?2, unknown_outcome = ?3, reason = ?4,
-               service_id = COALESCE(?5, service_id), result_json = COALESCE(?6, result_json),
-               attempts = attempts + 1, updated_at = ?7
-             WHERE id = ?1",
-            params![
-                attempt.item_id,
-                settlement.state.as_str(),
-                settlement.unknown_outcome,
-                settlement.reason,
-                settlement.service_id,
-                settlement.result.as_ref().map(json),
-                attempt.at.to_string()
-            ],
-        )?;
+        super::ledger::settle_in(&tx, attempt, settlement)?;
         tx.commit()?;
         Ok(())
     }
@@ -482,7 +411,7 @@ impl Store {
         let changed = self.conn.execute(
             "UPDATE outbox SET state = 'queued', overwrite = ?2,
                identity_json = COALESCE(?3, identity_json), identifier = COALESCE(?4, identifier),
-               reason = 'resent', updated_at = ?5
+               reason = 'resent', lost_answers = 0, updated_at = ?5
              WHERE id = ?1 AND state IN ('rejected', 'duplicate')",
             params![
                 id,

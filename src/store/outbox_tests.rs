@@ -44,7 +44,7 @@ fn a_draft_is_updated_in_place_then_becomes_the_queued_item() {
         unknown_outcome: false,
         draft_id: Some(id),
     };
-    assert_eq!(store.enqueue_item("p", &item, t).unwrap(), id);
+    assert_eq!(store.enqueue_item("p", &item, t).unwrap().id(), id);
     // A queued item is no longer a draft: saving the form again starts a new draft.
     assert_ne!(
         store.save_draft(Some(id), "p", &fields("X"), t).unwrap(),
@@ -68,7 +68,7 @@ fn attempts_settle_items_and_the_journal_is_append_only() {
     let ids = store
         .enqueue("p", &[identity("A1"), identity("A2")], "offline", t)
         .unwrap();
-    store.mark_sending(ids[0], t).unwrap();
+    assert!(store.mark_sending(ids[0], None, t).unwrap());
     assert_eq!(
         store.outbox_item(ids[0]).unwrap().unwrap().state,
         ItemState::Sending

@@ -7,6 +7,7 @@
 //! neutralises only the free-text details.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType};
@@ -123,6 +124,7 @@ impl<W: Write> Exporter<W> {
     pub fn write(&mut self, identity: &ImportedDeviceIdentity) -> Result<(), ExportError> {
         if let Some(out) = self.json.as_mut() {
             let text = serde_json::to_string(identity)?;
+            let text = crate::sanitize::escape_json_controls(&text);
             let sep = if self.written == 0 { "\n  " } else { ",\n  " };
             out.write_all(sep.as_bytes())?;
             out.write_all(text.as_bytes())?;
@@ -191,6 +193,100 @@ fn admin_record(i: &ImportedDeviceIdentity) -> Vec<String> {
         identifier,
         neutralise(i.description.as_deref().unwrap_or("")),
     ]
+}
+
+/// The admin center's two headerless dialects; it reads one per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminDialect {
+    /// `manufacturer,model,serial` (Windows, no details).
+    Windows,
+    /// `identifier,details` (IMEIs and serial numbers).
+    IdentifierDetails,
+}
+
+impl AdminDialect {
+    pub fn of(identity: &ImportedDeviceIdentity) -> AdminDialect {
+        match identity.imported_device_identity_type {
+            Some(ImportedDeviceIdentityType::ManufacturerModelSerial) => AdminDialect::Windows,
+            _ => AdminDialect::IdentifierDetails,
+        }
+    }
+
+    /// What a split export adds to the file name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            AdminDialect::Windows => "windows",
+            AdminDialect::IdentifierDetails => "identifiers",
+        }
+    }
+}
+
+/// `out.csv` → `out-windows.csv` (or `-identifiers`): the file of one dialect
+/// of a mixed admin-center export, beside the one asked for.
+pub fn dialect_path(path: &Path, dialect: AdminDialect) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{}.{}", dialect.suffix(), ext.to_string_lossy()),
+        None => format!("{stem}-{}", dialect.suffix()),
+    };
+    path.with_file_name(name)
+}
+
+/// The identities of a csv-admin export, grouped by dialect (Windows first),
+/// each group in its original order; empty groups left out.
+pub fn split_by_dialect(
+    identities: &[ImportedDeviceIdentity],
+) -> Vec<(AdminDialect, Vec<&ImportedDeviceIdentity>)> {
+    [AdminDialect::Windows, AdminDialect::IdentifierDetails]
+        .into_iter()
+        .map(|d| {
+            let rows: Vec<_> = identities
+                .iter()
+                .filter(|i| AdminDialect::of(i) == d)
+                .collect();
+            (d, rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
+}
+
+/// Writes a csv-admin export to `path`, or, when the identities hold both
+/// dialects, one file per dialect beside it (see [`dialect_path`]), so each
+/// file imports again as one dialect. Returns each file with its row count.
+pub fn write_admin_files(
+    path: &Path,
+    identities: &[ImportedDeviceIdentity],
+) -> Result<Vec<(PathBuf, usize)>, ExportError> {
+    let groups = split_by_dialect(identities);
+    let mixed = groups.len() > 1;
+    if groups.is_empty() {
+        std::fs::File::create(path)?;
+        return Ok(vec![(path.to_path_buf(), 0)]);
+    }
+    let mut written = Vec::new();
+    for (dialect, rows) in groups {
+        let target = if mixed {
+            dialect_path(path, dialect)
+        } else {
+            path.to_path_buf()
+        };
+        let file = std::fs::File::create(&target).map_err(|e| {
+            ExportError::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot create {}: {e}", target.display()),
+            ))
+        })?;
+        let mut exporter = Exporter::new(ExportFormat::CsvAdmin, std::io::BufWriter::new(file))?;
+        for identity in &rows {
+            exporter.write(identity)?;
+        }
+        exporter.finish()?.flush()?;
+        written.push((target, rows.len()));
+    }
+    Ok(written)
 }
 
 /// Writes all identities into a byte vector.
@@ -262,10 +358,48 @@ mod tests {
     }
 
     #[test]
+    fn a_mixed_admin_export_goes_to_one_file_per_dialect() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let written = write_admin_files(&path, &identities()).unwrap();
+        let names: Vec<_> = written
+            .iter()
+            .map(|(p, n)| (p.file_name().unwrap().to_string_lossy().into_owned(), *n))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("out-windows.csv".to_string(), 1),
+                ("out-identifiers.csv".to_string(), 1)
+            ]
+        );
+        assert!(!path.exists());
+        let windows = std::fs::read_to_string(dir.path().join("out-windows.csv")).unwrap();
+        assert_eq!(windows, "Contoso,Laptop 5,SN0001\n");
+        // One dialect: the file asked for.
+        let single = write_admin_files(&path, &identities()[..1]).unwrap();
+        assert_eq!(single, [(path.clone(), 1)]);
+        assert_eq!(
+            dialect_path(Path::new("a/b"), AdminDialect::Windows),
+            Path::new("a/b-windows")
+        );
+    }
+
+    #[test]
     fn json_round_trips() {
         let out = export_to_vec(ExportFormat::Json, &identities()).unwrap();
         let back: Vec<ImportedDeviceIdentity> = serde_json::from_slice(&out).unwrap();
         assert_eq!(back, identities());
+        let mut hostile = identities();
+        hostile[1].description = Some("\u{9b}2J\u{9d}0;x\u{7}\u{7f}\u{202e}".into());
+        let out = String::from_utf8(export_to_vec(ExportFormat::Json, &hostile).unwrap()).unwrap();
+        assert!(
+            out.contains(r#""\u009b2J\u009d0;x\u0007\u007f\u202e""#),
+            "{out}"
+        );
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'));
+        let back: Vec<ImportedDeviceIdentity> = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, hostile);
         let empty = export_to_vec(ExportFormat::Json, &[]).unwrap();
         assert_eq!(empty, b"[]\n");
         assert_eq!(

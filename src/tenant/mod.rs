@@ -1,7 +1,8 @@
 //! The tenant's identities at scale, shared by the TUI's Tenant tab and the
 //! CLI's `list` and `export`: compact rows, the filter language, sorting,
 //! the Stale view, and the export writers. Nothing here draws or does IO
-//! beyond the writer it is given.
+//! beyond the writer it is given, except the files of a split admin-center
+//! export (`export::write_admin_files`).
 
 pub mod export;
 pub mod osc52;
@@ -10,7 +11,7 @@ pub mod rows;
 pub mod select;
 pub mod view;
 
-pub use export::{ExportError, ExportFormat, Exporter};
+pub use export::{AdminDialect, ExportError, ExportFormat, Exporter, write_admin_files};
 pub use query::Query;
 pub use rows::{RowRef, TenantRows};
 pub use select::Selection;

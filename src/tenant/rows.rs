@@ -79,6 +79,9 @@ pub struct TenantRows {
     text: String,
     rows: Vec<Row>,
     live: usize,
+    /// The longest identifier pushed, in characters: the Tenant table sizes
+    /// its identifier column from it without scanning the rows.
+    widest_identifier: usize,
     pub types: Interner,
     pub platforms: Interner,
     pub states: Interner,
@@ -105,6 +108,8 @@ pub fn date_text(value: Option<&DateTimeOffset>) -> String {
 }
 
 /// What a row's search text is made of, lowercased; the CLI matches the same.
+/// Only what the table's columns show: the id, never shown, is left out so a
+/// word cannot match through it.
 pub fn search_text(identity: &ImportedDeviceIdentity) -> String {
     let sep = FIELD_SEPARATOR.to_string();
     let enum_text = |wire: Option<&str>, label: Option<&str>| match (wire, label) {
@@ -122,7 +127,6 @@ pub fn search_text(identity: &ImportedDeviceIdentity) -> String {
         enum_text(state.map(|s| s.as_str()), state.map(|s| s.label())),
         date_text(identity.last_contacted_date_time.as_ref()),
         date_text(identity.created_date_time.as_ref()),
-        identity.id.clone().unwrap_or_default(),
         identity.description.clone().unwrap_or_default(),
     ]
     .join(&sep)
@@ -137,6 +141,11 @@ impl TenantRows {
     /// Rows ever pushed (deleted ones included): the range of valid indices.
     pub fn capacity_len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The length in characters of the longest identifier ever pushed.
+    pub fn widest_identifier(&self) -> usize {
+        self.widest_identifier
     }
 
     /// Rows not deleted.
@@ -195,6 +204,7 @@ impl TenantRows {
         };
         self.rows.push(row);
         self.live += 1;
+        self.widest_identifier = self.widest_identifier.max(ident.chars().count());
         u32::try_from(self.rows.len() - 1).unwrap_or(u32::MAX)
     }
 

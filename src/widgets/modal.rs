@@ -42,6 +42,42 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// The last `width` display columns of `s` (whole characters).
+fn tail(s: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.into_iter().rev().collect()
+}
+
+/// Cuts an identifier to at most `width` columns with the `…` in the
+/// middle, so its end stays visible: for `manufacturer,model,serial` the
+/// whole serial (and the comma before it) is kept whenever it fits, because
+/// rows of one model differ only there.
+pub fn truncate_identifier(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_string();
+    }
+    if width <= 2 {
+        return truncate(s, width);
+    }
+    let keep_end = match s.rfind(',') {
+        Some(i) if display_width(&s[i..]) + 2 <= width => display_width(&s[i..]),
+        // No serial part that fits: the end gets a little more than half.
+        _ => (width - 1).div_ceil(2),
+    };
+    let end = tail(s, keep_end);
+    let head = truncate(s, width - display_width(&end));
+    format!("{head}{end}")
+}
+
 /// Wraps text at spaces into lines of at most `width` columns; words longer
 /// than a line are split. Always returns at least one line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -100,6 +136,21 @@ mod tests {
         assert_eq!(truncate("490154203237518", 8), "4901542…");
         assert_eq!(truncate("short", 8), "short");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn identifiers_keep_their_serial_visible() {
+        let dell = "Dell Inc.,Latitude 7440,DL00049";
+        assert_eq!(truncate_identifier(dell, 40), dell);
+        assert_eq!(truncate_identifier(dell, 24), "Dell Inc.,Latit…,DL00049");
+        assert_eq!(truncate_identifier(dell, 17), "Dell Inc…,DL00049");
+        assert_eq!(truncate_identifier(dell, 8).chars().count(), 8);
+        assert_eq!(truncate_identifier("490154203237518", 9), "4901…7518");
+        assert_eq!(truncate_identifier("abc", 2), "a…");
+        for width in 0..34 {
+            let cut = truncate_identifier(dell, width);
+            assert!(display_width(&cut) <= width, "{width}: {cut}");
+        }
     }
 
     #[test]

@@ -50,7 +50,10 @@ impl StatusBar<'_> {
                     format!(" {} ", truncate(&label, 32)),
                     theme.badge_tenant,
                 ));
-                if profile != label {
+                // A `--graph-url` run is stored as profile `url:URL`: the
+                // badge already shows the URL.
+                let same = profile == label || profile.strip_prefix("url:") == Some(label.as_str());
+                if !same {
                     spans.push(Span::styled(format!(" {profile}"), theme.muted));
                 }
             }
@@ -97,5 +100,36 @@ impl Widget for StatusBar<'_> {
             }
         }
         Line::from(fitted).render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(target: TargetBadge<'_>, profile: &str) -> String {
+        let theme = Theme::default();
+        let bar = StatusBar {
+            target,
+            profile,
+            offline: false,
+            outbox: None,
+            activity: None,
+            message: None,
+            theme: &theme,
+        };
+        bar.spans().iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_graph_url_run_shows_its_url_once() {
+        let url = "http://127.0.0.1:4711/beta";
+        let shown = text(TargetBadge::Tenant(url), &format!("url:{url}"));
+        assert_eq!(shown.matches("127.0.0.1").count(), 1, "{shown}");
+        let shown = text(TargetBadge::Tenant("contoso"), "work");
+        assert!(
+            shown.contains("contoso") && shown.contains("work"),
+            "{shown}"
+        );
     }
 }

@@ -17,6 +17,13 @@ pub struct TextField {
     input: Input,
 }
 
+/// Equal when the text and the cursor are.
+impl PartialEq for TextField {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value() && self.input.cursor() == other.input.cursor()
+    }
+}
+
 impl TextField {
     pub fn new() -> Self {
         TextField::default()

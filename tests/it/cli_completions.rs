@@ -189,3 +189,51 @@ fn version_carries_the_git_revision_or_unknown() {
         }
     }
 }
+
+/// The long options a subcommand's `--help` lists.
+fn help_flags(path: &[&str]) -> Vec<String> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut sub = &mut cmd;
+    for name in path {
+        sub = sub.find_subcommand_mut(name).expect("a subcommand");
+    }
+    let help = sub.render_long_help().to_string();
+    help.split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches([',', '.', ')']).to_string())
+        .collect()
+}
+
+#[test]
+fn each_subcommands_help_lists_only_the_options_that_apply_to_it() {
+    let connects = ["--sandbox", "--graph-url", "--profile"];
+    for path in [&["completions"][..], &["man"], &["sandbox"]] {
+        let flags = help_flags(path);
+        for flag in connects.iter().chain(&["--offline", "--submit-method"]) {
+            assert!(!flags.iter().any(|f| f == flag), "{path:?} lists {flag}");
+        }
+    }
+    for path in [
+        &["list"][..],
+        &["export"],
+        &["whoami"],
+        &["login"],
+        &["logout"],
+    ] {
+        let flags = help_flags(path);
+        for flag in connects {
+            assert!(flags.iter().any(|f| f == flag), "{path:?} lacks {flag}");
+        }
+        assert!(!flags.iter().any(|f| f == "--submit-method"), "{path:?}");
+    }
+    let import = help_flags(&["import"]);
+    assert!(import.iter().any(|f| f == "--offline"), "{import:?}");
+    assert!(!import.iter().any(|f| f == "--submit-method"), "{import:?}");
+    for path in [&["drafts"][..], &["drafts", "sync"]] {
+        let drafts = help_flags(path);
+        for flag in ["--submit-method", "--offline", "--profile"] {
+            assert!(drafts.iter().any(|f| f == flag), "{path:?} lacks {flag}");
+        }
+    }
+}

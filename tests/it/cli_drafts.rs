@@ -158,3 +158,165 @@ fn sync_exits_4_when_the_service_cannot_be_reached() {
     assert_eq!(synced.status.code(), Some(4));
     assert_eq!(states(&synced), [("C02XK0XXJGH5".into(), "queued".into())]);
 }
+
+#[test]
+fn an_unwritable_log_folder_gives_one_warning_and_the_command_runs() {
+    let home = tempfile::tempdir().unwrap();
+    queue(
+        home.path(),
+        "sandbox",
+        &[("C02XK0XXJGH5", ImportedDeviceIdentityType::SerialNumber)],
+    );
+    // A file where the log folder should be: no permission bits help here,
+    // so this holds for every user, root included.
+    std::fs::write(home.path().join("logs"), "not a folder").unwrap();
+    let out = console(home.path(), &["drafts", "list", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(states(&out).len(), 1);
+    assert_eq!(
+        stderr.matches("warning: no log file").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_damaged_database_is_named_and_exits_non_zero_not_read_as_empty() {
+    let home = tempfile::tempdir().unwrap();
+    let rows: Vec<(String, ImportedDeviceIdentityType)> = (0..400)
+        .map(|i| {
+            (
+                format!("SER{i:06}"),
+                ImportedDeviceIdentityType::SerialNumber,
+            )
+        })
+        .collect();
+    let rows: Vec<(&str, ImportedDeviceIdentityType)> =
+        rows.iter().map(|(s, t)| (s.as_str(), t.clone())).collect();
+    queue(home.path(), "sandbox", &rows);
+    let db = home.path().join("data").join("console.db");
+    // Tear the outbox table's root page to "no cells", as a torn write would.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let root: i64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let page: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&db).unwrap();
+    let header = ((root - 1) * page) as usize;
+    bytes[header + 3] = 0;
+    bytes[header + 4] = 0;
+    std::fs::write(&db, bytes).unwrap();
+
+    let out = console(home.path(), &["drafts", "list"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("console.db"), "{stderr}");
+    assert!(stderr.contains("damaged"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("0 items"));
+    let kept = std::fs::read_dir(home.path().join("data"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains(".damaged-"));
+    assert!(kept, "a copy is kept aside");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_syncs_at_once_send_each_item_once_and_file_it_as_created() {
+    let options = SandboxOptions {
+        faults: sandbox::Faults {
+            latency_ms: 5,
+            ..sandbox::Faults::default()
+        },
+        ..SandboxOptions::default()
+    };
+    let running = sandbox::start(SocketAddr::from(([127, 0, 0, 1], 0)), options)
+        .await
+        .unwrap();
+    let url = running.graph_url();
+    let profile = format!("url:{url}");
+    let home = tempfile::tempdir().unwrap();
+    let serials: Vec<String> = (0..300).map(|i| format!("RACE{i:06}")).collect();
+    let rows: Vec<(&str, ImportedDeviceIdentityType)> = serials
+        .iter()
+        .map(|s| (s.as_str(), ImportedDeviceIdentityType::SerialNumber))
+        .collect();
+    queue(home.path(), &profile, &rows);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(BIN)
+                .args(["--graph-url", &url, "drafts", "sync"])
+                .env("ENROLL_CONSOLE_HOME", home.path())
+                .env("ENROLL_CONSOLE_TOKEN", SANDBOX_TOKEN)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for out in &outputs {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let shares: Vec<usize> = outputs
+        .iter()
+        .filter_map(|o| {
+            let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+            stderr
+                .split(" created,")
+                .next()?
+                .trim()
+                .rsplit(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    println!("items created by each sync: {shares:?}");
+    assert_eq!(shares.iter().sum::<usize>(), 300, "{shares:?}");
+    assert!(
+        shares.iter().filter(|n| **n > 0).count() >= 2,
+        "the syncs overlapped: {shares:?}"
+    );
+    assert_eq!(running.identity_count(), 300, "each identity created once");
+    let store = Store::open(&home.path().join("data").join("console.db")).unwrap();
+    let items = store.outbox_items(Some(&profile)).unwrap();
+    let created = items
+        .iter()
+        .filter(|i| i.state == enroll_console::store::ItemState::Created)
+        .count();
+    assert_eq!(created, 300, "every item recorded as created by us");
+    // Every request a sender makes is journalled: this counts them all.
+    let requests: usize = items
+        .iter()
+        .map(|i| store.attempts(i.id).unwrap().len())
+        .sum();
+    assert!(requests <= 330, "{requests} requests for 300 items");
+    // And as the service saw them: every write (creates, imports, searches).
+    let stats = running.stats();
+    let writes = stats.create + stats.import + stats.search;
+    assert!(writes <= 330, "{writes} writes for 300 items: {stats:?}");
+    println!("3 concurrent syncs: {requests} journalled requests, {writes} writes served");
+    running.shutdown().await;
+}

@@ -316,3 +316,155 @@ async fn offline_puts_every_valid_row_in_the_outbox_and_sends_nothing() {
     let queued = drafts_list(dir.path()).await;
     assert_eq!(queued.len(), 2, "{queued:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_offline_import_twice_queues_each_identifier_once() {
+    let sb = sandbox_with(Faults::default()).await;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("cart.csv");
+    std::fs::write(&file, "C02XK0XXJGH5,\nSERIAL0003,\n").unwrap();
+    for run in 0..2 {
+        let out = tokio::process::Command::new(BIN)
+            .env("ENROLL_CONSOLE_HOME", dir.path())
+            .env("ENROLL_CONSOLE_TOKEN", "test-token")
+            .args(["--offline", "--graph-url", &sb.graph_url(), "import"])
+            .arg(&file)
+            .output()
+            .await
+            .unwrap();
+        let stderr = text(&out.stderr);
+        let expected = if run == 0 {
+            "2 rows queued in the outbox, 0 already there"
+        } else {
+            "0 rows queued in the outbox, 2 already there"
+        };
+        assert!(stderr.contains(expected), "run {run}: {stderr}");
+        if run == 1 {
+            assert!(text(&out.stdout).contains("already queued as item"));
+        }
+    }
+    let queued = drafts_list(dir.path()).await;
+    assert_eq!(queued.len(), 2, "{queued:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_half_way_is_completed_by_drafts_sync_exactly_once() {
+    let sb = sandbox_with(Faults {
+        latency_ms: 150,
+        ..Faults::default()
+    })
+    .await;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("cart.csv");
+    let csv: String = (0..30).map(|i| format!("KILL{i:06},cart\n")).collect();
+    std::fs::write(&file, csv).unwrap();
+    let mut child = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .env("ENROLL_CONSOLE_TOKEN", "test-token")
+        .args(["--graph-url", &sb.graph_url(), "import", "--chunk", "2"])
+        .args(["--in-flight", "1"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Half-way: some rows are in the tenant, most are not.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while sb.identity_count() < 6 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never got going"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.start_kill().unwrap(); // SIGKILL
+    child.wait().await.unwrap();
+    let at_kill = sb.identity_count();
+    assert!(at_kill < 30, "killed before the end ({at_kill})");
+    // Every row was in the ledger before its first request left.
+    let journaled = drafts_list(dir.path()).await;
+    assert_eq!(journaled.len(), 30, "{journaled:?}");
+
+    let out = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .env("ENROLL_CONSOLE_TOKEN", "test-token")
+        .args(["--graph-url", &sb.graph_url(), "drafts", "sync"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sb.identity_count(), 30, "every row, once");
+    let items = drafts_list(dir.path()).await;
+    assert_eq!(items.len(), 30);
+    assert!(items.iter().all(|i| i["state"] == "created"), "{items:?}");
+    // The ledger's history shows all of them, from the import.
+    let history = tokio::process::Command::new(BIN)
+        .env("ENROLL_CONSOLE_HOME", dir.path())
+        .args(["history", "--json", "--created", "--origin", "import"])
+        .output()
+        .await
+        .unwrap();
+    assert!(history.status.success(), "{}", text(&history.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(rows.len(), 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_files_unknown_values_and_repeated_warnings_are_told_plainly() {
+    let sb = sandbox_with(Faults::default()).await;
+    let dir = TempDir::new().unwrap();
+    let url = sb.graph_url();
+    // An empty file (or only blank lines) is an error, not "0 rows".
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "\n\r\n").unwrap();
+    let out = import(dir.path(), &url, true, &[empty.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("holds no rows"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An unknown platform names the value and the valid ones.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "importedDeviceIdentifier,platform\nC02XK0XXJGH5,iphone\n",
+    )
+    .unwrap();
+    let out = import(
+        dir.path(),
+        &url,
+        true,
+        &[bad.to_str().unwrap(), "--dry-run", "--json"],
+    )
+    .await;
+    let json = text(&out.stdout);
+    assert!(
+        json.contains(r#"platform: \"iphone\" is not a known value (one of ios, android, windows"#),
+        "{json}"
+    );
+
+    // The same warning on 30 rows: one line, with the count.
+    let mut csv = String::from("importedDeviceIdentifier,platform\n");
+    for n in 0..30 {
+        writeln!(csv, "R58M{n:04}ABC,android").unwrap();
+    }
+    let android = dir.path().join("android.csv");
+    std::fs::write(&android, csv).unwrap();
+    let out = import(
+        dir.path(),
+        &url,
+        true,
+        &[android.to_str().unwrap(), "--dry-run"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    let warned: Vec<&str> = err.lines().filter(|l| l.contains("Android 12+")).collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("(30 rows: lines 2, 3, 4, 5, 6, …)"),
+        "{err}"
+    );
+    sb.shutdown().await;
+}

@@ -60,7 +60,7 @@ fn drafts(home: &Path) -> Vec<Value> {
     support::console::json(home, &["drafts", "list", "--json"])
 }
 
-fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str) {
+fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str, code: u8) {
     if !tmux::available() {
         return;
     }
@@ -83,7 +83,11 @@ fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str) {
         .expect("run kill");
     assert!(status.success());
 
-    t.wait_for("console ended");
+    let ended = t.wait_for("console ended");
+    assert!(
+        ended.contains(&format!("console ended {code}")),
+        "{signal} exits {code} (128 + the signal) after the clean save:\n{ended}"
+    );
     // The shell takes typed commands again: ask it for the terminal's modes.
     t.type_text(MODES);
     t.keys(&["Enter"]);
@@ -128,15 +132,15 @@ fn signal_leaves_a_usable_shell_and_the_draft(signal: &str, identifier: &str) {
 
 #[test]
 fn sigterm_leaves_a_usable_shell_and_the_draft() {
-    signal_leaves_a_usable_shell_and_the_draft("-TERM", "SIGTERM00002");
+    signal_leaves_a_usable_shell_and_the_draft("-TERM", "SIGTERM00002", 143);
 }
 
 #[test]
 fn sigint_from_outside_leaves_a_usable_shell_and_the_draft() {
-    signal_leaves_a_usable_shell_and_the_draft("-INT", "SIGINT000003");
+    signal_leaves_a_usable_shell_and_the_draft("-INT", "SIGINT000003", 130);
 }
 
 #[test]
 fn sighup_leaves_a_usable_shell_and_the_draft() {
-    signal_leaves_a_usable_shell_and_the_draft("-HUP", "SIGHUP000001");
+    signal_leaves_a_usable_shell_and_the_draft("-HUP", "SIGHUP000001", 129);
 }

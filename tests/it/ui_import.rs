@@ -49,7 +49,7 @@ fn letters_are_text_in_the_prompt_and_esc_leaves() {
     send(&mut app, [key(KeyCode::F(7))]);
     type_text(&mut app, "?q");
     assert!(!app.help_open());
-    assert_eq!(app.import().path, "?q");
+    assert_eq!(app.import().path.value(), "?q");
     snapshot("import_prompt", &app);
     send(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.screen(), Screen::Form);
@@ -94,4 +94,53 @@ fn commit_and_report_snapshots() {
         .collect();
     app.update(Msg::Import(ImportMsg::Finished(Report::new(rows))));
     snapshot("import_report", &app);
+}
+
+#[test]
+fn a_long_row_message_is_shown_in_full_when_selected() {
+    let mut app = previewed();
+    // Line 2: the check-digit message, longer than the table's column.
+    send(&mut app, [key(KeyCode::Down)]);
+    let screen = render_to_string(&app, 80, 24);
+    assert!(screen.contains("line 2: ✗ "), "{screen}");
+    let tail: String = screen
+        .lines()
+        .skip_while(|l| !l.contains("line 2: ✗ "))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!tail.contains('…'), "{tail}");
+}
+
+#[test]
+fn a_clean_import_lists_its_rows() {
+    let mut app = app();
+    send(&mut app, [key(KeyCode::F(7))]);
+    type_text(&mut app, "clean.csv");
+    send(&mut app, [key(KeyCode::Enter)]);
+    let parsed = parse(b"490154203237518,PO-4711\nC02XK0XXJGH5,\n", None).unwrap();
+    app.update(Msg::Import(ImportMsg::Loaded(Ok(parsed))));
+    app.update(Msg::Import(ImportMsg::TenantChecked(Ok(HashMap::new()))));
+    let effects = send(
+        &mut app,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        ))],
+    );
+    let Some(Effect::Import(ImportEffect::Commit { create, .. })) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let rows = create
+        .chunks
+        .concat()
+        .iter()
+        .map(|r| RowResult::new(r.line, &r.identity, RowStatus::Created, None, None))
+        .collect();
+    app.update(Msg::Import(ImportMsg::Finished(Report::new(rows))));
+    let screen = render_to_string(&app, 80, 24);
+    assert!(
+        screen.contains("490154203237518") && screen.contains("C02XK0XXJGH5"),
+        "{screen}"
+    );
 }

@@ -89,26 +89,50 @@ fn outbox_tab_empty() {
 }
 
 #[test]
-fn discard_asks_first_and_any_other_key_keeps_the_item() {
+fn discard_and_overwrite_ask_in_a_dialog_answered_y_enter_or_n_esc() {
     let mut app = outbox_app(false);
     let effects = send(&mut app, [key(KeyCode::Char('d'))]);
     assert!(!effects.iter().any(|e| format!("{e:?}").contains("Discard")));
-    assert!(app.status().unwrap().text.contains("Discard item 2?"));
-    send(&mut app, [key(KeyCode::Char('x'))]);
-    assert_eq!(app.outbox().confirm_discard(), None);
-    let effects = send(&mut app, [key(KeyCode::Char('d')), key(KeyCode::Char('d'))]);
+    let asked = app.confirmation().expect("discard asks first");
+    assert!(asked.question.contains("Discard item 2"), "{asked:?}");
+    insta::assert_snapshot!(
+        "outbox_confirm_discard_80x24",
+        render_to_string(&app, 80, 24)
+    );
+    // Other keys do nothing while the question is open: `y` is no sync here,
+    // `d` no second discard, `x` nothing at all.
+    for code in [KeyCode::Char('x'), KeyCode::Char('d'), KeyCode::Char('r')] {
+        assert!(send(&mut app, [key(code)]).is_empty(), "{code:?}");
+        assert!(app.confirmation().is_some());
+    }
+    for keep in [KeyCode::Char('n'), KeyCode::Esc] {
+        send(&mut app, [key(KeyCode::Char('d'))]);
+        assert!(send(&mut app, [key(keep)]).is_empty());
+        assert_eq!(app.confirmation(), None, "{keep:?} keeps the item");
+        assert_eq!(app.status().map(|s| s.text.as_str()), Some("Kept"));
+    }
+    for yes in [KeyCode::Char('y'), KeyCode::Enter] {
+        let effects = send(&mut app, [key(KeyCode::Char('d')), key(yes)]);
+        let effects = format!("{effects:?}");
+        assert!(effects.contains("Discard(2)"), "{yes:?}: {effects}");
+        assert!(
+            !effects.contains("Sync"),
+            "{yes:?} confirms, not syncs: {effects}"
+        );
+    }
+    // `r` queues the rejected item again at once; `o` (overwriting the
+    // tenant's copy) asks first.
+    let effects = send(&mut app, [key(KeyCode::Char('r'))]);
     assert!(
-        effects
-            .iter()
-            .any(|e| format!("{e:?}").contains("Discard(2)")),
+        format!("{effects:?}").contains("Resend { id: 2, overwrite: false }"),
         "{effects:?}"
     );
-    // `r` queues the rejected item again, `o` with overwrite.
     let effects = send(&mut app, [key(KeyCode::Char('o'))]);
+    assert!(!format!("{effects:?}").contains("Resend"), "{effects:?}");
+    assert_eq!(app.confirmation().map(|c| c.verb), Some("overwrite"));
+    let effects = send(&mut app, [key(KeyCode::Char('y'))]);
     assert!(
-        effects
-            .iter()
-            .any(|e| format!("{e:?}").contains("Resend { id: 2, overwrite: true }")),
+        format!("{effects:?}").contains("Resend { id: 2, overwrite: true }"),
         "{effects:?}"
     );
 }

@@ -9,7 +9,7 @@ use enroll_console::app::{App, Effect, Msg, ScanEffect, ScanMsg, Screen};
 use enroll_console::bulk::{RowResult, RowStatus};
 use enroll_console::domain::ImportedDeviceIdentity;
 use enroll_console::screens::render_to_string;
-use ui_support::{app, ctrl, key, send};
+use ui_support::{app, ctrl, key, send, type_text};
 
 /// A token as a scanner types it: keys `gap_ms` apart from `start`, then Enter.
 fn timed(app: &mut App, text: &str, start: u64, gap_ms: u64) -> Vec<Effect> {
@@ -115,4 +115,54 @@ fn scan_screen_snapshots() {
     for (w, h) in [(80, 24), (60, 20)] {
         insta::assert_snapshot!(format!("scan_{w}x{h}"), render_to_string(&app, w, h));
     }
+}
+
+#[test]
+fn windows_mode_is_reached_with_ctrl_t_and_named_on_screen() {
+    let mut app = app();
+    send(&mut app, [key(KeyCode::F(3))]);
+    let screen = render_to_string(&app, 100, 30);
+    // Every Scan key in the footer at 100 columns.
+    let footer = screen.lines().nth(28).unwrap();
+    for hint in [
+        "Ctrl-Z undo",
+        "Ctrl-T type",
+        "Ctrl-E settings",
+        "Ctrl-K commit mode",
+        "Esc back",
+        "F1 help",
+    ] {
+        assert!(footer.contains(hint), "{hint}: {footer}");
+    }
+    // The settings, each with its key (Ctrl-P's only place).
+    assert!(
+        screen.contains("Ctrl-P platform iOS/iPadOS · Ctrl-E description (none)"),
+        "{screen}"
+    );
+    send(&mut app, [ctrl('t'), ctrl('t'), ctrl('t')]);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(
+        screen.contains("Ctrl-T type Windows (manufacturer,model,serial)")
+            && screen.contains("Windows manufacturer › "),
+        "{screen}"
+    );
+    type_text(&mut app, "Dell Inc.");
+    send(&mut app, [key(KeyCode::Enter)]);
+    type_text(&mut app, "Latitude 7440");
+    send(&mut app, [key(KeyCode::Enter)]);
+    let effects = timed(&mut app, "DL00049", 0, 5);
+    assert!(matches!(
+        &effects[..],
+        [Effect::Scan(ScanEffect::Send { rows })]
+            if rows[0].1.identifier() == "Dell Inc.,Latitude 7440,DL00049"
+    ));
+    let screen = render_to_string(&app, 80, 24);
+    assert!(
+        screen.contains("manufacturer Dell Inc. · model Latitude 7440"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("scan_windows_80x24", screen);
+    // Ctrl-T once more: out of Windows mode.
+    send(&mut app, [ctrl('t')]);
+    assert_eq!(app.scan().type_label(), "auto");
 }

@@ -190,8 +190,24 @@ fn paste_goes_into_the_focused_field_and_never_submits() {
     assert!(without_drafts(effects).is_empty());
     assert_eq!(app.form().identifier.value(), "490154203237518");
     assert_eq!(app.submission(), &Submission::Idle);
+    // Control characters: the paste is refused, with a message (PRODUCT §3).
     app.update(Msg::Paste("\u{1b}[2J\u{1b}]0;x\u{7}A\u{202E}B\0".into()));
-    assert_eq!(app.form().identifier.value(), "490154203237518AB");
+    assert_eq!(app.form().identifier.value(), "490154203237518");
+    assert!(app.status().unwrap().text.contains("paste refused"));
+    // Line breaks become spaces (as from the editor), and it says so.
+    send(
+        &mut app,
+        [key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Tab)],
+    );
+    send(&mut app, [key(KeyCode::Tab)]);
+    app.update(Msg::Paste("line1\nline2\r\nline3".into()));
+    assert_eq!(app.form().description.value(), "line1 line2 line3");
+    assert!(
+        app.status()
+            .unwrap()
+            .text
+            .contains("2 line breaks became spaces")
+    );
 }
 
 #[test]
@@ -220,9 +236,17 @@ fn last_contacted_is_parsed_and_bad_values_block() {
     type_text(&mut app, "C02XK0XXJGH5");
     send(&mut app, (0..5).map(|_| key(KeyCode::Tab)));
     assert_eq!(app.form().focus(), FieldId::LastContacted);
-    type_text(&mut app, "2024-05-01");
+    type_text(&mut app, "2024-13-01");
     assert!(submitted(&app.update(ctrl('s'))).is_none());
-    type_text(&mut app, "T09:30:00+02:00");
+    let why: Vec<String> = app
+        .form()
+        .findings(FieldId::LastContacted)
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(why, ["month 13 is not a month (1–12)"], "in plain words");
+    send(&mut app, (0..10).map(|_| key(KeyCode::Backspace)));
+    type_text(&mut app, "2024-05-01T09:30:00+02:00");
     let (_, identity) = submitted(&app.update(ctrl('s'))).expect("submit");
     assert_eq!(
         identity

@@ -6,6 +6,7 @@ use crate::ui_support;
 use crossterm::event::KeyCode;
 use enroll_console::app::submission::CREATE_ROUTE_MISSING_NOTICE;
 use enroll_console::app::{App, Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
+use enroll_console::domain::Platform;
 use enroll_console::graph::UsedMethod;
 use enroll_console::widgets::Tone;
 use ui_support::*;
@@ -46,6 +47,51 @@ fn success_opens_detail_records_recent_and_f2_gives_an_empty_form() {
     assert_eq!(app.screen(), Screen::Form);
     assert_eq!(app.form().identifier.value(), "");
     assert_eq!(app.form().focus(), FieldId::Identifier);
+}
+
+#[test]
+fn after_a_submit_the_batch_settings_stay_and_the_per_device_fields_clear() {
+    let mut app = app();
+    type_text(&mut app, "490154203237518");
+    app.update(key(KeyCode::Tab)); // Type
+    app.update(key(KeyCode::Right)); // IMEI
+    app.update(key(KeyCode::Tab)); // Platform
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Tab)); // Enrollment state
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "Store 12");
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "2024-05-01");
+    let before = app.form().clone();
+    assert_ne!(before.effective_platform(), Platform::Unknown);
+    let (request, sent) = submitted(&app.update(ctrl('s'))).expect("submit");
+    assert_eq!(
+        sent.last_contacted_date_time.map(|d| d.to_string()),
+        Some("2024-05-01T00:00:00Z".to_string()),
+        "a bare date is midnight UTC"
+    );
+    app.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Ok(outcome(
+            created_result("490154203237518", "b6f3e8a0-51d4-4c1e-9a57-3c1f0e2d7a11"),
+            UsedMethod::Create,
+        )),
+    });
+    app.update(key(KeyCode::F(2)));
+    let after = app.form();
+    assert_eq!(after.identifier.value(), "");
+    assert_eq!(after.last_contacted.value(), "");
+    assert_eq!(after.type_choice.selected(), before.type_choice.selected());
+    assert_eq!(after.effective_platform(), before.effective_platform());
+    assert_eq!(
+        after.enrollment_state.selected(),
+        before.enrollment_state.selected()
+    );
+    assert_eq!(after.description.value(), "Store 12");
+    assert_eq!(after.focus(), FieldId::Identifier);
+    assert!(after.is_blank(), "a carried-over description is no draft");
 }
 
 #[test]

@@ -218,6 +218,43 @@ fn sort_cycles_and_the_stale_view_uses_the_time_from_messages() {
 }
 
 #[test]
+fn a_windows_identity_is_not_offered_a_description() {
+    let mut windows = ImportedDeviceIdentity::new(
+        "Dell Inc.,Latitude 7440,DL000491",
+        ImportedDeviceIdentityType::ManufacturerModelSerial,
+        Platform::Windows,
+    );
+    windows.id = Some("00000000-0000-4000-8000-000000000049".into());
+    let mut app = app();
+    load_tenant(&mut app, vec![windows]);
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.screen(), Screen::Detail);
+    let footer = render_to_string(&app, 100, 30);
+    assert!(!footer.contains("edit description"), "{footer}");
+    assert!(footer.contains("d delete"), "{footer}");
+    send(&mut app, [key(KeyCode::Char('e'))]);
+    assert!(app.tenant().modal().is_none());
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("Windows identities take no description")
+    );
+}
+
+#[test]
+fn no_match_mentions_the_stale_view_only_inside_it() {
+    let mut app = loaded(3);
+    send(&mut app, [key(KeyCode::Char('/'))]);
+    type_text(&mut app, "nothing-like-this");
+    send(&mut app, [key(KeyCode::Enter)]);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("No identity matches"), "{screen}");
+    assert!(!screen.contains("Stale view"), "{screen}");
+    send(&mut app, [key(KeyCode::Char('v'))]);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("leaves the Stale view"), "{screen}");
+}
+
+#[test]
 fn detail_edit_description_checks_the_128_rule_and_patches() {
     let mut app = loaded(3);
     send(&mut app, [key(KeyCode::Enter)]);
@@ -344,6 +381,11 @@ fn detail_copy_raw_json_and_export() {
     send(&mut app, [key(KeyCode::Esc)]);
     type_text(&mut app, "/cart");
     send(&mut app, [key(KeyCode::Enter), key(KeyCode::Char('x'))]);
+    let dialog = render_to_string(&app, 100, 30);
+    assert!(
+        dialog.contains("current folder."),
+        "the hint is whole:\n{dialog}"
+    );
     send(&mut app, [key(KeyCode::Tab)]);
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     match effects.as_slice() {
@@ -401,4 +443,71 @@ fn hostile_text_from_the_service_is_cleaned() {
     let screen = render_to_string(&app, 100, 20);
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202E}'));
     assert!(screen.contains("IMEI123"), "{screen}");
+}
+
+fn dell(serial: &str) -> ImportedDeviceIdentity {
+    let mut i = ImportedDeviceIdentity::new(
+        format!("Dell Inc.,Latitude 7440,{serial}"),
+        ImportedDeviceIdentityType::ManufacturerModelSerial,
+        Platform::Windows,
+    );
+    i.id = Some(format!("id-{serial}"));
+    i
+}
+
+#[test]
+fn windows_rows_that_differ_only_in_serial_stay_distinct() {
+    let (mut app, load) = on_tenant_tab();
+    app.update(Msg::Tenant(TenantMsg::Page {
+        load,
+        received_at: at("2024-06-01T12:00:00Z"),
+        identities: vec![dell("DL00049A"), dell("DL00049B"), dell("DL00049C")],
+        last: true,
+    }));
+    for width in [60, 80, 100] {
+        let screen = render_to_string(&app, width, 20);
+        for serial in ["DL00049A", "DL00049B", "DL00049C"] {
+            assert!(screen.contains(serial), "{width}: {serial}\n{screen}");
+        }
+    }
+    // Wide enough for the whole identifier: shown in full, nothing cut.
+    let screen = render_to_string(&app, 200, 20);
+    assert!(
+        screen.contains("Dell Inc.,Latitude 7440,DL00049A "),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_filter_prompt_has_its_own_footer_and_matches_only_shown_columns() {
+    let mut app = loaded(16);
+    type_text(&mut app, "/");
+    let screen = render_to_string(&app, 100, 24);
+    let footer = screen.lines().nth(22).unwrap();
+    assert!(
+        footer.contains("Enter keep filter") && footer.contains("Esc clear filter"),
+        "{screen}"
+    );
+    assert!(!footer.contains("s sort"), "{footer}");
+    // The cursor is in the prompt line, after `/ `.
+    type_text(&mut app, "sn");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    terminal
+        .draw(|frame| enroll_console::screens::draw(frame, &app))
+        .unwrap();
+    let prompt_row = render_to_string(&app, 100, 24)
+        .lines()
+        .position(|l| l.starts_with("│/ sn"))
+        .unwrap();
+    terminal
+        .backend_mut()
+        .assert_cursor_position((5, u16::try_from(prompt_row).unwrap()));
+    send(&mut app, [key(KeyCode::Esc)]);
+    type_text(&mut app, "/");
+    // The ids (never shown) hold `0000-4000`: no row matches through them.
+    type_text(&mut app, "4000-8000");
+    assert_eq!(app.tenant().view().view().len(), 0);
+    send(&mut app, [key(KeyCode::Esc)]);
+    type_text(&mut app, "/sn000005");
+    assert_eq!(shown_identifiers(&app), ["Contoso,Laptop 7,SN000005"]);
 }

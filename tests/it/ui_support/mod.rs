@@ -161,6 +161,8 @@ pub fn recent_entries() -> Vec<RecentEntry> {
                     status: *status,
                 },
                 raw: serde_json::Value::Null,
+                origin: if i == 2 { "scan" } else { "form" }.into(),
+                item_id: Some(i as i64 + 1),
             }
         })
         .collect()
@@ -198,6 +200,10 @@ pub fn outbox_item(
         attempts: 1,
         created_at: at("2024-05-01T09:30:00Z"),
         updated_at: at("2024-05-01T09:31:00Z"),
+        origin: "form".into(),
+        lost_answers: 0,
+        lease_owner: None,
+        method: None,
     }
 }
 

@@ -1,0 +1,175 @@
+//! The ledger's costs (docs/PERFORMANCE.md, "The ledger"): journaling a
+//! 10,000-row import before its first request (one transaction, every row
+//! claimed), recording one 1,000-row chunk's answers, and the
+//! `PRAGMA quick_check` run at every open, on a 100,000-item ledger. Run
+//! with `cargo bench --bench ledger`.
+
+// A benchmark may unwrap: a panic here is a failed measurement, not a user's crash.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::store::lease::new_owner;
+use enroll_console::store::{Attempt, ItemState, Settlement, Slot, Store};
+
+fn rows(n: usize, prefix: &str) -> Vec<ImportedDeviceIdentity> {
+    (0..n)
+        .map(|i| {
+            let mut id = ImportedDeviceIdentity::new(
+                format!("{prefix}{i:08}"),
+                ImportedDeviceIdentityType::SerialNumber,
+                Platform::Ios,
+            );
+            id.description = Some(format!("PO-4711 cart {}", i % 7));
+            id
+        })
+        .collect()
+}
+
+fn journal(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(20);
+    let identities = rows(10_000, "SN");
+    group.bench_function("journal_10k_import_rows", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("console.db")).unwrap();
+                (dir, store)
+            },
+            |(dir, store)| {
+                let slots = store
+                    .journal_sends(
+                        "sandbox",
+                        "import",
+                        &identities,
+                        &new_owner(),
+                        false,
+                        None,
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                black_box(slots.len());
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("journal_10k_in_memory", |b| {
+        b.iter_batched(
+            || Store::open_in_memory().unwrap(),
+            |store| {
+                let slots = store
+                    .journal_sends(
+                        "sandbox",
+                        "import",
+                        &identities,
+                        &new_owner(),
+                        false,
+                        None,
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                black_box(slots.len());
+                store
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("enqueue_10k_offline_rows", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("console.db")).unwrap();
+                (dir, store)
+            },
+            |(dir, store)| {
+                let queued = store
+                    .enqueue_checked(
+                        "sandbox",
+                        &identities,
+                        "offline",
+                        "import",
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                black_box(queued.len());
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("settle_1k_chunk", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("console.db")).unwrap();
+                let slots = store
+                    .journal_sends(
+                        "sandbox",
+                        "import",
+                        &rows(1_000, "CH"),
+                        &new_owner(),
+                        false,
+                        None,
+                        enroll_console::outbox::now(),
+                    )
+                    .unwrap();
+                let settled: Vec<(Attempt, Settlement)> = slots
+                    .iter()
+                    .filter_map(|s| match s {
+                        Slot::Send { id, .. } => Some(*id),
+                        _ => None,
+                    })
+                    .map(|id| {
+                        (
+                            Attempt {
+                                item_id: id,
+                                at: enroll_console::outbox::now(),
+                                action: "import".into(),
+                                request_id: None,
+                                client_request_id: None,
+                                http_status: None,
+                                error: None,
+                                outcome: "created".into(),
+                            },
+                            Settlement {
+                                state: ItemState::Created,
+                                unknown_outcome: false,
+                                reason: None,
+                                service_id: Some(format!("svc-{id}")),
+                                result: None,
+                            },
+                        )
+                    })
+                    .collect();
+                (dir, store, settled)
+            },
+            |(dir, store, settled)| {
+                store.settle_batch(&settled).unwrap();
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // The check every open makes, on a 100,000-item ledger.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("console.db");
+    {
+        let store = Store::open(&path).unwrap();
+        for part in rows(100_000, "BIG").chunks(10_000) {
+            store
+                .enqueue("sandbox", part, "offline", enroll_console::outbox::now())
+                .unwrap();
+        }
+    }
+    group.bench_function("open_with_quick_check_100k", |b| {
+        b.iter(|| black_box(Store::open(&path).unwrap()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, journal);
+criterion_main!(benches);

@@ -1,0 +1,73 @@
+//! One confirmation for every step that deletes, discards or overwrites
+//! something: a modal question answered with the keys of the `confirm`
+//! scope (y/Enter go ahead, n/Esc keep; both changeable in `config.toml`).
+//! Other keys do nothing while it is open. The Tenant delete dialog answers
+//! with the same keys (see `tenant_keys`).
+
+use crossterm::event::KeyEvent;
+
+use super::keymap::{Action, Scope};
+use super::msg::Effect;
+use super::{App, ListTab, Screen};
+use crate::widgets::Tone;
+
+/// What a yes does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Drafts/Outbox: drop this item.
+    DiscardOutboxItem(i64),
+    /// Drafts/Outbox: queue this item again, overwriting the tenant's copy.
+    OverwriteTenantCopy(i64),
+}
+
+/// An open question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub title: String,
+    /// What happens on yes, in a sentence.
+    pub question: String,
+    /// The verb of the yes key in the dialog's footer ("discard").
+    pub verb: &'static str,
+    pub pending: Pending,
+}
+
+impl App {
+    /// The open confirmation, if any.
+    pub fn confirmation(&self) -> Option<&Confirmation> {
+        self.confirm.as_ref()
+    }
+
+    pub(super) fn ask(&mut self, confirmation: Confirmation) {
+        self.confirm = Some(confirmation);
+    }
+
+    /// Whether the key answers `action` in the confirm scope.
+    pub(super) fn confirm_key_is(&self, key: &KeyEvent, action: Action) -> bool {
+        self.keymap
+            .actions(Scope::Confirm, key, false)
+            .contains(&action)
+    }
+
+    /// A key while the question is open.
+    pub(super) fn on_confirm_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if self.confirm_key_is(key, Action::Keep) {
+            self.confirm = None;
+            self.set_status("Kept", Tone::Info);
+            return Vec::new();
+        }
+        if !self.confirm_key_is(key, Action::Confirm) {
+            return Vec::new();
+        }
+        let Some(confirmation) = self.confirm.take() else {
+            return Vec::new();
+        };
+        // The question belongs to the Drafts/Outbox tab; it only acts there.
+        if self.screen != Screen::List || self.list_tab != ListTab::Outbox {
+            return Vec::new();
+        }
+        match confirmation.pending {
+            Pending::DiscardOutboxItem(id) => self.discard_item(id),
+            Pending::OverwriteTenantCopy(id) => self.resend_item(id, true),
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! A bulk send (CLI import, the Import screen, Scan) through the ledger:
+//! every row is journalled — one transaction for the whole batch — and
+//! claimed before the first request leaves; each chunk's answers are
+//! recorded as they come; rows left unanswered wait in the outbox. A row
+//! this machine created already is not sent again, one another live sender
+//! holds is left to it, and one a dead sender left `sending` is looked up
+//! with a search first. So an import killed half-way is completed, exactly
+//! once, by `drafts sync` or by running the same import again.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::{Outbox, OutboxError, now};
+use crate::bulk::{self, ImportOptions, ImportPlan, ImportService, OUTCOME_UNKNOWN, Progress};
+use crate::bulk::{PlannedRow, Report, RowResult, RowStatus};
+use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::graph::same_identifier;
+use crate::store::lease::{LEASE, new_owner};
+use crate::store::{Attempt, ItemState, Settlement, Slot};
+
+/// What a journalled send did beyond the rows' results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalNotes {
+    /// Rows not sent because this machine created them already.
+    pub already_created: usize,
+    /// Rows left to another sender that holds them.
+    pub busy: usize,
+    /// Rows whose answers could not be recorded (they stay `sending` and are
+    /// checked before any resend), with the store's error.
+    pub unrecorded: Option<(usize, String)>,
+}
+
+/// How a row's result settles its item.
+fn settlement_of(row: &RowResult, identity: &ImportedDeviceIdentity) -> Settlement {
+    let reason = row.message.clone();
+    let (state, unknown) = match row.status {
+        RowStatus::Created => (ItemState::Created, false),
+        RowStatus::AlreadyPresent => (ItemState::Duplicate, false),
+        RowStatus::Rejected | RowStatus::Invalid => (ItemState::Rejected, false),
+        RowStatus::Unsent => (
+            ItemState::Queued,
+            row.message.as_deref() == Some(OUTCOME_UNKNOWN),
+        ),
+    };
+    let result = (state == ItemState::Created).then(|| {
+        let mut held = identity.clone();
+        held.id = row.id.clone();
+        serde_json::to_value(ImportedDeviceIdentityResult {
+            identity: held,
+            status: Some(true),
+        })
+        .unwrap_or(serde_json::Value::Null)
+    });
+    Settlement {
+        state,
+        unknown_outcome: unknown,
+        reason,
+        service_id: row.id.clone(),
+        result,
+    }
+}
+
+fn attempt_of(item_id: i64, action: &str, state: ItemState) -> Attempt {
+    Attempt {
+        item_id,
+        at: now(),
+        action: action.to_string(),
+        request_id: None,
+        client_request_id: None,
+        http_status: None,
+        error: None,
+        outcome: state.as_str().to_string(),
+    }
+}
+
+/// Sends `plan` with every row journalled in `outbox` first. Fails — with
+/// nothing sent — only when the rows cannot be journalled.
+pub async fn run_journaled<S: ImportService>(
+    outbox: &Outbox,
+    origin: &str,
+    service: &S,
+    plan: ImportPlan,
+    options: &ImportOptions,
+    progress: Option<&UnboundedSender<Progress>>,
+) -> Result<(Report, JournalNotes), OutboxError> {
+    let owner = new_owner();
+    let chunk = plan.chunks.first().map_or(1, Vec::len);
+    let rows: Vec<PlannedRow> = plan.chunks.concat();
+    let identities: Vec<ImportedDeviceIdentity> = rows.iter().map(|r| r.identity.clone()).collect();
+    let (journal_owner, journal_origin, overwrite) =
+        (owner.clone(), origin.to_string(), options.overwrite);
+    let slots = outbox
+        .with_store(move |s, p| {
+            s.journal_sends(
+                p,
+                &journal_origin,
+                &identities,
+                &journal_owner,
+                overwrite,
+                None,
+                now(),
+            )
+        })
+        .await?;
+    let mut notes = JournalNotes::default();
+    let mut results = plan.refused;
+    let mut to_check = Vec::new();
+    let mut to_send = Vec::new();
+    for (row, slot) in rows.into_iter().zip(slots) {
+        match slot {
+            Slot::Created {
+                id,
+                service_id,
+                same,
+            } => {
+                notes.already_created += 1;
+                // A re-run (same properties) resumes; other properties are not applied.
+                let (status, message) = if same {
+                    (
+                        RowStatus::Created,
+                        format!("created earlier from this machine (item {id}); not sent again"),
+                    )
+                } else {
+                    (
+                        RowStatus::AlreadyPresent,
+                        format!(
+                            "created earlier from this machine (item {id}) with other details; \
+                             not sent again (--overwrite replaces them)"
+                        ),
+                    )
+                };
+                results.push(RowResult::new(
+                    row.line,
+                    &row.identity,
+                    status,
+                    service_id,
+                    Some(message),
+                ));
+            }
+            Slot::Busy { id } => {
+                notes.busy += 1;
+                results.push(RowResult::new(
+                    row.line,
+                    &row.identity,
+                    RowStatus::Unsent,
+                    None,
+                    Some(format!("being sent by another session (item {id})")),
+                ));
+            }
+            Slot::Send { id, check: true } => to_check.push((id, row)),
+            Slot::Send { id, check: false } => to_send.push((id, row)),
+        }
+    }
+    // Renew the claims while the send runs (a long import keeps its rows).
+    let renewer = {
+        let (outbox, owner) = (outbox.clone(), owner.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(LEASE / 4).await;
+                let owner = owner.clone();
+                if let Err(e) = outbox
+                    .with_store(move |s, _| s.renew_leases(&owner, now()))
+                    .await
+                {
+                    tracing::warn!("could not renew the claims on an import's rows: {e}");
+                }
+            }
+        })
+    };
+    let mut searches = 0;
+    let checked = check_first(outbox, service, to_check, chunk, &mut searches, &mut notes).await;
+    let (found, unchecked, resend) = checked;
+    results.extend(found);
+    results.extend(unchecked);
+    to_send.extend(resend);
+    let ids: HashMap<usize, (i64, ImportedDeviceIdentity)> = to_send
+        .iter()
+        .map(|(id, row)| (row.line, (*id, row.identity.clone())))
+        .collect();
+    let send_plan = ImportPlan::from_rows(
+        to_send.into_iter().map(|(_, r)| (r.line, r.identity, None)),
+        chunk,
+    );
+    let (tx, mut rx) = unbounded_channel();
+    let sending = async {
+        let tx = tx;
+        bulk::run(service, send_plan, options, Some(&tx)).await
+    };
+    let recording = async {
+        while let Some(p) = rx.recv().await {
+            if let Progress::Chunk { results, .. } = &p {
+                let settled: Vec<(Attempt, Settlement)> = results
+                    .iter()
+                    .filter_map(|r| {
+                        let (id, identity) = ids.get(&r.line)?;
+                        let s = settlement_of(r, identity);
+                        Some((attempt_of(*id, "import", s.state), s))
+                    })
+                    .collect();
+                let n = settled.len();
+                if let Err(e) = outbox
+                    .with_store(move |s, _| s.settle_batch(&settled))
+                    .await
+                {
+                    let (count, _) = notes.unrecorded.get_or_insert((0, e.to_string()));
+                    *count += n;
+                }
+            }
+            if let Some(progress) = progress {
+                let _ = progress.send(p);
+            }
+        }
+    };
+    let (sent, ()) = tokio::join!(sending, recording);
+    renewer.abort();
+    let release_owner = owner.clone();
+    if let Err(e) = outbox
+        .with_store(move |s, _| s.release_all(&release_owner))
+        .await
+    {
+        tracing::warn!("could not release an import's claims: {e}");
+    }
+    results.extend(sent.rows);
+    let mut report = Report::new(results);
+    report.stopped = sent.stopped;
+    report.import_calls = sent.import_calls;
+    report.search_calls = sent.search_calls + searches;
+    Ok((report, notes))
+}
+
+type Checked = (Vec<RowResult>, Vec<RowResult>, Vec<(i64, PlannedRow)>);
+
+/// Rows a dead sender left `sending`: found ones are settled as created (or
+/// as already there, when the tenant held them well before); missing ones are
+/// sent; rows the search could not answer stay unsent and unknown.
+async fn check_first<S: ImportService>(
+    outbox: &Outbox,
+    service: &S,
+    rows: Vec<(i64, PlannedRow)>,
+    chunk: usize,
+    searches: &mut usize,
+    notes: &mut JournalNotes,
+) -> Checked {
+    let (mut found, mut unchecked, mut resend) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rest = rows.into_iter().peekable();
+    while rest.peek().is_some() {
+        let part: Vec<(i64, PlannedRow)> = rest.by_ref().take(chunk.max(1)).collect();
+        let identities: Vec<ImportedDeviceIdentity> =
+            part.iter().map(|(_, r)| r.identity.clone()).collect();
+        *searches += 1;
+        let answer = match service.search(&identities).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                let message = format!("{OUTCOME_UNKNOWN} ({})", e.user_message());
+                unchecked.extend(part.iter().map(|(_, r)| {
+                    RowResult::new(
+                        r.line,
+                        &r.identity,
+                        RowStatus::Unsent,
+                        None,
+                        Some(message.clone()),
+                    )
+                }));
+                continue;
+            }
+        };
+        let mut settled = Vec::new();
+        for (id, row) in part {
+            let hit = answer
+                .iter()
+                .find(|f| same_identifier(f.identifier(), row.identity.identifier()));
+            let Some(hit) = hit else {
+                resend.push((id, row));
+                continue;
+            };
+            let item_created = outbox
+                .with_store(move |s, _| s.outbox_item(id))
+                .await
+                .ok()
+                .flatten()
+                .map(|i| i.created_at);
+            let before = match (hit.created_date_time, item_created) {
+                (Some(created), Some(queued)) => created.surely_before(queued),
+                _ => false,
+            };
+            let result = if before {
+                RowResult::new(
+                    row.line,
+                    &row.identity,
+                    RowStatus::AlreadyPresent,
+                    hit.id.clone(),
+                    Some("already in the tenant before it was sent; not sent again".into()),
+                )
+            } else {
+                RowResult::new(
+                    row.line,
+                    &row.identity,
+                    RowStatus::Created,
+                    hit.id.clone(),
+                    Some("created by an earlier attempt from this machine; not sent again".into()),
+                )
+            };
+            let s = settlement_of(&result, &row.identity);
+            settled.push((attempt_of(id, "check", s.state), s));
+            found.push(result);
+        }
+        let n = settled.len();
+        if let Err(e) = outbox
+            .with_store(move |s, _| s.settle_batch(&settled))
+            .await
+        {
+            let (count, _) = notes.unrecorded.get_or_insert((0, e.to_string()));
+            *count += n;
+        }
+    }
+    (found, unchecked, resend)
+}

@@ -1,0 +1,244 @@
+//! Recent: what this machine created, by any path (form, outbox, Scan,
+//! import), read from the ledger newest first, with the live copy last read
+//! from the tenant.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::lease::unix_ns;
+use super::ledger::LedgerQuery;
+use super::outbox::json;
+use super::{OutboxItem, Store, StoreError};
+use crate::domain::validate::identity_key;
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+
+/// One identity created from this machine, with the service's response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecentEntry {
+    pub recorded_at: DateTimeOffset,
+    /// The profile name, or "sandbox".
+    pub profile: String,
+    /// "create", "import" or "checked".
+    pub method: String,
+    pub result: ImportedDeviceIdentityResult,
+    /// The response body as the service sent it.
+    pub raw: serde_json::Value,
+    /// Where it came from: "form", "scan" or "import".
+    pub origin: String,
+    /// Its item in the ledger (none until it is stored).
+    pub item_id: Option<i64>,
+}
+
+impl RecentEntry {
+    fn from_item(item: OutboxItem) -> Option<RecentEntry> {
+        let raw = item.result.clone().unwrap_or(serde_json::Value::Null);
+        let result = serde_json::from_value::<ImportedDeviceIdentityResult>(raw.clone())
+            .ok()
+            .filter(|r| r.identity.id.is_some())
+            .or_else(|| {
+                let mut identity = item.identity.clone()?;
+                identity.id = identity.id.or(item.service_id.clone());
+                Some(ImportedDeviceIdentityResult {
+                    identity,
+                    status: Some(true),
+                })
+            })?;
+        Some(RecentEntry {
+            recorded_at: item.updated_at,
+            profile: item.profile,
+            method: item.method.unwrap_or_else(|| "create".to_string()),
+            result,
+            raw,
+            origin: item.origin,
+            item_id: Some(item.id),
+        })
+    }
+}
+
+impl Store {
+    /// Created items, newest first, paged: `limit` from `offset`.
+    pub fn recent_page(&self, query: &LedgerQuery<'_>) -> Result<Vec<RecentEntry>, StoreError> {
+        let query = LedgerQuery {
+            created_only: true,
+            ..query.clone()
+        };
+        let items = self.ledger(&query)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match RecentEntry::from_item(item) {
+                Some(entry) => out.push(entry),
+                None => tracing::warn!("skipping an unreadable Recent row"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Newest first, at most `limit` entries, of every profile.
+    pub fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, StoreError> {
+        self.recent_page(&LedgerQuery {
+            limit,
+            ..LedgerQuery::default()
+        })
+    }
+
+    /// Records that an identity was created: the ledger item already
+    /// waiting for or holding it is settled as created; an identity the
+    /// ledger never saw (a session without one) gets its own item.
+    pub fn record_recent(&self, entry: &RecentEntry) -> Result<(), StoreError> {
+        let identity: &ImportedDeviceIdentity = &entry.result.identity;
+        let key = identity_key(identity);
+        let at = entry.recorded_at;
+        let tx = self.conn.unchecked_transaction()?;
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, state FROM outbox
+                 WHERE profile = ?1 AND (id = ?2 OR (service_id IS NOT NULL AND service_id = ?3)
+                   OR (ident_key = ?4 AND state IN ('queued', 'sending', 'created')))
+                 ORDER BY state = 'created' DESC, id DESC LIMIT 1",
+                params![entry.profile, entry.item_id, identity.id, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match existing {
+            Some((_, state)) if state == "created" => {}
+            Some((id, _)) => {
+                tx.execute(
+                    "UPDATE outbox SET state = 'created', service_id = COALESCE(?2, service_id),
+                       result_json = ?3, method = ?4, unknown_outcome = 0, updated_at = ?5,
+                       settled_unix_ns = ?6, lease_owner = NULL, lease_until_ns = NULL
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        identity.id,
+                        entry.raw.to_string(),
+                        entry.method,
+                        at.to_string(),
+                        unix_ns(at)
+                    ],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO outbox (profile, state, identifier, ident_key, identity_json,
+                       service_id, result_json, method, origin, attempts, created_at,
+                       updated_at, settled_unix_ns)
+                     VALUES (?1, 'created', ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9, ?10)",
+                    params![
+                        entry.profile,
+                        identity.identifier(),
+                        key,
+                        json(identity),
+                        identity.id,
+                        entry.raw.to_string(),
+                        entry.method,
+                        entry.origin,
+                        at.to_string(),
+                        unix_ns(at)
+                    ],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ImportedDeviceIdentityType, Platform};
+
+    fn entry(identifier: &str, at: &str) -> RecentEntry {
+        let mut identity = ImportedDeviceIdentity::new(
+            identifier,
+            ImportedDeviceIdentityType::Imei,
+            Platform::Android,
+        );
+        identity.id = Some(format!("id-{identifier}"));
+        let result = ImportedDeviceIdentityResult {
+            identity,
+            status: Some(true),
+        };
+        RecentEntry {
+            recorded_at: DateTimeOffset::parse(at).unwrap(),
+            profile: "sandbox".into(),
+            method: "create".into(),
+            raw: serde_json::to_value(&result).unwrap(),
+            result,
+            origin: "form".into(),
+            item_id: None,
+        }
+    }
+
+    #[test]
+    fn recent_is_newest_first_and_survives_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("console.db");
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .record_recent(&entry("1", "2026-01-01T10:00:00Z"))
+                .unwrap();
+            store
+                .record_recent(&entry("2", "2026-01-01T12:00:00+01:00"))
+                .unwrap();
+            store
+                .record_recent(&entry("3", "2026-01-01T10:30:00Z"))
+                .unwrap();
+            // Recorded twice (the form and its item): kept once.
+            store
+                .record_recent(&entry("3", "2026-01-01T10:30:00Z"))
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let recent = store.recent(10).unwrap();
+        let ids: Vec<_> = recent
+            .iter()
+            .map(|e| e.result.identity.identifier())
+            .collect();
+        // 12:00+01:00 is 11:00Z: ordered by instant, not by text.
+        assert_eq!(ids, ["2", "3", "1"]);
+        let mut first = entry("2", "2026-01-01T12:00:00+01:00");
+        first.item_id = recent[0].item_id;
+        assert_eq!(recent[0], first);
+        assert_eq!(store.recent(1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_old_recent_table_is_carried_into_the_ledger() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(super::super::migrations::STEPS[0])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let e = entry("356938035643809", "2025-03-01T08:00:00Z");
+        conn.execute(
+            "INSERT INTO recent (recorded_at, recorded_unix_ns, profile, method, service_id, identifier, result_json, raw_json)
+             VALUES (?1, ?2, 'sandbox', 'import', 'id-356938035643809', '356938035643809', ?3, ?4)",
+            params![
+                "2025-03-01T08:00:00Z",
+                unix_ns(e.recorded_at),
+                serde_json::to_string(&e.result).unwrap(),
+                e.raw.to_string()
+            ],
+        )
+        .unwrap();
+        let store = Store::init(conn).unwrap();
+        let recent = store.recent(10).unwrap();
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0].result, e.result);
+        assert_eq!(recent[0].method, "import");
+        // Queuing it again adds nothing: it is created already.
+        let queued = store
+            .enqueue_checked(
+                "sandbox",
+                std::slice::from_ref(&e.result.identity),
+                "offline",
+                "import",
+                e.recorded_at,
+            )
+            .unwrap();
+        assert_eq!(
+            queued[0].note().as_deref(),
+            Some(format!("already created as item {}", recent[0].item_id.unwrap()).as_str())
+        );
+    }
+}

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::app::{Keymap, KeymapError, KeysConfig};
-use crate::graph::SubmitMethod;
+use crate::graph::{SubmitMethod, WriteLimit};
 use crate::sandbox::{
-    CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit, deserialize_write_limit,
+    CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit as SandboxWriteLimit,
+    deserialize_write_limit,
 };
 
 /// The national clouds and their hosts.
@@ -44,13 +45,48 @@ impl Cloud {
     }
 }
 
+/// How a profile signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthMethod {
+    /// A person, in the system browser (authorization code + PKCE on a
+    /// loopback redirect); the device code flow when no browser opens.
     #[default]
+    Browser,
+    /// A person, with a code entered on another device.
     DeviceCode,
+    /// An application, with a certificate (signed client assertion).
+    ClientCertificate,
+    /// An application, with a client secret from the environment.
     ClientSecret,
+    /// A bearer token from `ENROLL_CONSOLE_TOKEN`.
     TokenEnv,
+}
+
+impl AuthMethod {
+    /// A person signs in (and the sign-in is cached).
+    pub fn is_interactive(self) -> bool {
+        matches!(self, AuthMethod::Browser | AuthMethod::DeviceCode)
+    }
+
+    /// An application signs in with its own credentials (nothing cached).
+    pub fn is_application(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::ClientCertificate | AuthMethod::ClientSecret
+        )
+    }
+}
+
+/// Where the sign-in of a person is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenStoreChoice {
+    /// The OS keychain when one answers, else the owner-only file.
+    #[default]
+    Auto,
+    /// Always the owner-only file in the data folder.
+    File,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -67,6 +103,14 @@ pub struct Profile {
     pub login_url: Option<String>,
     /// Environment variable holding the client secret (client-secret auth).
     pub client_secret_env: Option<String>,
+    /// The certificate (PEM) of client-certificate auth; may also hold the key.
+    pub certificate: Option<PathBuf>,
+    /// The private key (PEM, PKCS#8 or PKCS#1) when not in `certificate`.
+    pub private_key: Option<PathBuf>,
+    /// Environment variable holding the password of a PKCS#12 `certificate`.
+    pub certificate_password_env: Option<String>,
+    /// Seconds the browser sign-in waits for the answer (default 300).
+    pub browser_timeout_secs: Option<u64>,
     #[serde(default, with = "submit_method_serde")]
     pub submit_method: SubmitMethod,
 }
@@ -135,14 +179,32 @@ pub struct Config {
     /// or `action = ["KEY", "KEY"]`.
     #[serde(default)]
     pub keys: KeysConfig,
+    /// Where sign-ins are kept: `auto` (the OS keychain, else a 0600 file) or `file`.
+    #[serde(default)]
+    pub token_store: TokenStoreChoice,
+    /// Writes (POST, PATCH, DELETE) this console sends per window, shared by
+    /// every writer of a process: `"WRITES/SECONDS"`, default Intune's `"100/20"`.
+    #[serde(default, with = "write_limit_serde")]
+    pub write_limit: Option<WriteLimit>,
     /// How the embedded sandbox answers (used when no profile is configured).
     #[serde(default)]
     pub sandbox: SandboxSettings,
 }
 
+mod write_limit_serde {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::graph::WriteLimit;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WriteLimit>, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map(Some).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The embedded sandbox's write limit unless `[sandbox] write_limit` says
 /// otherwise: Intune's 100 writes per 20 s per app.
-pub const EMBEDDED_WRITE_LIMIT: Option<WriteLimit> = Some(WriteLimit::INTUNE);
+pub const EMBEDDED_WRITE_LIMIT: Option<SandboxWriteLimit> = Some(SandboxWriteLimit::INTUNE);
 
 /// Seconds after which an identity in the embedded sandbox reads as
 /// enrolled, unless `[sandbox] enroll_after_secs` says otherwise.
@@ -156,7 +218,7 @@ pub struct SandboxSettings {
     pub create_route: Option<CreateRoute>,
     /// `"N/SECONDS"` or `"off"`.
     #[serde(default, deserialize_with = "deserialize_write_limit")]
-    pub write_limit: Option<Option<WriteLimit>>,
+    pub write_limit: Option<Option<SandboxWriteLimit>>,
     /// 0 turns enrolling off.
     pub enroll_after_secs: Option<u64>,
     /// Page long action answers with `@odata.nextLink`.
@@ -254,6 +316,25 @@ impl Config {
             line: e.span().map_or(1, |s| line_of(s.start)),
             message: e.message().trim().to_string(),
         })?;
+        for (name, profile) in &config.profiles {
+            if let Some(url) = &profile.graph_url
+                && url
+                    .trim_end_matches('/')
+                    .to_ascii_lowercase()
+                    .ends_with("/v1.0")
+            {
+                let at = text.find(url.as_str()).unwrap_or(0);
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line: line_of(at),
+                    message: format!(
+                        "profile {name:?}: graph_url {url:?} ends in /v1.0, but imported device \
+                         identities exist only in Graph beta: end it in /beta, or leave the \
+                         version out"
+                    ),
+                });
+            }
+        }
         if let Some(name) = &config.default_profile
             && !config.profiles.contains_key(name)
         {
@@ -377,11 +458,41 @@ submit_method = "import"
     }
 
     #[test]
+    fn a_v1_graph_url_is_refused_because_the_resource_is_beta_only() {
+        let text =
+            "[profiles.a]\ntenant = \"t\"\ngraph_url = \"https://graph.microsoft.com/v1.0/\"\n";
+        let msg = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("c.toml:3:"), "{msg}");
+        assert!(msg.contains("/v1.0") && msg.contains("beta"), "{msg}");
+        let ok = "[profiles.a]\ngraph_url = \"https://graph.microsoft.com/beta\"\n";
+        assert!(Config::parse(ok, Path::new("c.toml")).is_ok());
+    }
+
+    #[test]
+    fn write_limit_is_writes_per_seconds() {
+        let c = Config::parse("write_limit = \"50/10\"\n", Path::new("c")).unwrap();
+        assert_eq!(
+            c.write_limit.map(|l| l.to_string()).as_deref(),
+            Some("50/10")
+        );
+        assert_eq!(Config::parse("", Path::new("c")).unwrap().write_limit, None);
+        let msg = Config::parse("write_limit = \"fast\"\n", Path::new("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("c:1:") && msg.contains("WRITES/SECONDS"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn sandbox_settings_and_their_defaults() {
         let c = Config::parse("", Path::new("c")).unwrap();
         let o = c.sandbox.options(Storage::InMemory);
         assert_eq!(o.faults.create_route, crate::sandbox::DEFAULT_CREATE_ROUTE);
-        assert_eq!(o.write_limit, Some(WriteLimit::INTUNE));
+        assert_eq!(o.write_limit, Some(SandboxWriteLimit::INTUNE));
         assert_eq!(o.enroll_after.map(|d| d.as_secs()), Some(180));
         assert_eq!(o.page_actions, DEFAULT_PAGE_ACTIONS);
 

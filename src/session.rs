@@ -33,6 +33,7 @@ pub struct Session {
     pub paths: Paths,
     /// `--offline` was given.
     pub offline: bool,
-    /// How to sign a person in when the service asks (device-code profiles).
-    pub device_login: Option<crate::auth::DeviceLogin>,
+    /// How to sign a person in when the service asks (browser and
+    /// device-code profiles).
+    pub person_login: Option<crate::auth::PersonLogin>,
 }

@@ -337,6 +337,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     ),
     bind(
         S::List,
+        A::Refresh,
+        &[KeySpec::char('r'), KeySpec::plain(K::F(5))],
+        "refresh live state",
+        false,
+    ),
+    bind(
+        S::List,
         A::SelectTab(0),
         &[KeySpec::char('1')],
         "Recent tab",

@@ -111,6 +111,11 @@ const STATE_DEPENDENT_DOUBLES: &[(Slot, Slot)] = &[
         (Scope::Tenant, Action::CancelLoad),
         (Scope::List, Action::Back),
     ),
+    // r resends on the Drafts/Outbox tab and refreshes the live state on Recent.
+    (
+        (Scope::Outbox, Action::Resend),
+        (Scope::List, Action::Refresh),
+    ),
 ];
 
 /// Whether keys of two scopes can be live at the same time: a screen sits on

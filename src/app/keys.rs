@@ -131,10 +131,7 @@ impl App {
             }
             Action::ToggleLog => self.notices.toggle_view(),
             Action::OpenForm | Action::NewForm => self.screen = Screen::Form,
-            Action::OpenList => {
-                self.screen = Screen::List;
-                self.list_tab = ListTab::Recent;
-            }
+            Action::OpenList => return self.open_recent(),
             Action::OpenScan => self.screen = Screen::Scan,
             Action::OpenImport => self.screen = Screen::Import,
             Action::ImportCommit
@@ -154,6 +151,7 @@ impl App {
             Action::EditInEditor => return self.open_editor(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
+            Action::Refresh if self.recent_open() => return self.refresh_live_now(),
             Action::Discard | Action::Resend | Action::ResendOverwrite
                 if self.list_tab != ListTab::Outbox => {}
             Action::Discard => return self.discard_selected(),

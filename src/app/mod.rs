@@ -19,6 +19,7 @@ pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
+pub mod recent_live;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
@@ -36,7 +37,7 @@ pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use keymap_config::{KeymapError, KeysConfig};
-pub use msg::{Effect, Msg, RequestId, create_route_missing_key};
+pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
@@ -106,17 +107,24 @@ pub struct DetailView {
     pub recorded_at: Option<DateTimeOffset>,
     /// Anything else to say, e.g. about a cancelled submission.
     pub note: Option<String>,
+    /// When `result` is the live copy read from the tenant, when it was read.
+    pub live_fetched_at: Option<DateTimeOffset>,
 }
 
 impl DetailView {
     pub fn from_recent(entry: &RecentEntry) -> Self {
+        let mut result = entry.result.clone();
+        if let Some(live) = &entry.live {
+            result.identity = live.identity.clone();
+        }
         DetailView {
-            result: entry.result.clone(),
+            result,
             method: Some(entry.method.clone()),
             found_existing: false,
             request_id: None,
             recorded_at: Some(entry.recorded_at),
             note: None,
+            live_fetched_at: entry.live.as_ref().map(|l| l.fetched_at),
         }
     }
 
@@ -127,7 +135,8 @@ impl DetailView {
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),
-            note: None,
+            note: outcome.create_unusable.map(|why| why.detail_note()),
+            live_fetched_at: None,
         }
     }
 }
@@ -157,6 +166,8 @@ pub struct App {
     should_quit: bool,
     /// A device code sign-in can be run when the service asks for one.
     sign_in_available: bool,
+    /// Sign-in opens the browser first (else a device code).
+    sign_in_browser: bool,
     sign_in: Option<SignInFlow>,
     outbox: OutboxState,
     /// Toasts, the sticky error and the message log.
@@ -202,6 +213,7 @@ impl App {
             create_route_notice_shown: false,
             should_quit: false,
             sign_in_available: false,
+            sign_in_browser: false,
             sign_in: None,
             outbox: OutboxState::new(info.offline),
             notices: Notices::default(),
@@ -216,7 +228,13 @@ impl App {
         self
     }
 
-    /// Lets a 401 open the Sign-in screen (device-code profiles).
+    /// Whether the Sign-in screen starts with the browser (not a device code).
+    pub fn with_browser_sign_in(mut self, browser: bool) -> Self {
+        self.sign_in_browser = browser;
+        self
+    }
+
+    /// Lets a 401 open the Sign-in screen (browser and device-code profiles).
     pub fn with_sign_in(mut self, available: bool) -> Self {
         self.sign_in_available = available;
         self
@@ -229,6 +247,14 @@ impl App {
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
         self
+    }
+
+    /// Opens the Recent tab, reading it again from the ledger (other paths
+    /// and other processes add to it).
+    pub(super) fn open_recent(&mut self) -> Vec<Effect> {
+        self.screen = Screen::List;
+        self.list_tab = ListTab::Recent;
+        vec![Effect::LoadRecent]
     }
 
     /// The work to do at start: load Recent.
@@ -380,8 +406,10 @@ impl App {
             }
             Msg::Clock(now) => {
                 self.notices.set_now(now);
-                Vec::new()
+                self.outbox.set_now(now);
+                self.on_clock_live(now)
             }
+            Msg::RecentLive(done) => self.on_live_refreshed(done),
             Msg::Quit => self.quit(),
             Msg::SubmitFinished {
                 request,

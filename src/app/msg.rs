@@ -49,6 +49,8 @@ pub enum Msg {
     /// Scan mode (keys with their times, results of its work).
     Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
+    /// The live state of Recent's entries, read from the tenant.
+    RecentLive(super::recent_live::LiveRefreshed),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
@@ -84,7 +86,9 @@ pub enum Effect {
     Scan(ScanEffect),
     RecordRecent(RecentEntry),
     LoadRecent,
-    /// Store `create_route_missing:<profile>` = `1`.
+    /// Read these entries from the tenant (GET by id) and store the copies.
+    RefreshLive(Vec<super::recent_live::LiveTarget>),
+    /// Remember for the profile that create is unusable (`ProfileFact::CreateUnusable`).
     RememberCreateRouteMissing {
         profile: String,
     },
@@ -97,9 +101,4 @@ pub enum Effect {
     /// Hand the terminal to the user's editor (the runtime's loop does it).
     Editor(super::editor::EditorEffect),
     Quit,
-}
-
-/// The settings key under which a missing create route is remembered.
-pub fn create_route_missing_key(profile: &str) -> String {
-    format!("create_route_missing:{profile}")
 }

@@ -89,6 +89,11 @@ impl Notices {
     }
 
     /// The runtime's wall time (`Msg::Clock`).
+    /// The wall time last set.
+    pub fn now(&self) -> Option<DateTimeOffset> {
+        self.now
+    }
+
     pub fn set_now(&mut self, now: DateTimeOffset) {
         self.now = Some(now);
     }

@@ -10,7 +10,7 @@ use super::form::FormState;
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::{App, Screen};
-use crate::domain::ImportedDeviceIdentity;
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
 use crate::outbox::{Stop, SyncProgress, SyncReport};
 use crate::sanitize::sanitize;
@@ -53,6 +53,8 @@ pub enum OutboxMsg {
     SyncFinished(Result<SyncReport, String>),
     /// Whether the service answered a probe (error: user-facing text).
     Probed(Result<(), String>),
+    /// The item that waited longest for its next attempt is due (`SyncLater` fired).
+    SyncDue,
     /// A store failure, user-facing text.
     Error(String),
 }
@@ -84,6 +86,11 @@ pub enum OutboxEffect {
     ProbeLater {
         attempt: u32,
     },
+    /// Send `SyncDue` after this wait (an item waits for its next attempt);
+    /// replaces an earlier such timer.
+    SyncLater {
+        after: std::time::Duration,
+    },
     Discard(i64),
     /// Queue a rejected or duplicate item again, overwriting the tenant's copy or not.
     Resend {
@@ -112,6 +119,8 @@ pub struct OutboxState {
     /// A `DraftTimer` is on its way.
     draft_timer: bool,
     pub(super) selected: usize,
+    /// The wall time of the current batch of messages (`Msg::Clock`).
+    now: Option<DateTimeOffset>,
 }
 
 impl OutboxState {
@@ -124,6 +133,36 @@ impl OutboxState {
     /// Sending is paused (offline mode).
     pub fn paused(&self) -> bool {
         self.paused
+    }
+    /// The time the outbox tab's "next try in …" is counted from.
+    pub fn now(&self) -> Option<DateTimeOffset> {
+        self.now
+    }
+    pub(super) fn set_now(&mut self, now: DateTimeOffset) {
+        self.now = Some(now);
+    }
+    /// How long until `item` may be tried again, when it waits.
+    pub fn waits_for(&self, item: &OutboxItem) -> Option<std::time::Duration> {
+        match self.now {
+            Some(now) => crate::outbox::backoff::wait_for(item, now),
+            // No time known yet: an item with a next attempt is taken to wait.
+            None => item.next_attempt_at.map(|_| std::time::Duration::ZERO),
+        }
+    }
+    /// "next try in 4 min" for a pending item that waits for its next attempt.
+    pub fn next_try(&self, item: &OutboxItem) -> Option<String> {
+        let wait = self.waits_for(item).filter(|_| item.state.is_pending())?;
+        Some(crate::outbox::backoff::next_try_text(wait))
+    }
+    /// Whether a sync has anything to try now: a pending item not known to
+    /// wait for its next attempt.
+    fn any_due(&self) -> bool {
+        let waiting = self
+            .items
+            .iter()
+            .filter(|i| i.state.is_pending() && self.waits_for(i).is_some())
+            .count();
+        self.counts.pending > waiting
     }
     pub fn counts(&self) -> OutboxCounts {
         self.counts
@@ -298,7 +337,7 @@ impl App {
             }
             SyncState::Unreachable { .. } if !asked => Vec::new(),
             _ => {
-                if self.outbox.counts.pending == 0 && !asked {
+                if !asked && (self.outbox.counts.pending == 0 || !self.outbox.any_due()) {
                     return Vec::new();
                 }
                 self.outbox.sync = SyncState::Syncing(SyncProgress {
@@ -368,6 +407,7 @@ impl App {
                 Vec::new()
             }
             OutboxMsg::SyncFinished(result) => self.on_sync_finished(result),
+            OutboxMsg::SyncDue => wrap(vec![OutboxEffect::Load]),
             OutboxMsg::Probed(result) => {
                 let SyncState::Unreachable { probes } = self.outbox.sync else {
                     return Vec::new();
@@ -412,8 +452,12 @@ impl App {
         let settled = report.created + report.rejected + report.duplicate;
         if settled == 0 && report.stopped.is_none() && !self.outbox.sync_asked {
             // An automatic sync that found nothing to do: the last summary
-            // stays (it would otherwise be replaced by "0 created").
+            // stays (it would otherwise be replaced by "0 created"). Items
+            // that wait for their next attempt still bring the sync back.
             self.outbox.sync_again = false;
+            if let Some(wait) = report.next_attempt_in {
+                effects.extend(wrap(vec![OutboxEffect::SyncLater { after: wait }]));
+            }
             return effects;
         }
         let mut text = format!("Outbox: {} created", report.created);
@@ -439,6 +483,22 @@ impl App {
                 return effects;
             }
             None => {}
+        }
+        if let Some(wait) = report.next_attempt_in {
+            // Items the service kept failing wait; come back when the first is due.
+            self.set_status(
+                format!(
+                    "{text}; {} waiting ({})",
+                    report.pending,
+                    crate::outbox::backoff::next_try_text(wait)
+                ),
+                Tone::Warning,
+            );
+            effects.extend(wrap(vec![OutboxEffect::SyncLater { after: wait }]));
+            if std::mem::take(&mut self.outbox.sync_again) {
+                effects.extend(self.start_sync(false));
+            }
+            return effects;
         }
         let tone = if report.rejected + report.duplicate > 0 {
             Tone::Warning

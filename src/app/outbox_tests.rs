@@ -248,3 +248,79 @@ fn a_sync_summary_is_not_replaced_by_an_empty_second_one() {
         Some("Outbox: 0 created")
     );
 }
+
+#[test]
+fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
+    let mut app = app(false);
+    let now = crate::domain::DateTimeOffset::parse("2026-01-01T10:00:00Z").unwrap();
+    app.update(Msg::Clock(now));
+    assert_eq!(outbox_effects(&app.update(loaded(1))), [OutboxEffect::Sync]);
+    let report = SyncReport {
+        pending: 1,
+        deferred: 1,
+        requests: 9,
+        next_attempt_in: Some(std::time::Duration::from_secs(240)),
+        ..SyncReport::default()
+    };
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(report)))));
+    assert_eq!(
+        effects,
+        [
+            OutboxEffect::Load,
+            OutboxEffect::SyncLater {
+                after: std::time::Duration::from_secs(240)
+            }
+        ]
+    );
+    // The reload shows the item waiting: no sync (no loop of empty syncs).
+    let mut item = crate::store::OutboxItem {
+        id: 1,
+        profile: "sandbox".into(),
+        state: ItemState::Queued,
+        identifier: "C02XK0XXJGH5".into(),
+        form: None,
+        identity: None,
+        unknown_outcome: false,
+        overwrite: false,
+        reason: Some("HTTP 500".into()),
+        service_id: None,
+        result: None,
+        attempts: 9,
+        created_at: now,
+        updated_at: now,
+        next_attempt_at: crate::domain::DateTimeOffset::parse("2026-01-01T10:04:00Z").ok(),
+        spent_rounds: 3,
+        origin: "form".into(),
+        lost_answers: 0,
+        lease_owner: None,
+        method: None,
+    };
+    let waiting = Msg::Outbox(OutboxMsg::Loaded {
+        items: vec![item.clone()],
+        counts: OutboxCounts {
+            pending: 1,
+            ..OutboxCounts::default()
+        },
+    });
+    assert!(outbox_effects(&app.update(waiting)).is_empty());
+    assert_eq!(
+        app.outbox().next_try(&item).as_deref(),
+        Some("next try in 4 min")
+    );
+    // The timer fires: reload; by then the item is due and is synced.
+    let effects = outbox_effects(&app.update(Msg::Outbox(OutboxMsg::SyncDue)));
+    assert_eq!(effects, [OutboxEffect::Load]);
+    app.update(Msg::Clock(
+        crate::domain::DateTimeOffset::parse("2026-01-01T10:04:01Z").unwrap(),
+    ));
+    item.next_attempt_at = crate::domain::DateTimeOffset::parse("2026-01-01T10:04:00Z").ok();
+    let due = Msg::Outbox(OutboxMsg::Loaded {
+        items: vec![item.clone()],
+        counts: OutboxCounts {
+            pending: 1,
+            ..OutboxCounts::default()
+        },
+    });
+    assert_eq!(outbox_effects(&app.update(due)), [OutboxEffect::Sync]);
+    assert_eq!(app.outbox().next_try(&item), None);
+}

@@ -4,7 +4,12 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::store::RecentEntry;
+use crate::domain::DateTimeOffset;
+
+use std::collections::HashSet;
+
+use super::recent_live::{LiveTarget, is_enrolled};
+use crate::store::{LiveCopy, RecentEntry};
 
 /// How many entries are loaded from the store.
 pub const RECENT_LIMIT: usize = 1000;
@@ -20,6 +25,12 @@ pub struct RecentList {
     loaded: bool,
     /// Entries recorded in this session, newest first.
     recorded: Vec<RecentEntry>,
+    /// A live refresh is on its way (one at a time).
+    pub(super) live_in_flight: bool,
+    /// When the last live refresh started (the next is due a minute later).
+    pub(super) live_started_at: Option<DateTimeOffset>,
+    /// Items seen becoming enrolled in this session (highlighted).
+    enrolled_seen: HashSet<i64>,
 }
 
 impl RecentList {
@@ -51,17 +62,70 @@ impl RecentList {
     /// this session that the store did not return yet (a load that raced a
     /// submission) stay on top.
     pub fn set(&mut self, loaded: Vec<RecentEntry>) {
-        let key = |e: &RecentEntry| (e.result.identity.id.clone(), e.recorded_at);
+        // The same identity: the same id in the tenant (the ledger's time
+        // of it may differ from the session's).
+        let same =
+            |a: &RecentEntry, b: &RecentEntry| match (&a.result.identity.id, &b.result.identity.id)
+            {
+                (Some(x), Some(y)) => x == y,
+                _ => {
+                    (&a.result.identity.id, a.recorded_at) == (&b.result.identity.id, b.recorded_at)
+                }
+            };
         let mut entries: Vec<RecentEntry> = self
             .recorded
             .iter()
-            .filter(|mine| !loaded.iter().any(|l| key(l) == key(mine)))
+            .filter(|mine| !loaded.iter().any(|l| same(l, mine)))
             .cloned()
             .collect();
         entries.extend(loaded);
         self.entries = entries;
         self.loaded = true;
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+    }
+
+    /// Entries with an id in the tenant not known to be enrolled yet.
+    pub fn live_targets(&self) -> Vec<LiveTarget> {
+        self.entries
+            .iter()
+            .filter(|e| !e.live.as_ref().is_some_and(|l| is_enrolled(&l.identity)))
+            .filter_map(|e| {
+                Some(LiveTarget {
+                    item_id: e.item_id?,
+                    service_id: e.result.identity.id.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a live copy on its entry; true when it became enrolled now.
+    pub fn set_live(&mut self, item_id: i64, live: LiveCopy) -> bool {
+        let Some(entry) = self.entries.iter_mut().find(|e| e.item_id == Some(item_id)) else {
+            return false;
+        };
+        let was = entry
+            .live
+            .as_ref()
+            .is_some_and(|l| is_enrolled(&l.identity))
+            || is_enrolled(&entry.result.identity);
+        let now = is_enrolled(&live.identity);
+        entry.live = Some(Box::new(live));
+        if now && !was {
+            self.enrolled_seen.insert(item_id);
+        }
+        now && !was
+    }
+
+    /// Whether this entry was seen becoming enrolled in this session.
+    pub fn enrolled_here(&self, entry: &RecentEntry) -> bool {
+        entry
+            .item_id
+            .is_some_and(|id| self.enrolled_seen.contains(&id))
+    }
+
+    /// How many entries were seen becoming enrolled in this session.
+    pub fn enrolled_this_session(&self) -> usize {
+        self.enrolled_seen.len()
     }
 
     /// A newly recorded entry goes on top and is selected.
@@ -112,7 +176,7 @@ impl RecentList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
+    use crate::domain::ImportedDeviceIdentityResult;
 
     fn entries(n: usize) -> Vec<RecentEntry> {
         let at = DateTimeOffset::parse("2024-05-01T09:30:00Z").unwrap();
@@ -125,6 +189,7 @@ mod tests {
                 raw: serde_json::Value::Null,
                 origin: "form".into(),
                 item_id: None,
+                live: None,
             })
             .collect()
     }

@@ -1,7 +1,9 @@
 //! The Sign-in screen's state: opened when the service refuses the sign-in
-//! (401 after one refresh) while an identity waits to be sent. It shows the
-//! device code and URL with a countdown; on approval the waiting identity
-//! is sent without re-typing; Esc cancels and leaves it in the form.
+//! (401 after one refresh) while an identity waits to be sent. It says
+//! which flow runs: the browser (with the URL to open by hand, should the
+//! browser not appear) or the device code and URL, each with a countdown;
+//! on approval the waiting identity is sent without re-typing; Esc cancels
+//! and leaves it in the form.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -23,10 +25,17 @@ pub struct SignInCode {
 
 #[derive(Debug)]
 pub enum SignInMsg {
+    /// The browser was asked to open `url`; the console waits for its answer.
+    BrowserOpened { url: String, timeout_secs: u64 },
+    /// No browser could be opened (why); a device code follows.
+    BrowserUnavailable(String),
     /// The service gave a code; polling runs.
     CodeReady(SignInCode),
-    /// Approved and stored; the account when known.
-    Approved { account: Option<String> },
+    /// Approved and stored; the account when known, and where the tokens are kept.
+    Approved {
+        account: Option<String>,
+        stored: Option<String>,
+    },
     /// The flow stopped (declined, expired, network…); user-facing text.
     Failed(String),
 }
@@ -44,7 +53,16 @@ pub enum SignInEffect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInPhase {
     Requesting,
-    Waiting { code: SignInCode, started_tick: u64 },
+    /// The browser sign-in runs: `url` to open by hand if need be.
+    Browser {
+        url: String,
+        started_tick: u64,
+        timeout_secs: u64,
+    },
+    Waiting {
+        code: SignInCode,
+        started_tick: u64,
+    },
     Failed(String),
 }
 
@@ -55,18 +73,26 @@ pub struct SignInFlow {
     pub pending: Option<ImportedDeviceIdentity>,
     /// Where the console returns afterwards.
     pub back: Screen,
+    /// The profile signs in with the browser first.
+    pub browser: bool,
+    /// Why the browser flow gave way to the device code.
+    pub no_browser: Option<String>,
 }
 
 impl SignInFlow {
-    /// Whole seconds left before the code expires.
+    /// Whole seconds left before the code expires or the browser wait ends.
     pub fn seconds_left(&self, tick: u64) -> Option<u64> {
-        match &self.phase {
-            SignInPhase::Waiting { code, started_tick } => {
-                let elapsed = tick.saturating_sub(*started_tick).saturating_mul(TICK_MS) / 1000;
-                Some(code.expires_in.saturating_sub(elapsed))
-            }
-            _ => None,
-        }
+        let (total, started) = match &self.phase {
+            SignInPhase::Waiting { code, started_tick } => (code.expires_in, *started_tick),
+            SignInPhase::Browser {
+                timeout_secs,
+                started_tick,
+                ..
+            } => (*timeout_secs, *started_tick),
+            _ => return None,
+        };
+        let elapsed = tick.saturating_sub(started).saturating_mul(TICK_MS) / 1000;
+        Some(total.saturating_sub(elapsed))
     }
 }
 
@@ -85,6 +111,8 @@ impl App {
             phase: SignInPhase::Requesting,
             pending,
             back,
+            browser: self.sign_in_browser,
+            no_browser: None,
         });
         self.screen = Screen::SignIn;
         self.help_open = false;
@@ -97,6 +125,19 @@ impl App {
             return Vec::new();
         };
         match msg {
+            SignInMsg::BrowserOpened { url, timeout_secs } => {
+                flow.phase = SignInPhase::Browser {
+                    url: sanitize(&url).into_owned(),
+                    started_tick: self.tick,
+                    timeout_secs,
+                };
+                self.set_status("Waiting for the sign-in in the browser…", Tone::Info);
+                Vec::new()
+            }
+            SignInMsg::BrowserUnavailable(why) => {
+                flow.no_browser = Some(sanitize(&why).into_owned());
+                Vec::new()
+            }
             SignInMsg::CodeReady(code) => {
                 let code = SignInCode {
                     user_code: sanitize(&code.user_code).into_owned(),
@@ -116,7 +157,7 @@ impl App {
                 self.set_status(format!("Sign-in failed: {text}"), Tone::Error);
                 Vec::new()
             }
-            SignInMsg::Approved { account } => {
+            SignInMsg::Approved { account, stored } => {
                 let Some(flow) = self.sign_in.take() else {
                     return Vec::new();
                 };
@@ -124,7 +165,10 @@ impl App {
                 let who = account
                     .map(|a| format!(" as {}", sanitize(&a)))
                     .unwrap_or_default();
-                self.set_status(format!("Signed in{who}"), Tone::Success);
+                let store = stored
+                    .map(|s| format!(" · {}", sanitize(&s)))
+                    .unwrap_or_default();
+                self.set_status(format!("Signed in{who}{store}"), Tone::Success);
                 match flow.pending {
                     Some(identity) => {
                         self.screen = Screen::Form;
@@ -163,6 +207,11 @@ impl App {
                     let user_code = code.user_code.clone();
                     self.set_status(format!("Copied the code {user_code}"), Tone::Info);
                     vec![Effect::SignIn(SignInEffect::Copy(user_code))]
+                }
+                SignInPhase::Browser { url, .. } => {
+                    let url = url.clone();
+                    self.set_status("Copied the sign-in URL", Tone::Info);
+                    vec![Effect::SignIn(SignInEffect::Copy(url))]
                 }
                 _ => Vec::new(),
             },

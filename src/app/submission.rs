@@ -13,6 +13,16 @@ use crate::widgets::Tone;
 /// Shown once when auto mode had to fall back to the import action.
 pub const CREATE_ROUTE_MISSING_NOTICE: &str = "The create route is not available on this service: sent with importDeviceIdentityList (remembered)";
 
+/// The notice when create answered a server error and import was used.
+pub fn create_unusable_notice(why: Option<crate::graph::CreateUnusable>) -> String {
+    match why {
+        Some(crate::graph::CreateUnusable::ServerError(status)) => format!(
+            "Create answered {status} and nothing was created: sent with importDeviceIdentityList (remembered)"
+        ),
+        _ => CREATE_ROUTE_MISSING_NOTICE.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submission {
     Idle,
@@ -163,6 +173,7 @@ impl App {
             raw,
             origin: "form".to_string(),
             item_id: None,
+            live: None,
         }
     }
 
@@ -235,7 +246,10 @@ impl App {
         }
         if outcome.switched_to_import && !self.create_route_notice_shown {
             self.create_route_notice_shown = true;
-            self.set_status(CREATE_ROUTE_MISSING_NOTICE, Tone::Warning);
+            self.set_status(
+                create_unusable_notice(outcome.create_unusable),
+                Tone::Warning,
+            );
             effects.push(Effect::RememberCreateRouteMissing {
                 profile: self.info.profile.clone(),
             });
@@ -305,6 +319,7 @@ impl App {
                     request_id: None,
                     recorded_at: Some(received_at),
                     note: Some(note),
+                    live_fetched_at: None,
                 });
                 vec![
                     Effect::RecordRecent(entry),

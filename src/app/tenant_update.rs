@@ -49,6 +49,7 @@ impl DetailView {
             request_id: None,
             recorded_at: None,
             note: None,
+            live_fetched_at: None,
         }
     }
 }
@@ -70,6 +71,9 @@ impl App {
 
     /// Shows a tab; the Tenant tab starts its first load when first shown.
     pub(super) fn show_tab(&mut self, tab: ListTab) -> Vec<Effect> {
+        if tab == ListTab::Recent {
+            return self.open_recent();
+        }
         self.list_tab = tab;
         if tab == ListTab::Tenant && !self.tenant.started {
             return self.reload_tenant();

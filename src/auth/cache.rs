@@ -1,13 +1,16 @@
-//! The token cache: one file per profile in the data folder, created
+//! The token cache of one profile: in the OS keychain when there is one
+//! (see [`super::keychain`]), else in a file in the data folder created
 //! readable by its owner only (0600 on unix). A cache file that other users
 //! can read is refused with a message saying how to fix it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::AuthError;
+use super::keychain::{KeychainError, SecretStore};
 use super::secret::Secret;
 
 /// One profile's sign-in.
@@ -27,10 +30,58 @@ pub struct CachedSignIn {
     pub tenant: String,
 }
 
-/// The cache file of one profile.
-#[derive(Debug, Clone)]
+/// The token cache of one profile: a keychain entry, or a file.
+#[derive(Clone)]
 pub struct TokenCache {
     path: PathBuf,
+    /// The keychain entry's name: the profile and the data folder, so two
+    /// console homes on one computer keep apart.
+    key: String,
+    keychain: Option<Arc<dyn SecretStore>>,
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("path", &self.path)
+            .field("keychain", &self.keychain.as_ref().map(|k| k.describe()))
+            .finish()
+    }
+}
+
+/// Where a sign-in was stored, for the one-line notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredIn {
+    /// The OS keychain, as the user knows it.
+    Keychain(String),
+    /// The owner-only file; why not the keychain, when one was wanted.
+    File {
+        path: PathBuf,
+        no_keychain: Option<KeychainError>,
+    },
+}
+
+impl StoredIn {
+    /// One line saying where the tokens are kept.
+    pub fn notice(&self) -> String {
+        match self {
+            StoredIn::Keychain(name) => format!("Tokens are kept in {name}."),
+            StoredIn::File {
+                path,
+                no_keychain: Some(why),
+            } => format!(
+                "Tokens are kept in {} (readable only by you): {why}.",
+                path.display()
+            ),
+            StoredIn::File {
+                path,
+                no_keychain: None,
+            } => format!(
+                "Tokens are kept in {} (readable only by you).",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// A profile name as a file name: letters, digits, `-` and `_` kept,
@@ -49,16 +100,39 @@ fn file_stem(profile: &str) -> String {
 
 impl TokenCache {
     /// The cache of `profile` under the data folder.
+    /// The file only; [`TokenCache::with_keychain`] puts a keychain first.
     pub fn for_profile(data_dir: &Path, profile: &str) -> TokenCache {
         TokenCache {
             path: data_dir
                 .join("tokens")
                 .join(format!("{}.json", file_stem(profile))),
+            key: format!("{profile} @ {}", data_dir.display()),
+            keychain: None,
         }
     }
 
+    /// Keeps the sign-in in `keychain`, the file being the fallback.
+    pub fn with_keychain(mut self, keychain: Arc<dyn SecretStore>) -> TokenCache {
+        self.keychain = Some(keychain);
+        self
+    }
+
+    /// The fallback file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Which store holds the sign-in now; `None` when none does.
+    pub fn location(&self) -> Result<Option<StoredIn>, AuthError> {
+        if let Some(keychain) = &self.keychain
+            && let Ok(Some(_)) = keychain.get(&self.key)
+        {
+            return Ok(Some(StoredIn::Keychain(keychain.describe())));
+        }
+        Ok(self.load_file()?.map(|_| StoredIn::File {
+            path: self.path.clone(),
+            no_keychain: None,
+        }))
     }
 
     fn error(&self, message: impl std::fmt::Display) -> AuthError {
@@ -68,8 +142,26 @@ impl TokenCache {
         }
     }
 
-    /// The cached sign-in; `None` when there is none.
+    /// The cached sign-in: the keychain's, else the file's; `None` when
+    /// there is none.
     pub fn load(&self) -> Result<Option<CachedSignIn>, AuthError> {
+        if let Some(keychain) = &self.keychain {
+            match keychain.get(&self.key) {
+                Ok(Some(text)) => {
+                    let cached = serde_json::from_str(&text).map_err(|e| AuthError::Cache {
+                        path: PathBuf::from(keychain.describe()),
+                        message: format!("unreadable ({e}); sign in again"),
+                    })?;
+                    return Ok(Some(cached));
+                }
+                Ok(None) => {}
+                Err(e) => tracing::debug!("token cache: {e}; reading the file"),
+            }
+        }
+        self.load_file()
+    }
+
+    fn load_file(&self) -> Result<Option<CachedSignIn>, AuthError> {
         let file = match std::fs::File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -87,8 +179,36 @@ impl TokenCache {
         Ok(Some(cached))
     }
 
-    /// Writes the sign-in: a new owner-only file renamed over the old one.
-    pub fn save(&self, signed_in: &CachedSignIn) -> Result<(), AuthError> {
+    /// Stores the sign-in in the keychain (removing any file), or when
+    /// there is none in the file; says where.
+    pub fn save(&self, signed_in: &CachedSignIn) -> Result<StoredIn, AuthError> {
+        let Some(keychain) = &self.keychain else {
+            self.save_file(signed_in)?;
+            return Ok(StoredIn::File {
+                path: self.path.clone(),
+                no_keychain: None,
+            });
+        };
+        let text = serde_json::to_string(signed_in).map_err(|e| self.error(e))?;
+        match keychain.set(&self.key, &text) {
+            Ok(()) => {
+                self.delete_file()?;
+                Ok(StoredIn::Keychain(keychain.describe()))
+            }
+            Err(why) => {
+                // An older sign-in left in the keychain would be read first.
+                let _ = keychain.delete(&self.key);
+                self.save_file(signed_in)?;
+                Ok(StoredIn::File {
+                    path: self.path.clone(),
+                    no_keychain: Some(why),
+                })
+            }
+        }
+    }
+
+    /// Writes the file: a new owner-only file renamed over the old one.
+    fn save_file(&self, signed_in: &CachedSignIn) -> Result<(), AuthError> {
         let dir = self.path.parent().ok_or_else(|| self.error("no folder"))?;
         permissions::create_private_dir(dir).map_err(|e| self.error(e))?;
         let text = serde_json::to_vec_pretty(signed_in).map_err(|e| self.error(e))?;
@@ -102,8 +222,25 @@ impl TokenCache {
         std::fs::rename(&temp, &self.path).map_err(|e| self.error(e))
     }
 
-    /// Deletes the file; whether there was one.
+    /// Deletes the keychain entry and the file; whether there was either.
     pub fn delete(&self) -> Result<bool, AuthError> {
+        let in_keychain = match &self.keychain {
+            Some(keychain) => match keychain.delete(&self.key) {
+                Ok(found) => found,
+                Err(KeychainError::Failed(message)) => {
+                    return Err(AuthError::Cache {
+                        path: PathBuf::from(keychain.describe()),
+                        message,
+                    });
+                }
+                Err(_) => false,
+            },
+            None => false,
+        };
+        Ok(self.delete_file()? || in_keychain)
+    }
+
+    fn delete_file(&self) -> Result<bool, AuthError> {
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -185,6 +322,86 @@ mod tests {
         assert!(cache.delete().unwrap());
         assert!(!cache.delete().unwrap());
         assert_eq!(cache.load().unwrap(), None);
+    }
+
+    #[test]
+    fn with_a_keychain_no_token_file_is_written_and_logout_clears_both() {
+        use super::super::keychain::MemoryKeychain;
+        let dir = tempfile::tempdir().unwrap();
+        let keychain = MemoryKeychain::new();
+        // A sign-in from before the keychain: read, then moved on saving.
+        let file_only = TokenCache::for_profile(dir.path(), "p");
+        file_only.save(&sample()).unwrap();
+        let cache = TokenCache::for_profile(dir.path(), "p").with_keychain(keychain.clone());
+        assert_eq!(cache.load().unwrap(), Some(sample()));
+        let stored = cache.save(&sample()).unwrap();
+        assert_eq!(stored, StoredIn::Keychain("the test keychain".into()));
+        assert!(stored.notice().contains("the test keychain"));
+        assert!(!cache.path().exists(), "no token file beside the keychain");
+        assert_eq!(keychain.len(), 1);
+        assert_eq!(cache.load().unwrap(), Some(sample()));
+        assert_eq!(
+            cache.location().unwrap(),
+            Some(StoredIn::Keychain("the test keychain".into()))
+        );
+        assert!(cache.delete().unwrap());
+        assert!(keychain.is_empty());
+        assert_eq!(cache.load().unwrap(), None);
+        assert_eq!(cache.location().unwrap(), None);
+    }
+
+    #[test]
+    fn without_a_keychain_the_file_is_used_and_the_notice_says_so() {
+        use super::super::keychain::MemoryKeychain;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::for_profile(dir.path(), "p")
+            .with_keychain(MemoryKeychain::absent("no D-Bus session"));
+        let stored = cache.save(&sample()).unwrap();
+        let notice = stored.notice();
+        assert!(matches!(
+            stored,
+            StoredIn::File {
+                no_keychain: Some(_),
+                ..
+            }
+        ));
+        assert!(
+            notice.contains("no D-Bus session") && notice.contains("readable only by you"),
+            "{notice}"
+        );
+        assert!(cache.path().exists());
+        assert_eq!(cache.load().unwrap(), Some(sample()));
+        assert!(matches!(
+            cache.location().unwrap(),
+            Some(StoredIn::File { .. })
+        ));
+        assert!(cache.delete().unwrap());
+        assert!(!cache.path().exists());
+    }
+
+    #[test]
+    fn a_keychain_that_refuses_a_rotated_sign_in_leaves_no_stale_one() {
+        use super::super::keychain::MemoryKeychain;
+        let dir = tempfile::tempdir().unwrap();
+        let keychain = MemoryKeychain::new();
+        let cache = TokenCache::for_profile(dir.path(), "p").with_keychain(keychain.clone());
+        cache.save(&sample()).unwrap();
+        keychain.refuse_writes(true);
+        let mut rotated = sample();
+        rotated.refresh_token = Some(Secret::new("rt-2"));
+        let stored = cache.save(&rotated).unwrap();
+        assert!(matches!(
+            stored,
+            StoredIn::File {
+                no_keychain: Some(_),
+                ..
+            }
+        ));
+        assert!(
+            keychain.is_empty(),
+            "the spent sign-in is gone from the keychain"
+        );
+        assert_eq!(cache.load().unwrap(), Some(rotated));
     }
 
     #[test]

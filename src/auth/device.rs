@@ -99,6 +99,8 @@ pub fn after_poll_error(error: OAuthError, interval: Duration) -> PollError {
     match error.code.as_str() {
         "authorization_pending" => PollError::KeepPolling(interval),
         "slow_down" => PollError::KeepPolling(interval + SLOW_DOWN_STEP),
+        // The token endpoint's "retry after a delay": the code is still good.
+        "temporarily_unavailable" => PollError::KeepPolling(interval + SLOW_DOWN_STEP),
         _ => PollError::Stop(error.into()),
     }
 }
@@ -158,6 +160,10 @@ mod tests {
         );
         assert_eq!(
             after_poll_error(err("slow_down"), i),
+            PollError::KeepPolling(Duration::from_secs(10))
+        );
+        assert_eq!(
+            after_poll_error(err("temporarily_unavailable"), i),
             PollError::KeepPolling(Duration::from_secs(10))
         );
         for (code, expected) in [

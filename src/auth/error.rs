@@ -14,8 +14,9 @@ pub enum AuthError {
     BadVerificationCode,
     #[error("sign-in was denied")]
     AccessDenied,
-    /// Another OAuth error (`invalid_grant`, `invalid_client`, …).
-    #[error("the identity service refused: {code}{}", description.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
+    /// Another OAuth error (`invalid_grant`, `invalid_client`, …), with
+    /// what to do when it is a known one (Conditional Access, consent…).
+    #[error("{}", refused_text(code, description.as_deref()))]
     Refused {
         code: String,
         description: Option<String>,
@@ -41,6 +42,31 @@ pub enum AuthError {
     MissingSecret(String),
     #[error("{0}")]
     Config(String),
+    #[error(
+        "the browser's answer did not belong to this sign-in (its state did not match), so \
+         nothing was signed in; start the sign-in again"
+    )]
+    StateMismatch,
+    #[error(
+        "no answer from the browser within {0} s; start the sign-in again (or use a device code: \
+         `enroll-console login --device-code`)"
+    )]
+    BrowserTimeout(u64),
+    #[error("client certificate: {0}")]
+    Certificate(String),
+}
+
+fn refused_text(code: &str, description: Option<&str>) -> String {
+    let mut text = format!("the identity service refused: {code}");
+    if let Some(d) = description {
+        text.push_str(" — ");
+        text.push_str(d);
+    }
+    if let Some(hint) = super::explain::hint(code, description) {
+        text.push_str(". What to do: ");
+        text.push_str(hint);
+    }
+    text
 }
 
 impl AuthError {

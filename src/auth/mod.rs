@@ -1,24 +1,37 @@
-//! Signing in to the Microsoft identity platform: the device code flow
-//! (RFC 8628) for people, the client credentials grant for unattended runs,
-//! a bearer token from the environment, and the per-profile token cache.
+//! Signing in to the Microsoft identity platform: the browser (authorization
+//! code + PKCE on a loopback redirect) and the device code flow (RFC 8628)
+//! for people, the client credentials grant with a certificate or a secret
+//! for unattended runs, a bearer token from the environment, and the
+//! per-profile token cache (the OS keychain, else a 0600 file).
 //! Tokens and secrets never reach logs, error messages or the screen.
 
+pub mod browser;
 pub mod cache;
+pub mod certificate;
 pub mod claims;
 pub mod device;
 mod error;
+pub mod explain;
+pub mod keychain;
+pub mod launch;
 mod login;
+pub mod loopback;
 pub mod oauth;
+pub mod pkce;
 pub mod provider;
 mod secret;
 
-pub use cache::{CachedSignIn, TokenCache};
+pub use browser::BrowserRequest;
+pub use cache::{CachedSignIn, StoredIn, TokenCache};
+pub use certificate::ClientCertificate;
 pub use device::{DeviceCode, PollError, poll_for_token};
 pub use error::AuthError;
-pub use login::DeviceLogin;
+pub use keychain::{KeychainError, MemoryKeychain, SecretStore, SystemKeychain};
+pub use login::{BROWSER_TIMEOUT, Flow, PersonLogin, Progress, SignedIn};
 pub use oauth::{LoginEndpoint, TokenSet};
 pub use provider::{
-    AppSignIn, CachedTokenSource, Clock, build_login_endpoint, cached_sign_in, system_clock,
+    AppSignIn, CachedTokenSource, ClaimsSlot, Clock, build_login_endpoint, cached_sign_in,
+    system_clock,
 };
 pub use secret::Secret;
 

@@ -1,6 +1,8 @@
-//! The Microsoft identity platform's v2 endpoints: `devicecode` and `token`
-//! (device_code, refresh_token and client_credentials grants). One request
-//! per call; the flows live in [`super::device`] and [`super::provider`].
+//! The Microsoft identity platform's v2 endpoints: `authorize` (the URL the
+//! browser opens), `devicecode` and `token` (authorization_code with PKCE,
+//! device_code, refresh_token and client_credentials with a secret or a
+//! signed assertion). One request per call; the flows live in
+//! [`super::browser`], [`super::device`] and [`super::provider`].
 
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use crate::graph::transport::{clean_text, transport_error};
 use crate::graph::urls::{checked_url, encode_component, is_loopback_url};
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Tokens from a successful grant.
@@ -119,6 +122,40 @@ impl LoginEndpoint {
         &self.base
     }
 
+    /// The token endpoint, the audience of a client assertion.
+    pub fn token_url(&self) -> Result<Url, AuthError> {
+        self.url("token")
+    }
+
+    /// The authorization request the browser opens (authorization code
+    /// flow with PKCE S256, answered at `redirect_uri` in the query), with
+    /// a Conditional Access claims challenge when one is pending.
+    pub fn authorize_url(
+        &self,
+        redirect_uri: &str,
+        state: &str,
+        code_challenge: &str,
+        claims: Option<&str>,
+    ) -> Result<Url, AuthError> {
+        let mut url = self.url("authorize")?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("client_id", &self.client_id)
+                .append_pair("response_type", "code")
+                .append_pair("redirect_uri", redirect_uri)
+                .append_pair("response_mode", "query")
+                .append_pair("scope", &self.scope)
+                .append_pair("state", state)
+                .append_pair("code_challenge", code_challenge)
+                .append_pair("code_challenge_method", "S256")
+                .append_pair("prompt", "select_account");
+            if let Some(claims) = claims {
+                q.append_pair("claims", claims);
+            }
+        }
+        Ok(url)
+    }
+
     fn url(&self, leaf: &str) -> Result<Url, AuthError> {
         let text = format!(
             "{}/{}/oauth2/v2.0/{leaf}",
@@ -193,10 +230,53 @@ impl LoginEndpoint {
 
     /// The refresh token grant; the answer carries the rotated refresh token.
     pub async fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, AuthError> {
-        let form = [
+        self.refresh_with_claims(refresh_token, None).await
+    }
+
+    /// The refresh token grant carrying a Conditional Access claims challenge.
+    pub async fn refresh_with_claims(
+        &self,
+        refresh_token: &Secret,
+        claims: Option<&str>,
+    ) -> Result<TokenSet, AuthError> {
+        let mut form = vec![
             ("grant_type", "refresh_token"),
             ("client_id", self.client_id.as_str()),
             ("refresh_token", refresh_token.expose()),
+            ("scope", self.scope.as_str()),
+        ];
+        if let Some(claims) = claims {
+            form.push(("claims", claims));
+        }
+        self.token_grant(&form).await
+    }
+
+    /// The authorization code grant: the code the browser brought, proven
+    /// with the PKCE verifier, for the same redirect URI.
+    pub async fn authorization_code(
+        &self,
+        code: &Secret,
+        verifier: &Secret,
+        redirect_uri: &str,
+    ) -> Result<TokenSet, AuthError> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", self.client_id.as_str()),
+            ("code", code.expose()),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier.expose()),
+            ("scope", self.scope.as_str()),
+        ];
+        self.token_grant(&form).await
+    }
+
+    /// The client credentials grant with a signed client assertion (RFC 7523).
+    pub async fn client_assertion(&self, assertion: &Secret) -> Result<TokenSet, AuthError> {
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+            ("client_assertion_type", JWT_BEARER),
+            ("client_assertion", assertion.expose()),
             ("scope", self.scope.as_str()),
         ];
         self.token_grant(&form).await
@@ -277,6 +357,34 @@ mod tests {
         assert!(!format!("{t:?}").contains("AwAB"));
         let t = token_set(serde_json::json!({"access_token": "x", "expires_in": "10"})).unwrap();
         assert_eq!((t.expires_in, t.refresh_token), (10, None));
+    }
+
+    #[test]
+    fn the_authorize_url_asks_for_a_code_with_an_s256_challenge() {
+        let e = LoginEndpoint::new("https://login.example.com/", "t.test", "c-1", "a b").unwrap();
+        let url = e
+            .authorize_url("http://localhost:5000", "st", "ch", Some("{\"x\":1}"))
+            .unwrap();
+        assert_eq!(url.path(), "/t.test/oauth2/v2.0/authorize");
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        for (k, v) in [
+            ("client_id", "c-1"),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost:5000"),
+            ("scope", "a b"),
+            ("state", "st"),
+            ("code_challenge", "ch"),
+            ("code_challenge_method", "S256"),
+            ("claims", "{\"x\":1}"),
+        ] {
+            assert_eq!(q.get(k).map(String::as_str), Some(v), "{k}");
+        }
+        assert!(
+            !e.authorize_url("r", "s", "c", None)
+                .unwrap()
+                .as_str()
+                .contains("claims")
+        );
     }
 
     #[test]

@@ -9,12 +9,13 @@ use futures::future::BoxFuture;
 use tokio::sync::Mutex;
 
 use super::cache::{CachedSignIn, TokenCache};
+use super::certificate::ClientCertificate;
 use super::claims::Claims;
 use super::error::AuthError;
 use super::oauth::{LoginEndpoint, TokenSet};
 use super::secret::Secret;
 use super::{app_scope, delegated_scope, sign_in_hint};
-use crate::config::{AuthMethod, Profile};
+use crate::config::Profile;
 use crate::graph::{BearerToken, GraphError, TokenSource};
 
 /// The longest head start for refreshing before expiry.
@@ -40,10 +41,10 @@ pub fn build_login_endpoint(name: &str, profile: &Profile) -> Result<LoginEndpoi
         .ok_or_else(|| AuthError::Config(format!("profile {name:?} has no client_id")))?;
     let graph_host = profile.cloud.graph_host();
     let (tenant, scope) = match profile.auth {
-        AuthMethod::ClientSecret => (
+        method if method.is_application() => (
             profile.tenant.clone().ok_or_else(|| {
                 AuthError::Config(format!(
-                    "profile {name:?} uses client-secret auth and needs a tenant"
+                    "profile {name:?} signs in as an application and needs a tenant"
                 ))
             })?,
             app_scope(graph_host),
@@ -92,6 +93,10 @@ pub fn cached_sign_in(
     }
 }
 
+/// A Conditional Access claims challenge waiting for the next interactive
+/// sign-in (shared by a token source and the sign-in of its profile).
+pub type ClaimsSlot = Arc<std::sync::Mutex<Option<String>>>;
+
 /// A profile's delegated sign-in, as the token cache holds it.
 pub struct CachedTokenSource {
     profile: String,
@@ -100,6 +105,8 @@ pub struct CachedTokenSource {
     clock: Clock,
     /// One refresh at a time; others then read the cache.
     refreshing: Mutex<()>,
+    /// Where a challenge the refresh could not satisfy is left for the browser.
+    claims: ClaimsSlot,
 }
 
 impl std::fmt::Debug for CachedTokenSource {
@@ -119,7 +126,14 @@ impl CachedTokenSource {
             cache,
             clock,
             refreshing: Mutex::new(()),
+            claims: ClaimsSlot::default(),
         }
+    }
+
+    /// Shares the claims challenge slot with the profile's interactive sign-in.
+    pub fn with_claims_slot(mut self, claims: ClaimsSlot) -> Self {
+        self.claims = claims;
+        self
     }
 
     fn not_signed_in(&self, why: Option<&AuthError>) -> AuthError {
@@ -134,20 +148,43 @@ impl CachedTokenSource {
         self.cache.load()?.ok_or_else(|| self.not_signed_in(None))
     }
 
-    /// Refreshes with the cached refresh token and stores the rotated one.
-    async fn refresh(&self, cached: &CachedSignIn) -> Result<CachedSignIn, AuthError> {
+    /// Refreshes with the cached refresh token (carrying `claims` when the
+    /// service challenged) and stores the rotated one.
+    async fn refresh(
+        &self,
+        cached: &CachedSignIn,
+        claims: Option<&str>,
+    ) -> Result<CachedSignIn, AuthError> {
         let Some(refresh_token) = &cached.refresh_token else {
+            self.keep_claims(claims);
             return Err(self.not_signed_in(None));
         };
-        let tokens = match self.endpoint.refresh(refresh_token).await {
+        let tokens = match self
+            .endpoint
+            .refresh_with_claims(refresh_token, claims)
+            .await
+        {
             Ok(t) => t,
             Err(e @ AuthError::Http(_)) => return Err(e),
-            Err(e) => return Err(self.not_signed_in(Some(&e))),
+            Err(e) => {
+                self.keep_claims(claims);
+                return Err(self.not_signed_in(Some(&e)));
+            }
         };
         let fresh = cached_sign_in(tokens, &cached.tenant, Some(cached), (self.clock)());
         self.cache.save(&fresh)?;
         tracing::info!(profile = %self.profile, expires_at = fresh.expires_at, "sign-in refreshed");
         Ok(fresh)
+    }
+
+    /// Leaves a challenge the refresh could not satisfy for the browser sign-in.
+    fn keep_claims(&self, claims: Option<&str>) {
+        if let Some(claims) = claims {
+            *self
+                .claims
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(claims.to_string());
+        }
     }
 
     /// A token valid for a while yet, refreshing ahead of expiry.
@@ -160,7 +197,14 @@ impl CachedTokenSource {
         if (self.clock)() + ahead < cached.expires_at {
             return Ok(cached.access_token);
         }
-        Ok(self.refresh(&cached).await?.access_token)
+        Ok(self.refresh(&cached, None).await?.access_token)
+    }
+
+    /// A new token asked for with a claims challenge (whatever is cached).
+    pub async fn after_challenge(&self, claims: &str) -> Result<Secret, AuthError> {
+        let _one = self.refreshing.lock().await;
+        let cached = self.load()?;
+        Ok(self.refresh(&cached, Some(claims)).await?.access_token)
     }
 
     /// A new token after the service refused `rejected`.
@@ -171,7 +215,7 @@ impl CachedTokenSource {
             // Someone refreshed meanwhile (or signed in again).
             return Ok(cached.access_token);
         }
-        Ok(self.refresh(&cached).await?.access_token)
+        Ok(self.refresh(&cached, None).await?.access_token)
     }
 }
 
@@ -196,13 +240,32 @@ impl TokenSource for CachedTokenSource {
                 .map_err(AuthError::into_graph)
         })
     }
+
+    fn renew_for_claims<'a>(
+        &'a self,
+        _rejected: &'a BearerToken,
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<BearerToken, GraphError>> {
+        Box::pin(async move {
+            self.after_challenge(claims)
+                .await
+                .map(|t| BearerToken::new(t.expose()))
+                .map_err(AuthError::into_graph)
+        })
+    }
 }
 
-/// An application sign-in (client credentials); the secret comes from the
-/// environment and the token stays in memory.
+/// How an application proves who it is.
+enum AppCredential {
+    Secret(Secret),
+    Certificate(Box<ClientCertificate>),
+}
+
+/// An application sign-in (client credentials) with a secret from the
+/// environment or a certificate; the token stays in memory.
 pub struct AppSignIn {
     endpoint: LoginEndpoint,
-    secret: Secret,
+    credential: AppCredential,
     clock: Clock,
     current: Mutex<Option<(Secret, i64)>>,
 }
@@ -227,10 +290,29 @@ impl AppSignIn {
             .ok_or_else(|| AuthError::MissingSecret(secret_env.to_string()))?;
         Ok(AppSignIn {
             endpoint,
-            secret,
+            credential: AppCredential::Secret(secret),
             clock,
             current: Mutex::new(None),
         })
+    }
+
+    /// Signs in with a certificate's client assertion.
+    pub fn with_certificate(
+        endpoint: LoginEndpoint,
+        certificate: ClientCertificate,
+        clock: Clock,
+    ) -> Self {
+        AppSignIn {
+            endpoint,
+            credential: AppCredential::Certificate(Box::new(certificate)),
+            clock,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// A token now, for `login` to check the credentials.
+    pub async fn check(&self) -> Result<(), AuthError> {
+        self.fetch(None).await.map(|_| ())
     }
 
     async fn fetch(&self, rejected: Option<&str>) -> Result<Secret, AuthError> {
@@ -241,7 +323,18 @@ impl AppSignIn {
         {
             return Ok(token.clone());
         }
-        let tokens = self.endpoint.client_credentials(&self.secret).await?;
+        let tokens = match &self.credential {
+            AppCredential::Secret(secret) => self.endpoint.client_credentials(secret).await?,
+            AppCredential::Certificate(certificate) => {
+                let audience = self.endpoint.token_url()?;
+                let assertion = certificate.assertion(
+                    &self.endpoint.client_id,
+                    audience.as_str(),
+                    (self.clock)(),
+                )?;
+                self.endpoint.client_assertion(&assertion).await?
+            }
+        };
         let expires_at = (self.clock)() + i64::try_from(tokens.expires_in).unwrap_or(3600);
         *current = Some((tokens.access_token.clone(), expires_at));
         Ok(tokens.access_token)

@@ -18,8 +18,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::plan::{ImportPlan, PlannedRow};
 use super::report::{Report, RowResult, RowStatus, StopReason};
-use super::throttle::WriteWindow;
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::graph::limiter::WriteWindow;
 use crate::graph::{GraphClient, GraphError, RetryPolicy, Sleeper, same_identifier};
 
 /// The two calls an import makes. The Graph client implements it; tests may fake it.
@@ -33,6 +33,11 @@ pub trait ImportService: Sync {
         &'a self,
         rows: &'a [ImportedDeviceIdentity],
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>>;
+    /// The service paces its own writes (the Graph client's request engine
+    /// holds the process's one write limiter): the import adds no window.
+    fn paces_writes(&self) -> bool {
+        false
+    }
 }
 
 impl ImportService for GraphClient {
@@ -49,6 +54,9 @@ impl ImportService for GraphClient {
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
         Box::pin(self.search_existing(rows))
     }
+    fn paces_writes(&self) -> bool {
+        true
+    }
 }
 
 /// How to send.
@@ -60,7 +68,8 @@ pub struct ImportOptions {
     pub in_flight: usize,
     /// Attempts and waits per chunk.
     pub retry: RetryPolicy,
-    /// Writes allowed per window (POSTs: imports and searches alike).
+    /// Writes allowed per window (POSTs: imports and searches alike), for a
+    /// service that does not pace its own writes (the Graph client does).
     pub window: WriteWindow,
     /// Extra calls allowed for splitting refused chunks, per import.
     pub split_budget: usize,
@@ -228,8 +237,12 @@ impl<S: ImportService> Ctx<'_, S> {
         }
     }
 
-    /// Waits for a write slot.
+    /// Waits for a write slot (of the import's own window, for a service
+    /// that does not pace its writes).
     async fn acquire(&self) {
+        if self.service.paces_writes() {
+            return;
+        }
         loop {
             let now = tokio::time::Instant::now().into_std();
             let verdict = lock(&self.window).try_acquire(now);

@@ -110,12 +110,14 @@ pub enum Command {
     List(ListArgs),
     /// Import a CSV file: validate every row, send the valid ones in chunks, report each row.
     Import(super::import::ImportArgs),
-    /// Sign in to the profile's tenant with a device code (shown with the URL to open).
-    Login(JsonArgs),
-    /// Forget the profile's sign-in (deletes its token cache).
+    /// Sign in to the profile's tenant: in the system browser (auth = "browser", the default),
+    /// with a device code (auth = "device-code", --device-code, or when no browser opens), or
+    /// check an application's certificate or secret.
+    Login(LoginArgs),
+    /// Forget the profile's sign-in (removes it from the OS keychain and the token file).
     Logout(JsonArgs),
-    /// Show who is signed in to the profile, the tenant and when the sign-in expires
-    /// (or that the console talks to the sandbox).
+    /// Show who is signed in to the profile, the tenant, when the sign-in expires and where it
+    /// is kept (or that the console talks to the sandbox).
     Whoami(JsonArgs),
     /// Drafts and the outbox: list, sync, discard.
     Drafts(super::drafts::DraftsArgs),
@@ -198,11 +200,32 @@ pub struct SandboxArgs {
     /// Accept on the Graph routes only unexpired tokens issued by these sign-in endpoints.
     #[arg(long)]
     pub require_auth: bool,
+    /// Refuse device code sign-ins as Conditional Access does (AADSTS53003).
+    #[arg(long)]
+    pub refuse_device_code: bool,
+    /// Wait this long before the authorization endpoint approves a browser sign-in.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub authorize_delay: u64,
+    /// Accept client assertions signed with this certificate's key (PEM; repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust_certificate: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Sign in with a device code instead of the browser (for a computer without one).
+    #[arg(long)]
+    pub device_code: bool,
+    /// Print JSON instead of text: one object per line (what to open or enter, then the result).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct JsonArgs {
-    /// Print JSON instead of text (login: one object per line, the code then the result).
+    /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]

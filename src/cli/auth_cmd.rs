@@ -1,19 +1,29 @@
 //! `enroll-console login`, `logout` and `whoami` for the selected profile.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::auth::{DeviceLogin, TokenCache, claims::Claims, sign_in_hint, system_clock};
+use crate::auth::{
+    AppSignIn, Flow, PersonLogin, Progress, SecretStore, StoredIn, TokenCache,
+    build_login_endpoint, claims::Claims, sign_in_hint, system_clock,
+};
 use crate::config::{AuthMethod, Config, Profile};
 use crate::sanitize::sanitize;
 use crate::session::Paths;
 
-use super::args::GlobalArgs;
-use super::connect::{TOKEN_ENV, auth_failure};
+use super::args::{GlobalArgs, LoginArgs};
+use super::connect::{
+    CLIENT_SECRET_ENV, TOKEN_ENV, auth_failure, client_certificate, keychain_for,
+};
 use super::exit::{Exit, Failure};
 
+/// A profile's name, settings and the keychain its sign-in may be kept in.
+type Selected = (String, Profile, Option<Arc<dyn SecretStore>>);
+
 /// The profile the command is about (`--profile`, else the default one).
-fn selected_profile(global: &GlobalArgs, paths: &Paths) -> Result<(String, Profile), Failure> {
+fn selected_profile(global: &GlobalArgs, paths: &Paths) -> Result<Selected, Failure> {
     if global.graph_url.is_some() || global.sandbox {
         return Err(Failure::usage(
             "sign-in belongs to a profile in config.toml; drop --graph-url/--sandbox and use --profile NAME",
@@ -21,7 +31,7 @@ fn selected_profile(global: &GlobalArgs, paths: &Paths) -> Result<(String, Profi
     }
     let path = paths.config_file();
     let config = Config::load(&path).map_err(|e| Failure::usage(e.to_string()))?;
-    config
+    let (name, profile) = config
         .profile(global.profile.as_deref(), &path)
         .map_err(|e| Failure::usage(e.to_string()))?
         .ok_or_else(|| {
@@ -29,7 +39,17 @@ fn selected_profile(global: &GlobalArgs, paths: &Paths) -> Result<(String, Profi
                 "no tenant profile is configured: add one to {} (or pass --profile NAME)",
                 path.display()
             ))
-        })
+        })?;
+    Ok((name, profile, keychain_for(&config)))
+}
+
+/// The token cache of a person's profile, as the console uses it.
+fn cache_of(name: &str, paths: &Paths, keychain: Option<Arc<dyn SecretStore>>) -> TokenCache {
+    let cache = TokenCache::for_profile(&paths.data_dir, name);
+    match keychain {
+        Some(k) => cache.with_keychain(k),
+        None => cache,
+    }
 }
 
 fn time_text(unix: i64) -> String {
@@ -45,71 +65,144 @@ fn json_line(value: serde_json::Value) {
     println!("{}", crate::sanitize::escape_json_controls(&text));
 }
 
-pub async fn login(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Failure> {
-    let (name, profile) = selected_profile(global, paths)?;
-    let login = match profile.auth {
-        AuthMethod::DeviceCode => {
-            DeviceLogin::for_profile(&name, &profile, &paths.data_dir, system_clock())
-                .map_err(auth_failure)?
-        }
-        AuthMethod::ClientSecret => None,
-        AuthMethod::TokenEnv => None,
-    };
-    let Some(login) = login else {
+pub async fn login(global: &GlobalArgs, args: &LoginArgs, paths: &Paths) -> Result<Exit, Failure> {
+    let (name, profile, keychain) = selected_profile(global, paths)?;
+    if profile.auth.is_application() {
+        return check_application(&name, &profile, args.json).await;
+    }
+    let login =
+        PersonLogin::for_profile(&name, &profile, &paths.data_dir, system_clock(), keychain)
+            .map_err(auth_failure)?;
+    let Some(mut login) = login else {
         return Err(Failure::usage(format!(
-            "profile {name:?} signs in without a person (auth = client-secret or token-env): \
-             nothing to log in to"
+            "profile {name:?} uses a token from {TOKEN_ENV} (auth = \"token-env\"): nothing to log in to"
         )));
     };
-    let code = login.start().await.map_err(auth_failure)?;
+    if args.device_code {
+        login.flow = Flow::DeviceCode;
+    }
+    let json = args.json;
+    let signed_in = login
+        .sign_in(|p| print_progress(p, json))
+        .await
+        .map_err(auth_failure)?;
+    let notice = signed_in.stored.notice();
     if json {
-        json_line(serde_json::json!({
-            "userCode": code.user_code,
-            "verificationUri": code.verification_uri,
-            "message": code.message,
-            "expiresIn": code.expires_in,
-        }));
-        let signed_in = login.finish(&code).await.map_err(auth_failure)?;
         json_line(serde_json::json!({
             "signedIn": true,
             "profile": name,
-            "account": signed_in.account,
-            "tenant": signed_in.tenant,
+            "account": signed_in.sign_in.account,
+            "tenant": signed_in.sign_in.tenant,
+            "tokenStore": notice,
         }));
         return Ok(Exit::Ok);
     }
-    println!("{}", sanitize(&code.message));
-    println!(
-        "Code: {}   URL: {}",
-        sanitize(&code.user_code),
-        sanitize(&code.verification_uri)
-    );
-    println!(
-        "Waiting for approval (the code expires in {} min)…",
-        code.expires_in.div_ceil(60)
-    );
-    let signed_in = login.finish(&code).await.map_err(auth_failure)?;
     println!(
         "Signed in{} to tenant {} (profile {name}).",
         signed_in
+            .sign_in
             .account
             .as_deref()
             .map(|a| format!(" as {}", sanitize(a)))
             .unwrap_or_default(),
-        sanitize(&signed_in.tenant)
+        sanitize(&signed_in.sign_in.tenant)
+    );
+    println!("{notice}");
+    Ok(Exit::Ok)
+}
+
+/// What the running sign-in has to show: a line of JSON, or text.
+fn print_progress(progress: Progress, json: bool) {
+    match progress {
+        Progress::BrowserOpened { url, timeout } if json => json_line(serde_json::json!({
+            "browserOpened": true, "url": url, "timeoutSecs": timeout.as_secs(),
+        })),
+        Progress::BrowserOpened { url, timeout } => {
+            println!("Sign in with the browser window that opened.");
+            println!(
+                "If none appeared, open this URL on this computer:\n{}",
+                sanitize(&url)
+            );
+            println!(
+                "Waiting for the browser (up to {} min)…",
+                timeout.as_secs().div_ceil(60)
+            );
+        }
+        Progress::BrowserUnavailable { why } if json => {
+            json_line(serde_json::json!({ "browserOpened": false, "reason": why }));
+        }
+        Progress::BrowserUnavailable { why } => println!(
+            "No browser could be opened ({}): signing in with a device code instead.",
+            sanitize(&why)
+        ),
+        Progress::Code(code) if json => json_line(serde_json::json!({
+            "userCode": code.user_code,
+            "verificationUri": code.verification_uri,
+            "message": code.message,
+            "expiresIn": code.expires_in,
+        })),
+        Progress::Code(code) => {
+            println!("{}", sanitize(&code.message));
+            println!(
+                "Code: {}   URL: {}",
+                sanitize(&code.user_code),
+                sanitize(&code.verification_uri)
+            );
+            println!(
+                "Waiting for approval (the code expires in {} min)…",
+                code.expires_in.div_ceil(60)
+            );
+        }
+    }
+}
+
+/// `login` for an application: gets a token once, to show the
+/// certificate or secret works (nothing is stored).
+async fn check_application(name: &str, profile: &Profile, json: bool) -> Result<Exit, Failure> {
+    let endpoint = build_login_endpoint(name, profile).map_err(auth_failure)?;
+    let (app, how) = if profile.auth == AuthMethod::ClientCertificate {
+        let certificate = client_certificate(name, profile)?;
+        let how = format!("certificate {}", certificate.thumbprint());
+        (
+            AppSignIn::with_certificate(endpoint, certificate, system_clock()),
+            how,
+        )
+    } else {
+        let var = profile
+            .client_secret_env
+            .as_deref()
+            .unwrap_or(CLIENT_SECRET_ENV);
+        let app = AppSignIn::from_env(endpoint, var, system_clock()).map_err(auth_failure)?;
+        (app, format!("the client secret in {var}"))
+    };
+    app.check().await.map_err(auth_failure)?;
+    let client_id = profile.client_id.as_deref().unwrap_or("?");
+    let tenant = profile.tenant.as_deref().unwrap_or("?");
+    if json {
+        json_line(serde_json::json!({
+            "signedIn": true, "profile": name, "application": client_id,
+            "tenant": tenant, "credential": how,
+        }));
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "Signed in as application {} to tenant {} with {how} (profile {name}); \
+         nothing is stored: each run signs in again.",
+        sanitize(client_id),
+        sanitize(tenant)
     );
     Ok(Exit::Ok)
 }
 
 pub fn logout(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Failure> {
-    let (name, _) = selected_profile(global, paths)?;
-    let cache = TokenCache::for_profile(&paths.data_dir, &name);
+    let (name, _, keychain) = selected_profile(global, paths)?;
+    let cache = cache_of(&name, paths, keychain);
     let removed = cache.delete().map_err(auth_failure)?;
     if json {
         json_line(serde_json::json!({ "profile": name, "signedOut": removed }));
     } else if removed {
         println!(
-            "Signed out of profile {name} (removed {}).",
+            "Signed out of profile {name} (its sign-in is removed from the OS keychain and {}).",
             cache.path().display()
         );
     } else {
@@ -199,14 +292,14 @@ pub fn whoami(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Fa
     if let Some(facts) = whoami_without_profile(global, paths)? {
         return print_facts(&facts, json);
     }
-    let (name, profile) = selected_profile(global, paths)?;
+    let (name, profile, keychain) = selected_profile(global, paths)?;
     let mut facts: Facts = vec![
         ("target", "Target", "profile".into()),
         ("profile", "Profile", name.clone()),
     ];
     match profile.auth {
-        AuthMethod::DeviceCode => {
-            let cache = TokenCache::for_profile(&paths.data_dir, &name);
+        AuthMethod::Browser | AuthMethod::DeviceCode => {
+            let cache = cache_of(&name, paths, keychain);
             let signed_in = cache
                 .load()
                 .map_err(auth_failure)?
@@ -230,9 +323,13 @@ pub fn whoami(global: &GlobalArgs, json: bool, paths: &Paths) -> Result<Exit, Fa
                 "Expires",
                 format!("{} ({state})", time_text(signed_in.expires_at)),
             ));
-            facts.push(("cache", "Cache", cache.path().display().to_string()));
+            let kept = match cache.location().map_err(auth_failure)? {
+                Some(StoredIn::Keychain(store)) => store,
+                _ => format!("{} (readable only by you)", cache.path().display()),
+            };
+            facts.push(("store", "Kept in", kept));
         }
-        AuthMethod::ClientSecret => {
+        AuthMethod::ClientCertificate | AuthMethod::ClientSecret => {
             facts.push((
                 "account",
                 "Account",

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{
-    AppSignIn, AuthError, CachedTokenSource, DeviceLogin, TokenCache, build_login_endpoint,
-    system_clock,
+    AppSignIn, AuthError, CachedTokenSource, ClientCertificate, PersonLogin, SecretStore,
+    SystemKeychain, build_login_endpoint, system_clock,
 };
-use crate::config::{AuthMethod, Config, Profile, SandboxSettings};
+use crate::config::{AuthMethod, Config, Profile, SandboxSettings, TokenStoreChoice};
 use crate::graph::{
     BearerToken, ClientConfig, GraphClient, GraphError, StaticToken, SubmitMethod, TokenSource,
+    WriteLimit,
 };
 use crate::sandbox::{self, RunningSandbox, Storage};
 use crate::session::{Paths, Target};
@@ -34,8 +35,8 @@ pub struct Connection {
     pub client: GraphClient,
     pub submit_method: SubmitMethod,
     pub sandbox: Option<RunningSandbox>,
-    /// How to sign a person in again (device-code profiles).
-    pub device_login: Option<DeviceLogin>,
+    /// How to sign a person in again (browser and device-code profiles).
+    pub person_login: Option<PersonLogin>,
 }
 
 impl Connection {
@@ -53,14 +54,18 @@ fn token_from_env() -> Option<BearerToken> {
         .map(|t| BearerToken::new(t.trim()))
 }
 
-fn client(base_url: String, token: Option<Arc<dyn TokenSource>>) -> Result<GraphClient, Failure> {
-    GraphClient::new(ClientConfig {
-        base_url,
-        token: None,
-        token_source: token,
-        timeout: REQUEST_TIMEOUT,
-    })
-    .map_err(|e: GraphError| Failure::usage(e.user_message()))
+/// The one client of this run: every writer shares its write limiter.
+fn client(
+    base_url: String,
+    token: Option<Arc<dyn TokenSource>>,
+    write_limit: Option<WriteLimit>,
+) -> Result<GraphClient, Failure> {
+    let mut config = ClientConfig::new(base_url).with_timeout(REQUEST_TIMEOUT);
+    config.token_source = token;
+    if let Some(limit) = write_limit {
+        config = config.with_write_limit(limit);
+    }
+    GraphClient::new(config).map_err(|e: GraphError| Failure::usage(e.user_message()))
 }
 
 fn fixed(token: BearerToken) -> Arc<dyn TokenSource> {
@@ -79,12 +84,38 @@ pub fn auth_failure(e: AuthError) -> Failure {
     }
 }
 
+/// Where the config says sign-ins are kept: the OS keychain (falling back
+/// to the file) or the file alone.
+pub fn keychain_for(config: &Config) -> Option<Arc<dyn SecretStore>> {
+    match config.token_store {
+        TokenStoreChoice::Auto => Some(SystemKeychain::new()),
+        TokenStoreChoice::File => None,
+    }
+}
+
+/// The certificate credential of a client-certificate profile.
+pub fn client_certificate(name: &str, profile: &Profile) -> Result<ClientCertificate, Failure> {
+    let path = profile.certificate.as_deref().ok_or_else(|| {
+        Failure::usage(format!(
+            "profile {name:?} uses auth = \"client-certificate\" and needs certificate = \"PATH\" \
+             (PEM; the key beside it or in private_key)"
+        ))
+    })?;
+    ClientCertificate::open(
+        path,
+        profile.private_key.as_deref(),
+        profile.certificate_password_env.as_deref(),
+    )
+    .map_err(auth_failure)
+}
+
 /// The token source of a profile and, for people, how to sign in again.
 pub fn token_source(
     name: &str,
     profile: &Profile,
     paths: &Paths,
-) -> Result<(Arc<dyn TokenSource>, Option<DeviceLogin>), Failure> {
+    keychain: Option<Arc<dyn SecretStore>>,
+) -> Result<(Arc<dyn TokenSource>, Option<PersonLogin>), Failure> {
     match profile.auth {
         AuthMethod::TokenEnv => {
             let token = token_from_env().ok_or_else(|| {
@@ -103,13 +134,25 @@ pub fn token_source(
             let app = AppSignIn::from_env(endpoint, var, system_clock()).map_err(auth_failure)?;
             Ok((Arc::new(app), None))
         }
-        AuthMethod::DeviceCode => {
+        AuthMethod::ClientCertificate => {
             let endpoint = build_login_endpoint(name, profile).map_err(auth_failure)?;
-            let cache = TokenCache::for_profile(&paths.data_dir, name);
-            let source = CachedTokenSource::new(name, endpoint, cache, system_clock());
-            let login = DeviceLogin::for_profile(name, profile, &paths.data_dir, system_clock())
-                .map_err(auth_failure)?;
-            Ok((Arc::new(source), login))
+            let certificate = client_certificate(name, profile)?;
+            let app = AppSignIn::with_certificate(endpoint, certificate, system_clock());
+            Ok((Arc::new(app), None))
+        }
+        AuthMethod::Browser | AuthMethod::DeviceCode => {
+            let login =
+                PersonLogin::for_profile(name, profile, &paths.data_dir, system_clock(), keychain)
+                    .map_err(auth_failure)?
+                    .ok_or_else(|| Failure::usage("not a sign-in for a person"))?;
+            let source = CachedTokenSource::new(
+                name,
+                login.endpoint.clone(),
+                login.cache.clone(),
+                system_clock(),
+            )
+            .with_claims_slot(login.claims.clone());
+            Ok((Arc::new(source), Some(login)))
         }
     }
 }
@@ -124,13 +167,17 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
                  --query accessToken -o tsv))"
             ))
         })?;
+        // The profiles do not matter here; only the write limit is read.
+        let limit = Config::load(&paths.config_file())
+            .ok()
+            .and_then(|c| c.write_limit);
         return Ok(Connection {
             target: Target::Tenant(url.clone()),
             profile: format!("url:{url}"),
-            client: client(url.clone(), Some(fixed(token)))?,
+            client: client(url.clone(), Some(fixed(token)), limit)?,
             submit_method: SubmitMethod::Auto,
             sandbox: None,
-            device_login: None,
+            person_login: None,
         });
     }
     let config_path = paths.config_file();
@@ -143,23 +190,24 @@ pub async fn connect(global: &GlobalArgs, paths: &Paths) -> Result<Connection, F
             .map_err(|e| Failure::usage(e.to_string()))?
     };
     let Some((name, profile)) = profile else {
-        return start_embedded_sandbox(paths, &config.sandbox).await;
+        return start_embedded_sandbox(paths, &config.sandbox, config.write_limit).await;
     };
-    let (token, device_login) = token_source(&name, &profile, paths)?;
+    let (token, person_login) = token_source(&name, &profile, paths, keychain_for(&config))?;
     let label = profile.tenant.clone().unwrap_or_else(|| name.clone());
     Ok(Connection {
         target: Target::Tenant(label),
-        client: client(profile.graph_base_url(), Some(token))?,
+        client: client(profile.graph_base_url(), Some(token), config.write_limit)?,
         submit_method: profile.submit_method,
         profile: name,
         sandbox: None,
-        device_login,
+        person_login,
     })
 }
 
 async fn start_embedded_sandbox(
     paths: &Paths,
     settings: &SandboxSettings,
+    write_limit: Option<WriteLimit>,
 ) -> Result<Connection, Failure> {
     let options = settings.options(Storage::File(paths.sandbox_file()));
     let running = sandbox::start(([127, 0, 0, 1], 0).into(), options)
@@ -171,9 +219,10 @@ async fn start_embedded_sandbox(
         client: client(
             running.graph_url(),
             Some(fixed(BearerToken::new(sandbox::SANDBOX_TOKEN))),
+            write_limit,
         )?,
         submit_method: SubmitMethod::Auto,
         sandbox: Some(running),
-        device_login: None,
+        person_login: None,
     })
 }

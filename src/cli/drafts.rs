@@ -7,12 +7,11 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 
-use crate::app::create_route_missing_key;
 use crate::graph::Submitter;
 use crate::outbox::{Outbox, Stop, Syncer};
 use crate::sanitize::sanitize;
 use crate::session::Paths;
-use crate::store::{OutboxItem, Store};
+use crate::store::{OutboxItem, ProfileFact, Store};
 
 use super::args::GlobalArgs;
 use super::connect::connect;
@@ -95,9 +94,7 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
         None => conn.submit_method,
     };
     let submitter = Submitter::new(conn.client.clone(), method);
-    if let Ok(Some(v)) = store.setting(&create_route_missing_key(&conn.profile))
-        && v == "1"
-    {
+    if let Ok(true) = store.knows(ProfileFact::CreateUnusable, &conn.profile) {
         submitter.remember_create_route_missing();
     }
     let outbox = Outbox::new(store, conn.profile.clone());
@@ -119,6 +116,13 @@ async fn sync(global: &GlobalArgs, paths: &Paths, json: bool) -> Result<Exit, Fa
         Some(stop @ (Stop::Unreachable(_) | Stop::GaveUp(_))) => {
             Err(Failure::service(stop.message().to_string()))
         }
+        // Items the service kept failing wait for their next attempt (not a
+        // loop); items other senders hold are theirs to finish.
+        None if report.next_attempt_in.is_some() => Err(Failure::service(format!(
+            "the service kept failing; {} waiting in the outbox ({})",
+            report.pending,
+            crate::outbox::backoff::next_try_text(report.next_attempt_in.unwrap_or_default())
+        ))),
         None if report.rejected + report.duplicate > 0 => Ok(Exit::RowsFailed),
         None => Ok(Exit::Ok),
     }

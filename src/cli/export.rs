@@ -153,22 +153,14 @@ async fn each_identity(
     mut each: impl FnMut(&ImportedDeviceIdentity) -> Result<(), Failure>,
 ) -> Result<usize, Failure> {
     let selection = args.view.selection();
-    let mut page = client.list_first(&ListQuery::default()).await?;
-    let mut previous: Option<String> = None;
     let mut count = 0;
-    loop {
-        for identity in selection.pick(&page.value) {
+    // Stops (exit 4) on a cycle of next-page links or the page cap.
+    let mut pager = client.pages(ListQuery::default());
+    while let Some(listed) = pager.next_page().await? {
+        for identity in selection.pick(&listed.page.value) {
             each(identity)?;
             count += 1;
         }
-        let Some(next) = page.next_link.take() else {
-            break;
-        };
-        if previous.as_deref() == Some(next.as_str()) {
-            return Err(Failure::service("the service repeated its next-page link"));
-        }
-        page = client.list_next(&next).await?;
-        previous = Some(next);
     }
     Ok(count)
 }

@@ -85,13 +85,16 @@ async fn print_all(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = Failure::write;
-    let mut page = client.list_first(&ListQuery::default()).await?;
+    // Stops (exit 4) on a cycle of next-page links or the page cap; what was
+    // printed by then is followed by the error, never by a count.
+    let mut pager = client.pages(ListQuery::default());
     let mut first = true;
     let mut table = Vec::new();
     if json {
         write!(out, "[").map_err(write_err)?;
     }
-    loop {
+    while let Some(listed) = pager.next_page().await? {
+        let page = listed.page;
         for identity in selection.pick(&page.value) {
             if json {
                 let text =
@@ -102,10 +105,6 @@ async fn print_all(
             } else {
                 table.push(table_row(identity));
             }
-        }
-        match page.next_link.take() {
-            Some(next) => page = client.list_next(&next).await?,
-            None => break,
         }
     }
     if json {

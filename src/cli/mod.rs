@@ -77,7 +77,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> Result<Exit, Failure> {
         }
         Some(args::Command::Login(a)) => {
             let global = cli.global.with(&a.target, None, None);
-            auth_cmd::login(&global, a.json, &paths).await
+            auth_cmd::login(&global, &a, &paths).await
         }
         Some(args::Command::Logout(a)) => {
             auth_cmd::logout(&cli.global.with(&a.target, None, None), a.json, &paths)
@@ -119,7 +119,7 @@ async fn run_tui(global: &args::GlobalArgs, paths: Paths) -> Result<Exit, Failur
         store,
         paths,
         offline: global.offline,
-        device_login: conn.device_login.clone(),
+        person_login: conn.person_login.clone(),
     };
     let result = crate::runtime::run(session).await;
     conn.shutdown().await;

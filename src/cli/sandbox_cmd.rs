@@ -41,6 +41,14 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
         page_actions: args.page_actions,
         clock: sandbox::Clock::system(),
     };
+    let mut trusted_certificates = Vec::new();
+    for path in &args.trust_certificate {
+        let der = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| crate::auth::certificate::certificate_der(&pem))
+            .map_err(|e| Failure::usage(format!("--trust-certificate {}: {e}", path.display())))?;
+        trusted_certificates.push(der);
+    }
     let modes = format!(
         "Create route: {}. Write limit: {}. Enroll after: {}.",
         options.faults.create_route,
@@ -52,6 +60,9 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
         approve_after: args.approve_after,
         token_ttl: Duration::from_secs(args.token_ttl),
         require_auth: args.require_auth,
+        refuse_device_code: args.refuse_device_code,
+        authorize_delay: Duration::from_secs(args.authorize_delay),
+        trusted_certificates,
         ..AuthOptions::default()
     };
     let running = sandbox::start_with_auth(([127, 0, 0, 1], args.port).into(), options, auth)
@@ -69,8 +80,8 @@ pub async fn run(args: SandboxArgs, paths: &Paths) -> Result<Exit, Failure> {
     let mut out = std::io::stdout();
     let _ = writeln!(
         out,
-        "Graph sandbox serving {}\nSign-in endpoints (device code, token) at {} (a profile's \
-         login_url)\nRequest counts at {}\n{modes}\n{trust} Ctrl-C stops it.",
+        "Graph sandbox serving {}\nSign-in endpoints (authorize, device code, token) at {} (a \
+         profile's login_url)\nRequest counts at {}\n{modes}\n{trust} Ctrl-C stops it.",
         running.graph_url(),
         running.login_url(),
         running.stats_url()

@@ -29,11 +29,23 @@ pub struct ImportedDeviceIdentity {
     pub imported_device_identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_device_identity_type: Option<ImportedDeviceIdentityType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date_time: Option<DateTimeOffset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_date_time: Option<DateTimeOffset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_date_time: Option<DateTimeOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,6 +53,22 @@ pub struct ImportedDeviceIdentity {
     pub enrollment_state: Option<EnrollmentState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+
+/// A date-time the service wrote without an offset (or unreadably) does not
+/// fail the whole page or answer it came in: that one field reads as absent
+/// ("—" where it is shown) and the row is kept.
+fn lenient_date<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTimeOffset>, D::Error> {
+    let text = Option::<std::borrow::Cow<'de, str>>::deserialize(d)?;
+    Ok(text.and_then(|t| match DateTimeOffset::parse(&t) {
+        Ok(at) => Some(at),
+        Err(e) => {
+            tracing::warn!(error = %e, "a date-time field could not be read; shown as absent");
+            None
+        }
+    }))
 }
 
 impl ImportedDeviceIdentity {

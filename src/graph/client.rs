@@ -7,21 +7,20 @@ use std::time::Duration;
 use reqwest::Method;
 use url::Url;
 
+use super::engine::{CALL_POLICY, CallKind, Clock, Engine, Tried, WriteLimit};
 use super::error::GraphError;
+use super::retry::RetryPolicy;
 use super::token::{StaticToken, TokenSource};
 use super::transport::{Outgoing, Reply, exchange};
-use super::urls::{checked_base, checked_next_link, encode_component, is_loopback_url};
-use crate::domain::{
-    EntityResponse, ImportDeviceIdentityListRequest, ImportedDeviceIdentity,
-    ImportedDeviceIdentityResult, Page, SearchExistingIdentitiesRequest,
-};
+use super::urls::{checked_base, encode_component, is_loopback_url};
+use crate::domain::{EntityResponse, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 
 /// The per-request time limit when the configuration gives none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest wait for a connection (DNS, TCP, TLS).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-const JSON: &str = "application/json";
+pub(super) const JSON: &str = "application/json";
 const COLLECTION: &str = "deviceManagement/importedDeviceIdentities";
 
 /// A bearer token. Its Debug and Display never show the secret.
@@ -59,6 +58,12 @@ pub struct ClientConfig {
     pub token_source: Option<Arc<dyn TokenSource>>,
     /// Per-request time limit; zero means [`DEFAULT_TIMEOUT`].
     pub timeout: Duration,
+    /// The budget of one call (attempts and waits), see [`Engine`].
+    pub retry: RetryPolicy,
+    /// Writes allowed per window, for every writer of this client and its clones.
+    pub write_limit: WriteLimit,
+    /// Where waits and the limiter's time come from.
+    pub clock: Clock,
 }
 
 impl ClientConfig {
@@ -69,7 +74,26 @@ impl ClientConfig {
             token: None,
             token_source: None,
             timeout: DEFAULT_TIMEOUT,
+            retry: CALL_POLICY,
+            write_limit: WriteLimit::default(),
+            clock: Clock::tokio(),
         }
+    }
+
+    /// Replaces the budget of one call ([`RetryPolicy::once`]: no retries).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn with_write_limit(mut self, limit: WriteLimit) -> Self {
+        self.write_limit = limit;
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn with_token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
@@ -111,12 +135,13 @@ pub struct GraphClient {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Inner {
     http: reqwest::Client,
     base: Url,
     base_text: String,
     token: Option<Arc<dyn TokenSource>>,
+    engine: Engine,
 }
 
 impl GraphClient {
@@ -153,8 +178,32 @@ impl GraphClient {
                         .token
                         .map(|t| Arc::new(StaticToken(t)) as Arc<dyn TokenSource>)
                 }),
+                engine: Engine::new(config.retry, config.write_limit, config.clock),
             }),
         })
+    }
+
+    /// The request engine every call of this client (and its clones) goes through.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The same connections and write limiter, waiting with another clock.
+    pub fn with_clock(&self, clock: Clock) -> GraphClient {
+        let mut inner = (*self.inner).clone();
+        inner.engine = inner.engine.with_clock(clock);
+        GraphClient {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The same connections and write limiter, with another budget per call.
+    pub fn with_retry(&self, retry: RetryPolicy) -> GraphClient {
+        let mut inner = (*self.inner).clone();
+        inner.engine = inner.engine.with_policy(retry);
+        GraphClient {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The Graph root without a trailing `/`.
@@ -162,12 +211,17 @@ impl GraphClient {
         &self.inner.base_text
     }
 
+    /// The Graph root as a URL (next-page links must stay on it).
+    pub(super) fn base(&self) -> &Url {
+        &self.inner.base
+    }
+
     /// Whether a bearer token is configured.
     pub fn has_token(&self) -> bool {
         self.inner.token.is_some()
     }
 
-    fn url(&self, suffix: &str) -> Result<Url, GraphError> {
+    pub(super) fn url(&self, suffix: &str) -> Result<Url, GraphError> {
         let text = format!("{}/{COLLECTION}{suffix}", self.inner.base_text);
         Url::parse(&text).map_err(|e| GraphError::InvalidUrl {
             url: text,
@@ -185,12 +239,29 @@ impl GraphClient {
         self.url(&format!("/{}", encode_component(id)))
     }
 
-    async fn send(
+    /// One call through the engine: retried as its kind allows.
+    pub(super) async fn send(
         &self,
+        kind: CallKind,
         method: Method,
         url: Url,
         body: Option<&impl serde::Serialize>,
         accept: &str,
+    ) -> Result<Reply, GraphError> {
+        self.send_as(kind, method, url, body, accept, |_, r| r)
+            .await
+    }
+
+    /// [`Self::send`] with a say on each attempt's result (a DELETE that
+    /// finds nothing after an attempt whose outcome is unknown is done).
+    async fn send_as(
+        &self,
+        kind: CallKind,
+        method: Method,
+        url: Url,
+        body: Option<&impl serde::Serialize>,
+        accept: &str,
+        settle: impl Fn(Tried, Result<Reply, GraphError>) -> Result<Reply, GraphError>,
     ) -> Result<Reply, GraphError> {
         let body = match body {
             Some(b) => Some(serde_json::to_vec(b).map_err(|e| GraphError::Decode {
@@ -200,12 +271,22 @@ impl GraphClient {
             })?),
             None => None,
         };
-        let out = Outgoing {
-            method,
-            url,
-            body,
-            accept,
-        };
+        let settle = &settle;
+        self.inner
+            .engine
+            .run(kind, |tried| {
+                let out = Outgoing {
+                    method: method.clone(),
+                    url: url.clone(),
+                    body: body.clone(),
+                    accept,
+                };
+                async move { settle(tried, self.send_once(out).await) }
+            })
+            .await
+    }
+
+    async fn send_once(&self, out: Outgoing<'_>) -> Result<Reply, GraphError> {
         let Some(source) = &self.inner.token else {
             return exchange(&self.inner.http, None, out).await;
         };
@@ -214,14 +295,17 @@ impl GraphClient {
             // A 401 means nothing was applied: renew the token once and resend once.
             Err(e) if e.status() == Some(401) && source.can_renew() => {
                 tracing::debug!("graph answered 401: renewing the sign-in and retrying once");
-                let fresh = source.renew(&token).await?;
+                let fresh = match e.claims_challenge() {
+                    Some(claims) => source.renew_for_claims(&token, claims).await?,
+                    None => source.renew(&token).await?,
+                };
                 exchange(&self.inner.http, Some(&fresh), out).await
             }
             other => other,
         }
     }
 
-    fn sent<T>(reply: &Reply, value: T, raw: serde_json::Value) -> Sent<T> {
+    pub(super) fn sent<T>(reply: &Reply, value: T, raw: serde_json::Value) -> Sent<T> {
         Sent {
             value,
             raw,
@@ -236,141 +320,28 @@ impl GraphClient {
         identity: &ImportedDeviceIdentity,
     ) -> Result<Sent<ImportedDeviceIdentityResult>, GraphError> {
         let reply = self
-            .send(Method::POST, self.url("")?, Some(identity), JSON)
+            .send(
+                CallKind::Write,
+                Method::POST,
+                self.url("")?,
+                Some(identity),
+                JSON,
+            )
             .await?;
         let (value, raw) = reply.decode::<EntityResponse<ImportedDeviceIdentityResult>>()?;
         Ok(Self::sent(&reply, value.into_inner(), raw))
     }
 
-    /// `POST .../importDeviceIdentityList`: one result row per identity, in
-    /// order. Chunking is the caller's.
-    pub async fn import_list(
-        &self,
-        identities: &[ImportedDeviceIdentity],
-        overwrite: bool,
-    ) -> Result<Sent<Vec<ImportedDeviceIdentityResult>>, GraphError> {
-        let body = ImportDeviceIdentityListRequest {
-            imported_device_identities: identities.to_vec(),
-            overwrite_imported_device_identities: overwrite,
-        };
-        let url = self.url("/importDeviceIdentityList")?;
-        let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
-        let (page, raw) = reply.decode::<Page<ImportedDeviceIdentityResult>>()?;
-        Ok(Self::sent(&reply, page.value, raw))
-    }
-
-    /// [`Self::import_list`] decoded straight into the results, without
-    /// keeping the raw response (bulk imports of thousands of rows).
-    pub async fn import_list_results(
-        &self,
-        identities: &[ImportedDeviceIdentity],
-        overwrite: bool,
-    ) -> Result<Vec<ImportedDeviceIdentityResult>, GraphError> {
-        #[derive(serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body<'a> {
-            imported_device_identities: &'a [ImportedDeviceIdentity],
-            overwrite_imported_device_identities: bool,
-        }
-        let body = Body {
-            imported_device_identities: identities,
-            overwrite_imported_device_identities: overwrite,
-        };
-        let url = self.url("/importDeviceIdentityList")?;
-        let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
-        let page: Page<ImportedDeviceIdentityResult> = serde_json::from_slice(&reply.body)
-            .map_err(|e| reply.decode_error(format!("unexpected response shape ({e})")))?;
-        Ok(page.value)
-    }
-
-    /// `POST .../searchExistingIdentities` with the whole response kept.
-    pub async fn search_existing_sent(
-        &self,
-        identities: &[ImportedDeviceIdentity],
-    ) -> Result<Sent<Vec<ImportedDeviceIdentity>>, GraphError> {
-        let body = SearchExistingIdentitiesRequest {
-            imported_device_identities: identities.to_vec(),
-        };
-        let url = self.url("/searchExistingIdentities")?;
-        let reply = self.send(Method::POST, url, Some(&body), JSON).await?;
-        let (page, raw) = reply.decode::<Page<ImportedDeviceIdentity>>()?;
-        Ok(Self::sent(&reply, page.value, raw))
-    }
-
-    /// `POST .../searchExistingIdentities`: the already imported identities
-    /// among `identities`.
-    pub async fn search_existing(
-        &self,
-        identities: &[ImportedDeviceIdentity],
-    ) -> Result<Vec<ImportedDeviceIdentity>, GraphError> {
-        Ok(self.search_existing_sent(identities).await?.value)
-    }
-
-    /// The first page of a list.
-    pub async fn list_first(
-        &self,
-        query: &ListQuery,
-    ) -> Result<Page<ImportedDeviceIdentity>, GraphError> {
-        let mut params = Vec::new();
-        if let Some(top) = query.top {
-            params.push(format!("$top={top}"));
-        }
-        if let Some(filter) = query.filter.as_deref().filter(|f| !f.trim().is_empty()) {
-            params.push(format!("$filter={}", encode_component(filter)));
-        }
-        if query.count {
-            params.push("$count=true".to_string());
-        }
-        let suffix = if params.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", params.join("&"))
-        };
-        self.get_page(self.url(&suffix)?).await
-    }
-
-    /// A following page: `next_link` is fetched verbatim, and only when it
-    /// points at the same service (scheme, host and port) as the base URL.
-    pub async fn list_next(
-        &self,
-        next_link: &str,
-    ) -> Result<Page<ImportedDeviceIdentity>, GraphError> {
-        let url = checked_next_link(next_link, &self.inner.base)?;
-        self.get_page(url).await
-    }
-
-    async fn get_page(&self, url: Url) -> Result<Page<ImportedDeviceIdentity>, GraphError> {
-        let reply = self.send(Method::GET, url, None::<&()>, JSON).await?;
-        Ok(reply.decode::<Page<ImportedDeviceIdentity>>()?.0)
-    }
-
-    /// Every identity, following `@odata.nextLink` to the end.
-    pub async fn list_all(
-        &self,
-        query: &ListQuery,
-    ) -> Result<Vec<ImportedDeviceIdentity>, GraphError> {
-        let mut page = self.list_first(query).await?;
-        let mut all = std::mem::take(&mut page.value);
-        let mut previous = String::new();
-        while let Some(link) = page.next_link.take() {
-            if link == previous {
-                return Err(GraphError::Decode {
-                    message: "the service repeated its next-page link".to_string(),
-                    client_request_id: String::new(),
-                    request_id: None,
-                });
-            }
-            page = self.list_next(&link).await?;
-            all.append(&mut page.value);
-            previous = link;
-        }
-        Ok(all)
-    }
-
     /// `GET .../{id}`; accepts the documented `{"value":{...}}` and the bare entity.
     pub async fn get(&self, id: &str) -> Result<ImportedDeviceIdentity, GraphError> {
         let reply = self
-            .send(Method::GET, self.id_url(id)?, None::<&()>, JSON)
+            .send(
+                CallKind::Read,
+                Method::GET,
+                self.id_url(id)?,
+                None::<&()>,
+                JSON,
+            )
             .await?;
         Ok(reply
             .decode::<EntityResponse<ImportedDeviceIdentity>>()?
@@ -385,7 +356,13 @@ impl GraphClient {
         patch: &ImportedDeviceIdentity,
     ) -> Result<Option<ImportedDeviceIdentity>, GraphError> {
         let reply = self
-            .send(Method::PATCH, self.id_url(id)?, Some(patch), JSON)
+            .send(
+                CallKind::Idempotent,
+                Method::PATCH,
+                self.id_url(id)?,
+                Some(patch),
+                JSON,
+            )
             .await?;
         if reply.status == 204 || reply.json()?.is_null() {
             return Ok(None);
@@ -394,10 +371,27 @@ impl GraphClient {
         Ok(Some(entity.into_inner()))
     }
 
-    /// `DELETE .../{id}` (204).
+    /// `DELETE .../{id}` (204). Retried like any idempotent write; a 404
+    /// after an attempt whose outcome is unknown means that attempt deleted it.
     pub async fn delete(&self, id: &str) -> Result<(), GraphError> {
-        self.send(Method::DELETE, self.id_url(id)?, None::<&()>, JSON)
-            .await?;
+        let url = self.id_url(id)?;
+        self.send_as(
+            CallKind::Idempotent,
+            Method::DELETE,
+            url,
+            None::<&()>,
+            JSON,
+            |tried, result| match result {
+                Err(e) if tried.unknown && e.status() == Some(404) => Ok(Reply {
+                    status: 204,
+                    body: bytes::Bytes::new(),
+                    request_id: e.request_id().map(str::to_string),
+                    client_request_id: e.client_request_id().unwrap_or("").to_string(),
+                }),
+                other => other,
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -411,7 +405,13 @@ impl GraphClient {
         };
         let accept = "text/plain, application/json;q=0.9";
         match self
-            .send(Method::GET, self.url(&suffix)?, None::<&()>, accept)
+            .send(
+                CallKind::Read,
+                Method::GET,
+                self.url(&suffix)?,
+                None::<&()>,
+                accept,
+            )
             .await
         {
             Ok(reply) => parse_count(&reply),

@@ -30,6 +30,14 @@ pub enum GraphError {
         message: String,
         client_request_id: String,
     },
+    /// 401 with a Conditional Access claims challenge (`WWW-Authenticate:
+    /// ... error="insufficient_claims", claims="..."`): the next token
+    /// request must carry `claims` (the decoded JSON).
+    ClaimsChallenge {
+        claims: String,
+        request_id: Option<String>,
+        client_request_id: String,
+    },
     /// The connection was lost after the request was written; the outcome is unknown.
     Dropped {
         message: String,
@@ -48,6 +56,12 @@ pub enum GraphError {
     /// No valid sign-in: none cached, or it could not be renewed. The
     /// message says what to do (e.g. run `enroll-console login`).
     SignIn { message: String },
+    /// A listing stopped before its end: its next-page links went round in
+    /// a cycle, or there were more pages than any tenant holds.
+    Paging {
+        message: String,
+        request_id: Option<String>,
+    },
 }
 
 impl fmt::Display for GraphError {
@@ -158,6 +172,33 @@ impl GraphError {
                 format!("Invalid service URL {url}: {reason}")
             }
             GraphError::SignIn { message } => message.clone(),
+            GraphError::Paging {
+                message,
+                request_id,
+            } => with_ids(
+                format!(
+                    "The listing stopped before its end: {message}; what was shown is incomplete"
+                ),
+                support_ids(request_id.as_deref(), ""),
+            ),
+            GraphError::ClaimsChallenge {
+                request_id,
+                client_request_id,
+                ..
+            } => with_ids(
+                "The tenant's Conditional Access asks for more than this sign-in proves \
+                 (insufficient_claims): sign in again in the browser"
+                    .to_string(),
+                support_ids(request_id.as_deref(), client_request_id),
+            ),
+        }
+    }
+
+    /// The claims of a Conditional Access challenge, for the next token request.
+    pub fn claims_challenge(&self) -> Option<&str> {
+        match self {
+            GraphError::ClaimsChallenge { claims, .. } => Some(claims),
+            _ => None,
         }
     }
 
@@ -165,6 +206,7 @@ impl GraphError {
     pub fn status(&self) -> Option<u16> {
         match self {
             GraphError::Service { status, .. } => Some(*status),
+            GraphError::ClaimsChallenge { .. } => Some(401),
             _ => None,
         }
     }
@@ -180,9 +222,10 @@ impl GraphError {
     /// The service's `request-id`, for support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            GraphError::Service { request_id, .. } | GraphError::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            GraphError::Service { request_id, .. }
+            | GraphError::Decode { request_id, .. }
+            | GraphError::ClaimsChallenge { request_id, .. } => request_id.as_deref(),
+            GraphError::Paging { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -202,10 +245,14 @@ impl GraphError {
             }
             | GraphError::Decode {
                 client_request_id, ..
+            }
+            | GraphError::ClaimsChallenge {
+                client_request_id, ..
             } => Some(client_request_id),
             GraphError::InsecureUrl { .. }
             | GraphError::InvalidUrl { .. }
-            | GraphError::SignIn { .. } => None,
+            | GraphError::SignIn { .. }
+            | GraphError::Paging { .. } => None,
         }
     }
 

@@ -46,9 +46,21 @@ impl RetryPolicy {
         half + Duration::from_millis(jitter_ms)
     }
 
+    /// One attempt, no waiting.
+    pub const fn once() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            max_total_wait: Duration::ZERO,
+            base_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+        }
+    }
+
     /// The wait before the next attempt, given what the service asked for
-    /// and what has been waited already; `None` when the budget does not
-    /// allow honouring the service's `Retry-After`.
+    /// and what has been waited already; `None` when the wait does not fit
+    /// in what is left of the budget. A wait is never shortened to fit: a
+    /// spent budget ends the retries instead of turning them into a tight
+    /// loop.
     pub fn next_wait(
         &self,
         attempt: u32,
@@ -57,11 +69,12 @@ impl RetryPolicy {
         rng: &mut impl Rng,
     ) -> Option<Duration> {
         let remaining = self.max_total_wait.saturating_sub(waited);
-        match retry_after {
-            Some(asked) if asked > remaining => None,
-            Some(asked) => Some(asked),
-            None => Some(self.backoff(attempt, rng).min(remaining)),
-        }
+        let wait = match retry_after {
+            // `Retry-After: 0` would be an immediate resend: back off instead.
+            Some(asked) if !asked.is_zero() => asked,
+            _ => self.backoff(attempt, rng),
+        };
+        (wait <= remaining && !remaining.is_zero()).then_some(wait)
     }
 }
 
@@ -124,7 +137,19 @@ mod tests {
         assert_eq!(p.next_wait(1, Some(s(3)), s(0), &mut rng), Some(s(3)));
         assert_eq!(p.next_wait(2, Some(s(3)), s(28), &mut rng), None);
         assert_eq!(p.next_wait(2, Some(s(60)), s(0), &mut rng), None);
-        let own = p.next_wait(3, None, s(29), &mut rng).unwrap();
-        assert!(own <= s(1), "{own:?}");
+        // A backoff that does not fit what is left ends the retries; it is
+        // never cut short (a spent budget must not become a tight loop).
+        assert_eq!(
+            p.next_wait(3, None, s(29) + Duration::from_millis(900), &mut rng),
+            None
+        );
+        assert_eq!(p.next_wait(9, None, s(30), &mut rng), None);
+        assert_eq!(p.next_wait(1, Some(s(0)), s(30), &mut rng), None);
+        assert!(p.next_wait(1, Some(s(0)), s(0), &mut rng).unwrap() >= p.base_backoff / 2);
+        for waited in 0..30 {
+            if let Some(w) = p.next_wait(4, None, s(waited), &mut rng) {
+                assert!(w >= p.base_backoff, "{waited}: {w:?}");
+            }
+        }
     }
 }

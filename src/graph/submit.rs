@@ -1,7 +1,8 @@
 //! Submitting one identity exactly once: create or import (or auto, which
-//! learns that the create route is missing), bounded retries honouring
-//! Retry-After, and a search for the identifier before re-sending after an
-//! attempt whose outcome is unknown.
+//! learns that create is unusable — no route, or a 5xx after which nothing
+//! was created), bounded resends, and a search for the identifier before
+//! re-sending after an attempt whose outcome is unknown. Throttling and
+//! transient failures of each request are the request engine's.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::engine::Clock;
 use super::retry::{RetryPolicy, Sleeper};
 use super::{GraphClient, GraphError};
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
@@ -19,7 +21,7 @@ use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubmitMethod {
-    /// Create, switching to import once the service says create has no route.
+    /// Create, switching to import once create proves unusable (no route, or 5xx).
     #[default]
     Auto,
     Create,
@@ -81,13 +83,40 @@ impl fmt::Display for UsedMethod {
     }
 }
 
+/// Why auto mode stopped using the documented create for a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateUnusable {
+    /// The service says the route does not exist (400 "No method match
+    /// route template", 404, 405, 501): the 2020–2024 answer.
+    RouteMissing,
+    /// Create answered this 5xx and `searchExistingIdentities` showed
+    /// nothing was created: today's answer (500 since late 2025).
+    ServerError(u16),
+}
+
+impl CreateUnusable {
+    /// What Detail says about a submission that learnt this.
+    pub fn detail_note(self) -> String {
+        match self {
+            CreateUnusable::RouteMissing => {
+                "sent with import — the create route does not exist".to_string()
+            }
+            CreateUnusable::ServerError(status) => {
+                format!("sent with import — create answered {status}")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SubmitOutcome {
     pub result: ImportedDeviceIdentityResult,
     pub raw: serde_json::Value,
     pub method: UsedMethod,
-    /// Auto mode found the create route missing during this submission and switched to import.
+    /// Auto mode learnt during this submission that create is unusable and switched to import.
     pub switched_to_import: bool,
+    /// What create answered when this submission switched to import.
+    pub create_unusable: Option<CreateUnusable>,
     /// The identifier already existed after an unknown outcome; nothing was sent again.
     pub found_existing: bool,
     pub request_id: Option<String>,
@@ -97,9 +126,8 @@ pub struct SubmitOutcome {
 pub struct Submitter {
     client: GraphClient,
     method: SubmitMethod,
-    create_route_missing: Arc<AtomicBool>,
+    create_unusable: Arc<AtomicBool>,
     policy: RetryPolicy,
-    sleeper: Sleeper,
 }
 
 /// An identity found by `searchExistingIdentities`, with its raw row.
@@ -114,20 +142,28 @@ impl Submitter {
         Submitter {
             client,
             method,
-            create_route_missing: Arc::new(AtomicBool::new(false)),
+            create_unusable: Arc::new(AtomicBool::new(false)),
             policy: RetryPolicy::default(),
-            sleeper: Sleeper::default(),
         }
     }
 
+    /// The budget of one submission: sends after an unknown outcome
+    /// (each checked first) and the waits between them.
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
         self
     }
 
-    /// Replaces how waits between attempts are done (tests record them).
+    /// Replaces how waits are done (tests record them); the client's
+    /// request engine waits the same way, with the same write limiter.
     pub fn with_sleeper(mut self, sleeper: Sleeper) -> Self {
-        self.sleeper = sleeper;
+        self.client = self.client.with_clock(Clock::from_sleeper(sleeper));
+        self
+    }
+
+    /// Replaces the clock of this submitter and its client's engine.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.client = self.client.with_clock(clock);
         self
     }
 
@@ -139,14 +175,14 @@ impl Submitter {
         self.method
     }
 
-    /// Whether auto mode has learnt that the create route is missing.
+    /// Whether auto mode has learnt that create is unusable (no route, or 5xx).
     pub fn create_route_missing(&self) -> bool {
-        self.create_route_missing.load(Ordering::SeqCst)
+        self.create_unusable.load(Ordering::SeqCst)
     }
 
-    /// Marks the create route as missing (remembered from an earlier session).
+    /// Marks create as unusable (remembered from an earlier session).
     pub fn remember_create_route_missing(&self) {
-        self.create_route_missing.store(true, Ordering::SeqCst);
+        self.create_unusable.store(true, Ordering::SeqCst);
     }
 
     /// The method the next submission starts with.
@@ -159,81 +195,101 @@ impl Submitter {
         }
     }
 
-    /// Sends `identity.to_request()` once, retrying within the policy; never
-    /// re-sends after an unknown outcome without first checking whether
-    /// the identifier now exists.
+    /// Learns that create is unusable; true when this call taught it.
+    fn learn(&self, why: CreateUnusable) -> bool {
+        let already = self.create_unusable.swap(true, Ordering::SeqCst);
+        tracing::info!(?why, "create is unusable; submitting by import from now on");
+        !already
+    }
+
+    /// Sends `identity.to_request()` once. Each request goes through the
+    /// client's engine (a create or import is sent again there only after a
+    /// 429); after an unknown outcome (a timeout, a dropped connection, a
+    /// 5xx) the identifier is looked up before anything is sent again.
+    ///
+    /// Auto mode: a create answered "no route" switches to import at once; a
+    /// create answered 5xx is checked with `searchExistingIdentities`, and
+    /// when the identifier is not there the same identity goes by import in
+    /// this submission. Either way the profile uses import from then on. On a
+    /// fresh profile the first submission costs at most one create, one
+    /// search and one import.
     pub async fn submit(
         &self,
         identity: &ImportedDeviceIdentity,
     ) -> Result<SubmitOutcome, GraphError> {
         let request = identity.to_request();
+        let mut learnt: Option<CreateUnusable> = None;
         let mut switched = false;
         let mut waited = Duration::ZERO;
-        let mut attempt = 0u32;
+        let mut sends = 0u32;
         // A send whose outcome is unknown and not yet checked.
         let mut unresolved: Option<(GraphError, UsedMethod)> = None;
         loop {
-            attempt += 1;
-            let error = if let Some((_, used)) = &unresolved {
+            if let Some((error, used)) = unresolved.take() {
                 match self.find(&request).await {
-                    Ok(Some(found)) => return Ok(found_outcome(found, *used)),
-                    Ok(None) => {
-                        unresolved = None;
-                        None
+                    Ok(Some(found)) => {
+                        let mut outcome = found_outcome(found, used);
+                        outcome.switched_to_import = switched;
+                        outcome.create_unusable = learnt;
+                        return Ok(outcome);
                     }
-                    Err(e) => Some(e),
+                    Ok(None) => {}
+                    // Not checked: the unknown outcome is what the caller must know.
+                    Err(_) => return Err(error),
                 }
-            } else {
-                None
-            };
-            let error = match error {
-                Some(search_error) => search_error,
-                None => {
-                    let used = self.next_method();
-                    match self.send_once(&request, used).await {
-                        Ok(mut outcome) => {
-                            outcome.switched_to_import = switched;
-                            return Ok(outcome);
-                        }
-                        Err(e)
-                            if self.method == SubmitMethod::Auto
-                                && used == UsedMethod::Create
-                                && e.is_route_missing() =>
-                        {
-                            let already = self.create_route_missing.swap(true, Ordering::SeqCst);
-                            switched = switched || !already;
-                            tracing::info!(
-                                "create route missing; submitting by import from now on"
-                            );
-                            // Nothing was applied: the switch costs no attempt.
-                            attempt -= 1;
-                            continue;
-                        }
-                        Err(e) => {
-                            if e.outcome_unknown() {
-                                unresolved = Some((e.clone(), used));
-                            }
-                            e
-                        }
-                    }
-                }
-            };
-            let give_up = |error: GraphError, unresolved: Option<(GraphError, UsedMethod)>| {
-                // An unchecked unknown outcome is what the caller must know about.
-                Err(unresolved.map(|(e, _)| e).unwrap_or(error))
-            };
-            if !error.is_retryable() || attempt >= self.policy.max_attempts {
-                return give_up(error, unresolved);
             }
-            let wait =
-                self.policy
-                    .next_wait(attempt, error.retry_after(), waited, &mut rand::rng());
-            let Some(wait) = wait else {
-                return give_up(error, unresolved);
+            let used = self.next_method();
+            sends += 1;
+            let error = match self.send_once(&request, used).await {
+                Ok(mut outcome) => {
+                    outcome.switched_to_import = switched;
+                    outcome.create_unusable = learnt;
+                    return Ok(outcome);
+                }
+                Err(e) => e,
             };
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying submission");
-            self.sleeper.sleep(wait).await;
+            let auto_create = self.method == SubmitMethod::Auto && used == UsedMethod::Create;
+            if auto_create && error.is_route_missing() {
+                switched |= self.learn(CreateUnusable::RouteMissing);
+                learnt = Some(CreateUnusable::RouteMissing);
+                // Nothing was applied: the switch costs no attempt.
+                sends -= 1;
+                continue;
+            }
+            if auto_create && let Some(status) = error.status().filter(|s| (500..600).contains(s)) {
+                // Today's service answers the documented create with 500: check
+                // whether it was created after all, else import it now.
+                match self.find(&request).await {
+                    Ok(Some(found)) => {
+                        let mut outcome = found_outcome(found, used);
+                        outcome.switched_to_import = switched;
+                        return Ok(outcome);
+                    }
+                    Ok(None) => {
+                        let why = CreateUnusable::ServerError(status);
+                        switched |= self.learn(why);
+                        learnt = Some(why);
+                        sends -= 1;
+                        continue;
+                    }
+                    Err(_) => return Err(error),
+                }
+            }
+            if !error.is_retryable() || sends >= self.policy.max_attempts {
+                return Err(error);
+            }
+            let wait = self
+                .policy
+                .next_wait(sends, error.retry_after(), waited, &mut rand::rng());
+            let Some(wait) = wait else {
+                return Err(error);
+            };
+            tracing::debug!(sends, wait_ms = wait.as_millis() as u64, error = %error, "submitting again");
+            self.client.engine().clock().sleep(wait).await;
             waited += wait;
+            if error.outcome_unknown() || matches!(error, GraphError::Decode { .. }) {
+                unresolved = Some((error, used));
+            }
         }
     }
 
@@ -252,18 +308,21 @@ impl Submitter {
                     .client
                     .import_list(std::slice::from_ref(request), false)
                     .await?;
-                let Some(row) = sent.value.into_iter().next() else {
+                let wanted = request.identifier();
+                let index = sent
+                    .value
+                    .iter()
+                    .position(|r| same_identifier(r.identity.identifier(), wanted))
+                    .or((sent.value.len() == 1).then_some(0));
+                let Some(row) = index.and_then(|i| sent.value.get(i).cloned()) else {
                     return Err(GraphError::Decode {
                         message: "the import answer holds no result row".to_string(),
                         client_request_id: sent.client_request_id,
                         request_id: sent.request_id,
                     });
                 };
-                let raw = sent
-                    .raw
-                    .get("value")
-                    .and_then(|v| v.get(0))
-                    .cloned()
+                let raw = index
+                    .and_then(|i| sent.raw.get("value").and_then(|v| v.get(i)).cloned())
                     .unwrap_or(serde_json::Value::Null);
                 (row, raw, sent.request_id)
             }
@@ -273,6 +332,7 @@ impl Submitter {
             raw,
             method: used,
             switched_to_import: false,
+            create_unusable: None,
             found_existing: false,
             request_id,
         })
@@ -321,6 +381,7 @@ fn found_outcome(found: Found, method: UsedMethod) -> SubmitOutcome {
         raw: found.raw,
         method,
         switched_to_import: false,
+        create_unusable: None,
         found_existing: true,
         request_id: found.request_id,
     }

@@ -23,6 +23,17 @@ pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
         rejected: &'a BearerToken,
     ) -> BoxFuture<'a, Result<BearerToken, GraphError>>;
 
+    /// The service refused `rejected` with a Conditional Access claims
+    /// challenge: a new token asked for with `claims` (by default, as `renew`).
+    fn renew_for_claims<'a>(
+        &'a self,
+        rejected: &'a BearerToken,
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<BearerToken, GraphError>> {
+        let _ = claims;
+        self.renew(rejected)
+    }
+
     /// Whether [`TokenSource::renew`] can give anything new; when not, a 401
     /// is returned as it is, without a second request.
     fn can_renew(&self) -> bool {

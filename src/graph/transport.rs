@@ -115,6 +115,16 @@ pub(crate) async fn exchange(
             request_id,
             client_request_id,
         })
+    } else if let Some(claims) = (status == 401)
+        .then(|| claims_challenge(&headers))
+        .flatten()
+    {
+        tracing::debug!(%client_request_id, "graph asked for more claims (Conditional Access)");
+        Err(GraphError::ClaimsChallenge {
+            claims,
+            request_id,
+            client_request_id,
+        })
     } else {
         Err(service_error(
             status,
@@ -124,6 +134,29 @@ pub(crate) async fn exchange(
             OffsetDateTime::now_utc(),
         ))
     }
+}
+
+/// The claims of a `WWW-Authenticate: Bearer ..., error="insufficient_claims",
+/// claims="BASE64"` challenge, decoded to the JSON the token request takes.
+pub(crate) fn claims_challenge(headers: &HeaderMap) -> Option<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.contains("error=\"insufficient_claims\""))
+        .find_map(|v| {
+            let start = v.find("claims=\"")? + "claims=\"".len();
+            let encoded = &v[start..start + v[start..].find('"')?];
+            let bytes = STANDARD
+                .decode(encoded)
+                .or_else(|_| URL_SAFE_NO_PAD.decode(encoded.trim_end_matches('=')))
+                .ok()?;
+            let json = String::from_utf8(bytes).ok()?;
+            serde_json::from_str::<serde_json::Value>(&json).ok()?;
+            Some(json)
+        })
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {

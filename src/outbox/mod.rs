@@ -6,6 +6,7 @@
 //! Other parts of the console hand identities over with
 //! [`Outbox::enqueue`] (e.g. the rows a bulk import could not send).
 
+pub mod backoff;
 mod journal;
 pub mod plan;
 mod sync;

@@ -32,6 +32,8 @@ fn item(unknown: bool) -> OutboxItem {
         lost_answers: 0,
         lease_owner: None,
         method: None,
+        next_attempt_at: None,
+        spent_rounds: 0,
     }
 }
 
@@ -58,6 +60,7 @@ fn sent(status: Option<bool>) -> Answer {
         raw: serde_json::json!({"id": "id-1"}),
         method: UsedMethod::Import,
         switched_to_import: false,
+        create_unusable: None,
         found_existing: false,
         request_id: Some("rid".into()),
     })
@@ -121,6 +124,7 @@ fn found_after_a_lost_answer_is_ours_unless_the_tenant_held_it_before_queueing()
                 raw: serde_json::json!({}),
                 method: UsedMethod::Create,
                 switched_to_import: false,
+                create_unusable: None,
                 found_existing: true,
                 request_id: None,
             })

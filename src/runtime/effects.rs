@@ -9,8 +9,9 @@ use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::recent::RECENT_LIMIT;
-use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg, create_route_missing_key};
+use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg};
 use crate::domain::DateTimeOffset;
+use crate::store::ProfileFact;
 
 /// Now, as the messages carry it (the app reads no clock).
 pub fn now() -> DateTimeOffset {
@@ -139,9 +140,12 @@ impl EffectRunner {
                     });
                 });
             }
+            Effect::RefreshLive(targets) => {
+                tokio::spawn(super::recent_live::refresh(services, tx, targets));
+            }
             Effect::RememberCreateRouteMissing { profile } => {
                 tokio::spawn(async move {
-                    let key = create_route_missing_key(&profile);
+                    let key = ProfileFact::CreateUnusable.key(&profile);
                     let saved = services.with_store(move |s| s.set_setting(&key, "1")).await;
                     let _ = tx.send(match saved {
                         Ok(()) => Msg::SettingSaved,
@@ -172,12 +176,15 @@ impl EffectRunner {
                     old.abort();
                 }
                 let task = tokio::spawn(async move {
-                    let code_tx = tx.clone();
-                    let sink = Box::new(move |code| {
-                        let _ = code_tx.send(Msg::SignIn(SignInMsg::CodeReady(code)));
+                    let progress_tx = tx.clone();
+                    let sink = Box::new(move |msg| {
+                        let _ = progress_tx.send(Msg::SignIn(msg));
                     });
                     let msg = match service.sign_in(sink).await {
-                        Ok(account) => SignInMsg::Approved { account },
+                        Ok(done) => SignInMsg::Approved {
+                            account: done.account,
+                            stored: done.stored,
+                        },
                         Err(text) => SignInMsg::Failed(text),
                     };
                     let _ = tx.send(Msg::SignIn(msg));

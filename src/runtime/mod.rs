@@ -8,6 +8,7 @@ mod effects;
 mod import_effects;
 mod ledger_effects;
 mod outbox_effects;
+mod recent_live;
 mod scan_effects;
 pub mod services;
 pub mod sign_in;
@@ -28,18 +29,15 @@ pub use console::{Console, StreamConsole, TerminalConsole};
 pub use editor::Editor;
 pub use effects::now;
 pub use services::{LocalStore, Services, SubmitService};
-pub use sign_in::SignInService;
+pub use sign_in::{SignInDone, SignInService};
 pub use tenant::{Clipboard, TenantService};
 pub use tenant_client::TenantClient;
 
-use crate::app::{
-    App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS,
-    create_route_missing_key,
-};
+use crate::app::{App, EditorEffect, EditorMsg, Effect, Msg, ScanMsg, SessionInfo, TICK_MS};
 use crate::outbox::{Outbox, Syncer};
 use crate::screens;
 use crate::session::Session;
-use crate::store::Store;
+use crate::store::{ProfileFact, Store};
 use crate::terminal;
 use crate::widgets::Theme;
 use effects::EffectRunner;
@@ -62,13 +60,11 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         submitter,
         store,
         profile,
-        device_login,
+        person_login,
         paths,
         ..
     } = session;
-    if let Ok(Some(value)) = store.setting(&create_route_missing_key(&profile))
-        && value == "1"
-    {
+    if let Ok(true) = store.knows(ProfileFact::CreateUnusable, &profile) {
         submitter.remember_create_route_missing();
     }
     // The session has already read the file and refused a bad one.
@@ -91,7 +87,12 @@ pub async fn run(session: Session) -> Result<(), RunError> {
         .with_keymap(keymap)
         .with_theme(Theme::for_terminal(color, config.theme))
         .with_stale_days(stale_days)
-        .with_sign_in(device_login.is_some());
+        .with_sign_in(person_login.is_some())
+        .with_browser_sign_in(
+            person_login
+                .as_ref()
+                .is_some_and(|l| l.flow == crate::auth::Flow::Browser),
+        );
     let client = submitter.client().clone();
     // Drafts and the outbox use a connection of their own to the same file.
     let outbox = match Store::open(&paths.store_file()) {
@@ -108,7 +109,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     if let Some(syncer) = outbox {
         services = services.with_outbox(syncer);
     }
-    if let Some(login) = device_login {
+    if let Some(login) = person_login {
         services = services.with_sign_in(login);
     }
 
@@ -221,6 +222,9 @@ where
     run_console(terminal, app, console, Editor::default(), services, tx, rx).await
 }
 
+/// How often the loop wakes while Recent is open (see `app::recent_live`).
+const HEARTBEAT_SECS: u64 = 5;
+
 /// [`run_loop`] on a [`Console`] that can lend the terminal to `editor`.
 pub async fn run_console<B, C>(
     terminal: &mut Terminal<B>,
@@ -248,6 +252,10 @@ where
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    // While Recent is open the loop wakes now and then, so the app sees the
+    // time pass and refreshes the live state when it is due.
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
+    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let outcome = 'run: loop {
         if quit || app.should_quit() {
             break Ok(());
@@ -265,6 +273,7 @@ where
                 None => break Ok(()),
             },
             _ = ticker.tick(), if animating => Some(Msg::Tick),
+            _ = heartbeat.tick(), if app.recent_open() => None,
         };
         // The wall time first, for the messages this batch may set.
         let mut pending = vec![Msg::Clock(now())];

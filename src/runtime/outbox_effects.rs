@@ -27,6 +27,8 @@ pub struct OutboxRunner {
     /// The draft the open form saves to.
     current_draft: Option<i64>,
     sync_task: Option<AbortHandle>,
+    /// The timer that brings the sync back when a waiting item is due.
+    due_timer: Option<AbortHandle>,
 }
 
 fn send(tx: &UnboundedSender<Msg>, msg: OutboxMsg) {
@@ -39,6 +41,7 @@ impl OutboxRunner {
             syncer,
             current_draft: None,
             sync_task: None,
+            due_timer: None,
         }
     }
 
@@ -175,6 +178,18 @@ impl OutboxRunner {
                     task.abort();
                 }
             }
+            OutboxEffect::SyncLater { after } => {
+                if let Some(old) = self.due_timer.take() {
+                    old.abort();
+                }
+                // A moment more, so the item is due when the sync looks.
+                let wait = after + Duration::from_millis(500);
+                let task = tokio::spawn(async move {
+                    tokio::time::sleep(wait).await;
+                    send(&tx, OutboxMsg::SyncDue);
+                });
+                self.due_timer = Some(task.abort_handle());
+            }
             OutboxEffect::ProbeLater { attempt } => {
                 let wait = PROBE_BACKOFF.backoff(attempt, &mut rand::rng());
                 tokio::spawn(async move {
@@ -192,6 +207,9 @@ impl OutboxRunner {
     pub fn abort(&mut self) {
         if let Some(task) = self.sync_task.take() {
             task.abort();
+        }
+        if let Some(timer) = self.due_timer.take() {
+            timer.abort();
         }
     }
 }

@@ -30,6 +30,9 @@ impl ImportService for Via<'_> {
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
         self.0.search_rows(rows)
     }
+    fn paces_writes(&self) -> bool {
+        self.0.paces_writes()
+    }
 }
 
 /// Sends a plan through the session's ledger (every row journalled before

@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
-use crate::store::{RecentEntry, Store};
+use crate::store::{LiveCopy, RecentEntry, Store};
 
 use super::tenant::{Clipboard, Osc52Clipboard, TenantService};
 
@@ -44,6 +44,21 @@ pub trait SubmitService: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
         let _ = rows;
         Box::pin(async { Err(not_available()) })
+    }
+
+    /// Reads one identity by id (Recent's live state). Fakes may leave it out.
+    fn get_identity<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<ImportedDeviceIdentity, GraphError>> {
+        let _ = id;
+        Box::pin(async { Err(not_available()) })
+    }
+
+    /// Whether the service paces its own writes (the Graph client's one
+    /// write limiter); fakes do not.
+    fn paces_writes(&self) -> bool {
+        false
     }
 
     /// Deletes an identity by id. Fakes may leave it out.
@@ -97,6 +112,17 @@ impl SubmitService for Submitter {
     fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
         Box::pin(self.client().delete(id))
     }
+
+    fn get_identity<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<ImportedDeviceIdentity, GraphError>> {
+        Box::pin(self.client().get(id))
+    }
+
+    fn paces_writes(&self) -> bool {
+        true
+    }
 }
 
 /// The local database, as the runtime uses it. Errors are user-facing text.
@@ -104,6 +130,11 @@ pub trait LocalStore: Send + 'static {
     fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String>;
     fn record_recent(&self, entry: &RecentEntry) -> Result<(), String>;
     fn set_setting(&self, key: &str, value: &str) -> Result<(), String>;
+    /// Keeps the copy of a created item just read from the tenant.
+    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), String> {
+        let _ = (item_id, live);
+        Ok(())
+    }
 }
 
 impl LocalStore for Store {
@@ -115,6 +146,10 @@ impl LocalStore for Store {
     }
     fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
         Store::set_setting(self, key, value).map_err(|e| e.to_string())
+    }
+    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), String> {
+        Store::record_live(self, item_id, &live.identity, live.fetched_at)
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -1,31 +1,55 @@
-//! The sign-in work behind the Sign-in screen: the device code flow of the
-//! profile (code reported as soon as it is known, then polling until the
-//! sign-in is stored). Copying the code goes through the session's clipboard.
+//! The sign-in work behind the Sign-in screen: the profile's flow (the
+//! browser, or the device code it falls back to), reporting what to show
+//! as soon as it is known, then waiting until the sign-in is stored.
+//! Copying the code or URL goes through the session's clipboard.
 
 use futures::future::BoxFuture;
 
-use crate::app::SignInCode;
-use crate::auth::DeviceLogin;
+use crate::app::{SignInCode, SignInMsg};
+use crate::auth::{PersonLogin, Progress};
 
-/// Reports the code once the identity service has given it.
-pub type CodeSink = Box<dyn FnOnce(SignInCode) + Send>;
+/// Takes what the running sign-in has to show (browser opened, no browser,
+/// the code); called from the sign-in task.
+pub type ProgressSink = Box<dyn Fn(SignInMsg) + Send + Sync>;
 
-pub trait SignInService: Send + Sync + 'static {
-    /// Runs the whole flow; the account on success, user-facing text on failure.
-    fn sign_in(&self, on_code: CodeSink) -> BoxFuture<'_, Result<Option<String>, String>>;
+/// A finished sign-in: who, and where the tokens are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignInDone {
+    pub account: Option<String>,
+    /// One line saying where the tokens are kept.
+    pub stored: Option<String>,
 }
 
-impl SignInService for DeviceLogin {
-    fn sign_in(&self, on_code: CodeSink) -> BoxFuture<'_, Result<Option<String>, String>> {
+pub trait SignInService: Send + Sync + 'static {
+    /// Runs the whole flow; user-facing text on failure.
+    fn sign_in(&self, report: ProgressSink) -> BoxFuture<'_, Result<SignInDone, String>>;
+}
+
+fn progress_msg(progress: Progress) -> SignInMsg {
+    match progress {
+        Progress::BrowserOpened { url, timeout } => SignInMsg::BrowserOpened {
+            url,
+            timeout_secs: timeout.as_secs(),
+        },
+        Progress::BrowserUnavailable { why } => SignInMsg::BrowserUnavailable(why),
+        Progress::Code(code) => SignInMsg::CodeReady(SignInCode {
+            user_code: code.user_code,
+            verification_uri: code.verification_uri,
+            expires_in: code.expires_in,
+        }),
+    }
+}
+
+impl SignInService for PersonLogin {
+    fn sign_in(&self, report: ProgressSink) -> BoxFuture<'_, Result<SignInDone, String>> {
         Box::pin(async move {
-            let code = self.start().await.map_err(|e| e.to_string())?;
-            on_code(SignInCode {
-                user_code: code.user_code.clone(),
-                verification_uri: code.verification_uri.clone(),
-                expires_in: code.expires_in,
-            });
-            let signed_in = self.finish(&code).await.map_err(|e| e.to_string())?;
-            Ok(signed_in.account)
+            let signed_in = PersonLogin::sign_in(self, |p| report(progress_msg(p)))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(SignInDone {
+                account: signed_in.sign_in.account,
+                stored: Some(signed_in.stored.notice()),
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The Tenant list's work: loading page by page (each page a message,
-//! following `@odata.nextLink` verbatim, stoppable), deletes, description
-//! edits, exports and the clipboard.
+//! following `@odata.nextLink` verbatim, stoppable, stopping on a cycle of
+//! links), deletes, description edits, exports and the clipboard.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,6 +15,7 @@ use super::services::Services;
 use crate::app::tenant::LoadId;
 use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::{ImportedDeviceIdentity, Page};
+use crate::graph::paging::PageGuard;
 use crate::tenant::{ExportFormat, Exporter, ViewSnapshot, write_admin_files};
 
 /// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
@@ -58,7 +59,8 @@ async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSe
         Ok(page) => page,
         Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
     };
-    let mut previous: Option<String> = None;
+    // Stops on any cycle of next-page links and on the page cap.
+    let mut guard = PageGuard::default();
     loop {
         let next = page.next_link.take();
         let last = next.is_none();
@@ -74,15 +76,14 @@ async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSe
         let Some(link) = next else {
             return;
         };
-        if previous.as_deref() == Some(link.as_str()) {
-            let error = "the service repeated its next-page link".to_string();
+        if let Err(e) = guard.follow(&link, None) {
+            let error = e.user_message();
             return send(&tx, TenantMsg::LoadFailed { load, error });
         }
         page = match service.list_next(&link).await {
             Ok(page) => page,
             Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
         };
-        previous = Some(link);
     }
 }
 

@@ -1,9 +1,12 @@
 //! The sandbox's identity endpoints, shaped like the Microsoft identity
 //! platform v2: `/{tenant}/oauth2/v2.0/devicecode` and `.../token` with the
-//! device_code, refresh_token and client_credentials grants. A device code
-//! is approved after a set number of polls; access tokens expire after a
-//! set time; refresh tokens rotate (a used one is spent). With
-//! `require_auth`, the Graph routes accept only unexpired tokens issued here.
+//! authorization_code (see [`super::authorize`]), device_code,
+//! refresh_token and client_credentials grants (a secret, or a client
+//! assertion checked by [`super::assertion`]). A device code is approved
+//! after a set number of polls, or refused as Conditional Access does
+//! (AADSTS53003); access tokens expire after a set time; refresh tokens
+//! rotate (a used one is spent). With `require_auth`, the Graph routes
+//! accept only unexpired tokens issued here.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -20,6 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use super::Shared;
+use super::authorize::Codes;
 use super::errors::{GraphFailure, KeepBody};
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -36,6 +40,12 @@ pub struct AuthOptions {
     pub require_auth: bool,
     /// The polling interval a device code answer asks for, in seconds.
     pub poll_interval_secs: u64,
+    /// How long the authorization endpoint takes to approve a browser sign-in.
+    pub authorize_delay: Duration,
+    /// Device code sign-ins are blocked, as Conditional Access does (AADSTS53003).
+    pub refuse_device_code: bool,
+    /// The certificates (DER) whose client assertions are accepted.
+    pub trusted_certificates: Vec<Vec<u8>>,
 }
 
 impl Default for AuthOptions {
@@ -45,6 +55,9 @@ impl Default for AuthOptions {
             token_ttl: Duration::from_secs(3600),
             require_auth: false,
             poll_interval_secs: 1,
+            authorize_delay: Duration::ZERO,
+            refuse_device_code: false,
+            trusted_certificates: Vec::new(),
         }
     }
 }
@@ -67,6 +80,8 @@ struct Issued {
 pub(crate) struct Issuer {
     pub options: AuthOptions,
     issued: Mutex<Issued>,
+    /// Authorization codes handed to browsers, not yet redeemed.
+    pub codes: Codes,
 }
 
 impl Issuer {
@@ -74,6 +89,7 @@ impl Issuer {
         Issuer {
             options,
             issued: Mutex::new(Issued::default()),
+            codes: Codes::default(),
         }
     }
 
@@ -113,10 +129,19 @@ fn access_token(tenant: &str, ttl: Duration, app: Option<&str>) -> String {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let code = description
+        .strip_prefix("AADSTS")
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    oauth_error_codes(status, error, description, code)
+}
+
+fn oauth_error_codes(status: StatusCode, error: &str, description: &str, code: u32) -> Response {
     let body = serde_json::json!({
         "error": error,
         "error_description": description,
-        "error_codes": [],
+        "error_codes": if code == 0 { vec![] } else { vec![code] },
         "timestamp": time::OffsetDateTime::now_utc().unix_timestamp(),
         "trace_id": random_text(),
         "correlation_id": random_text(),
@@ -126,7 +151,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     response
 }
 
-fn tenant_name(tenant: &str) -> String {
+pub(crate) fn tenant_name(tenant: &str) -> String {
     if matches!(tenant, "organizations" | "common" | "consumers") {
         "sandbox.test".to_string()
     } else {
@@ -185,13 +210,21 @@ pub(crate) struct TokenForm {
     device_code: Option<String>,
     refresh_token: Option<String>,
     client_secret: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    client_assertion_type: Option<String>,
+    client_assertion: Option<String>,
 }
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
     Form(form): Form<TokenForm>,
 ) -> Response {
+    let audience = format!("{}/{tenant}/oauth2/v2.0/token", shared.base_url);
     let issuer = &shared.issuer;
     let ttl = issuer.options.token_ttl;
     let Some(client_id) = form.client_id.filter(|c| !c.trim().is_empty()) else {
@@ -221,6 +254,15 @@ pub(crate) async fn token(
                 );
             }
             pending.polls += 1;
+            if issuer.options.refuse_device_code {
+                issued.device_codes.remove(&code);
+                return oauth_error_codes(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
+                    53003,
+                );
+            }
             if pending.polls <= issuer.options.approve_after {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
@@ -244,6 +286,33 @@ pub(crate) async fn token(
                     );
                 }
             }
+        }
+        Some("authorization_code") => {
+            let redeemed = issuer.codes.redeem(
+                form.code.as_deref().unwrap_or_default(),
+                &client_id,
+                form.redirect_uri.as_deref().unwrap_or_default(),
+                form.code_verifier.as_deref().unwrap_or_default(),
+            );
+            match redeemed {
+                Ok(tenant) => (tenant, None),
+                Err((error, description)) => {
+                    return oauth_error(StatusCode::BAD_REQUEST, error, &description);
+                }
+            }
+        }
+        Some("client_credentials") if form.client_assertion_type.as_deref() == Some(JWT_BEARER) => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            if let Err(description) = super::assertion::verify(
+                form.client_assertion.as_deref().unwrap_or_default(),
+                &client_id,
+                &audience,
+                &issuer.options.trusted_certificates,
+                now,
+            ) {
+                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", &description);
+            }
+            (tenant_name(&tenant), Some(client_id))
         }
         Some("client_credentials") => {
             if form

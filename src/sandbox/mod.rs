@@ -5,6 +5,8 @@
 //! Depends only on `crate::domain`.
 
 mod actions;
+mod assertion;
+mod authorize;
 mod clock;
 mod errors;
 mod faults;

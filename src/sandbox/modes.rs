@@ -20,12 +20,9 @@ pub enum CreateRoute {
     ServerError,
 }
 
-/// The create route a sandbox has unless told otherwise.
-///
-/// The service today answers [`CreateRoute::ServerError`]; the default stays
-/// [`CreateRoute::Documented`] until every way the console creates copes with
-/// a 500 from the documented create.
-pub const DEFAULT_CREATE_ROUTE: CreateRoute = CreateRoute::Documented;
+/// The create route a sandbox has unless told otherwise: today's service,
+/// whose documented create answers 500 and creates nothing.
+pub const DEFAULT_CREATE_ROUTE: CreateRoute = CreateRoute::ServerError;
 
 impl Default for CreateRoute {
     fn default() -> Self {

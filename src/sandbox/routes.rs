@@ -68,6 +68,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(identity::device_code),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(super::authorize::authorize),
+        )
         .route(STATS_PATH, get(stats::show))
         .route(STATS_RESET_PATH, post(stats::reset))
         .fallback(unknown_route)

@@ -104,6 +104,13 @@ fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> 
     if let Some(at) = &view.recorded_at {
         rows.push(("Recorded", at.to_string(), theme.muted));
     }
+    if let Some(at) = &view.live_fetched_at {
+        rows.push((
+            "Live copy",
+            format!("read from the tenant at {at}"),
+            theme.muted,
+        ));
+    }
     if let Some(note) = &view.note {
         rows.push(("Note", sanitize(note).into_owned(), theme.warning));
     }

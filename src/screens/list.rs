@@ -8,6 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
+use crate::app::recent_live::live_label;
 use crate::app::{Action, App, ListTab, Scope, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
@@ -86,6 +87,19 @@ fn status(e: &RecentEntry, t: &Theme) -> (String, Style) {
     }
 }
 
+/// The Enrollment cell: the live state when one was read ("enrolled 2 min
+/// ago"), highlighted when it changed in this session.
+fn live_state(e: &RecentEntry, app: &App) -> Option<(String, Style)> {
+    let live = e.live.as_ref()?;
+    let text = sanitize(&live_label(live, app.now())).into_owned();
+    let style = if app.recent().enrolled_here(e) {
+        app.theme().success.add_modifier(Modifier::BOLD)
+    } else {
+        app.theme().text
+    };
+    Some((text, style))
+}
+
 /// The columns that fit `width` (the id column takes what is left).
 fn columns(width: u16) -> Vec<Column> {
     let col = |title, width, cell| Column { title, width, cell };
@@ -100,7 +114,9 @@ fn columns(width: u16) -> Vec<Column> {
     if width >= 72 {
         cols.push(col("Platform", 10, platform));
     }
-    cols.push(col("Enrollment", 13, state));
+    // Room for "enrolled 59 min ago" on wide terminals.
+    let enrollment = if width >= 100 { 19 } else { 13 };
+    cols.push(col("Enrollment", enrollment, state));
     cols.push(col("Id", 0, id));
     if width >= 100 {
         cols.push(col("Created", 16, created));
@@ -221,7 +237,10 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
         .iter()
         .map(|entry| {
             Row::new(cols.iter().map(|c| {
-                let (text, style) = (c.cell)(entry, theme);
+                let live = (c.title == "Enrollment")
+                    .then(|| live_state(entry, app))
+                    .flatten();
+                let (text, style) = live.unwrap_or_else(|| (c.cell)(entry, theme));
                 Cell::from(Span::styled(truncate(&text, usize::from(c.width)), style))
             }))
         })

@@ -34,7 +34,11 @@ fn detail(app: &App, item: &OutboxItem) -> String {
         ),
         _ => item.reason.clone().unwrap_or_default(),
     };
-    sanitize(&text).into_owned()
+    let text = sanitize(&text).into_owned();
+    match app.outbox().next_try(item) {
+        Some(next) => format!("{next} · {text}"),
+        None => text,
+    }
 }
 
 /// The summary line and the table inside the List's frame.

@@ -1,5 +1,7 @@
-//! The Sign-in screen: the device code and the page to open, large, with a
-//! countdown; what waits to be sent; Esc cancels, `c` copies the code.
+//! The Sign-in screen: which flow runs — the browser (with the URL to open
+//! by hand should the browser not appear) or the device code and the page
+//! to open, large — with a countdown; what waits to be sent; Esc cancels,
+//! `c` copies the code or the URL.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -50,16 +52,60 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &flow.phase {
         SignInPhase::Requesting => {
             top.push(Line::default());
+            let doing = if flow.browser {
+                "Opening your browser to sign in…"
+            } else {
+                "Asking the identity service for a code…"
+            };
             top.push(Line::from(Span::styled(
-                format!(
-                    "  {} Asking the identity service for a code…",
-                    spinner::frame(app.tick())
-                ),
+                format!("  {} {doing}", spinner::frame(app.tick())),
                 theme.muted,
             )));
         }
+        SignInPhase::Browser { url, .. } => {
+            top.push(Line::default());
+            let prose = usize::from(inner.width.saturating_sub(4)).max(10);
+            for part in wrap(
+                "Sign in with the browser: finish in the browser window that opened.",
+                prose,
+            ) {
+                top.push(Line::from(format!("  {part}")));
+            }
+            for part in wrap(
+                "If no browser appeared, open this URL by hand on this computer:",
+                prose,
+            ) {
+                top.push(Line::from(Span::styled(format!("  {part}"), theme.muted)));
+            }
+            let width = usize::from(inner.width.saturating_sub(6)).max(10);
+            let chars: Vec<char> = url.chars().collect();
+            for part in chars.chunks(width) {
+                top.push(Line::from(Span::styled(
+                    format!("    {}", part.iter().collect::<String>()),
+                    theme.accent.add_modifier(Modifier::UNDERLINED),
+                )));
+            }
+            let left = flow.seconds_left(app.tick()).unwrap_or(0);
+            bottom.push(Line::from(vec![
+                Span::raw(format!(
+                    "  {} Waiting for the browser · gives up in ",
+                    spinner::frame(app.tick())
+                )),
+                Span::styled(countdown(left), theme.warning.add_modifier(Modifier::BOLD)),
+            ]));
+        }
         SignInPhase::Waiting { code, .. } => {
             top.push(Line::default());
+            if let Some(why) = &flow.no_browser {
+                let width = usize::from(inner.width.saturating_sub(4)).max(10);
+                let text =
+                    format!("No browser could be opened ({why}): sign in with a device code.");
+                for part in wrap(&text, width) {
+                    top.push(Line::from(Span::styled(format!("  {part}"), theme.warning)));
+                }
+            } else {
+                top.push(Line::from("  Sign in with a device code."));
+            }
             top.push(Line::from("  1. Open this page in a browser:"));
             top.push(Line::from(Span::styled(
                 format!("     {}", code.verification_uri),
@@ -137,6 +183,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     let mut hints = Vec::new();
     match app.sign_in().map(|f| &f.phase) {
         Some(SignInPhase::Waiting { .. }) => hints.push(hint("c", "copy code")),
+        Some(SignInPhase::Browser { .. }) => hints.push(hint("c", "copy URL")),
         Some(SignInPhase::Failed(_)) => hints.push(hint("Enter", "try again")),
         _ => {}
     }

@@ -56,9 +56,10 @@ pub(super) const STEPS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;
      CREATE TRIGGER attempts_append_only_delete BEFORE DELETE ON attempts
      BEGIN SELECT RAISE(ABORT, 'the attempt journal is append-only'); END;",
-    // 3: reserved for the outbox's next-attempt time (the request engine);
-    // a no-op until that step lands here.
-    "SELECT 1;",
+    // 3: When an item whose attempts were spent may be tried again, and how
+    // many times in a row that happened (the wait grows with it).
+    "ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+     ALTER TABLE outbox ADD COLUMN spent_rounds INTEGER NOT NULL DEFAULT 0;",
     // 4: The outbox becomes the ledger of everything this machine sends:
     // where an item came from, the key its identifier compares by (no two
     // items wait for or hold one identifier), a sender's lease (owner and

@@ -2,6 +2,7 @@
 //! machine (Recent), drafts and the outbox with its attempt journal, and
 //! small remembered settings. Versioned migrations.
 
+mod facts;
 mod health;
 pub mod lease;
 mod ledger;
@@ -9,9 +10,10 @@ mod migrations;
 mod outbox;
 mod recent;
 
+pub use facts::ProfileFact;
 pub use ledger::{LedgerQuery, Queued, Slot};
 pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
-pub use recent::RecentEntry;
+pub use recent::{LiveCopy, RecentEntry};
 
 use std::path::Path;
 

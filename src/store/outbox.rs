@@ -115,6 +115,11 @@ pub struct OutboxItem {
     pub lease_owner: Option<String>,
     /// How it was created: "create", "import" or "checked".
     pub method: Option<String>,
+    /// Not to be sent before this time: its attempts were spent while the
+    /// service kept failing (`None`: whenever a sync runs).
+    pub next_attempt_at: Option<DateTimeOffset>,
+    /// How many times in a row its attempts were spent.
+    pub spent_rounds: u32,
 }
 
 /// One line of the journal: one request made for an item.
@@ -166,7 +171,7 @@ pub struct OutboxCounts {
 
 pub(super) const COLUMNS: &str = "id, profile, state, identifier, form_json, identity_json, \
      unknown_outcome, overwrite, reason, service_id, result_json, attempts, created_at, updated_at, \
-     origin, lost_answers, lease_owner, method";
+     origin, lost_answers, lease_owner, method, next_attempt_at, spent_rounds";
 
 pub(super) fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
     let state: String = row.get(2)?;
@@ -175,6 +180,7 @@ pub(super) fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem
     let result: Option<String> = row.get(10)?;
     let created_at: String = row.get(12)?;
     let updated_at: String = row.get(13)?;
+    let next_attempt_at: Option<String> = row.get(18)?;
     // A row this build cannot read is skipped by the caller.
     let (Some(state), Ok(created_at), Ok(updated_at)) = (
         ItemState::parse(&state),
@@ -202,6 +208,8 @@ pub(super) fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Option<OutboxItem
         lost_answers: row.get(15)?,
         lease_owner: row.get(16)?,
         method: row.get(17)?,
+        next_attempt_at: next_attempt_at.and_then(|t| DateTimeOffset::parse(&t).ok()),
+        spent_rounds: row.get(19)?,
     }))
 }
 
@@ -335,7 +343,31 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         super::ledger::settle_in(&tx, attempt, settlement)?;
+        // Settled or sent again: the next-attempt wait starts afresh.
+        tx.execute(
+            "UPDATE outbox SET
+               next_attempt_at = CASE WHEN ?2 IN ('queued', 'sending') THEN next_attempt_at END,
+               spent_rounds = CASE WHEN ?2 IN ('queued', 'sending') THEN spent_rounds ELSE 0 END
+             WHERE id = ?1",
+            params![attempt.item_id, settlement.state.as_str()],
+        )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Holds a pending item until `until`: its attempts were spent for the
+    /// `rounds`-th time in a row.
+    pub fn defer_item(
+        &self,
+        id: i64,
+        until: DateTimeOffset,
+        rounds: u32,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?2, spent_rounds = ?3
+             WHERE id = ?1 AND state IN ('queued', 'sending')",
+            params![id, until.to_string(), rounds],
+        )?;
         Ok(())
     }
 
@@ -411,7 +443,8 @@ impl Store {
         let changed = self.conn.execute(
             "UPDATE outbox SET state = 'queued', overwrite = ?2,
                identity_json = COALESCE(?3, identity_json), identifier = COALESCE(?4, identifier),
-               reason = 'resent', lost_answers = 0, updated_at = ?5
+               reason = 'resent', lost_answers = 0, updated_at = ?5, next_attempt_at = NULL,
+               spent_rounds = 0
              WHERE id = ?1 AND state IN ('rejected', 'duplicate')",
             params![
                 id,

@@ -26,6 +26,15 @@ pub struct RecentEntry {
     pub origin: String,
     /// Its item in the ledger (none until it is stored).
     pub item_id: Option<i64>,
+    /// The copy last read from the tenant (GET by id), and when.
+    pub live: Option<Box<LiveCopy>>,
+}
+
+/// An identity as the tenant last showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveCopy {
+    pub identity: ImportedDeviceIdentity,
+    pub fetched_at: DateTimeOffset,
 }
 
 impl RecentEntry {
@@ -50,6 +59,7 @@ impl RecentEntry {
             raw,
             origin: item.origin,
             item_id: Some(item.id),
+            live: None,
         })
     }
 }
@@ -63,13 +73,36 @@ impl Store {
         };
         let items = self.ledger(&query)?;
         let mut out = Vec::with_capacity(items.len());
+        let mut live = self
+            .conn
+            .prepare_cached("SELECT live_json, live_fetched_at FROM outbox WHERE id = ?1")?;
         for item in items {
+            let id = item.id;
             match RecentEntry::from_item(item) {
-                Some(entry) => out.push(entry),
+                Some(mut entry) => {
+                    let (json, at): (Option<String>, Option<String>) =
+                        live.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    entry.live = live_copy(json.as_deref(), at.as_deref()).map(Box::new);
+                    out.push(entry);
+                }
                 None => tracing::warn!("skipping an unreadable Recent row"),
             }
         }
         Ok(out)
+    }
+
+    /// Stores the copy of a created item just read from the tenant.
+    pub fn record_live(
+        &self,
+        item_id: i64,
+        identity: &ImportedDeviceIdentity,
+        fetched_at: DateTimeOffset,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET live_json = ?2, live_fetched_at = ?3 WHERE id = ?1",
+            params![item_id, json(identity), fetched_at.to_string()],
+        )?;
+        Ok(())
     }
 
     /// Newest first, at most `limit` entries, of every profile.
@@ -142,6 +175,16 @@ impl Store {
     }
 }
 
+/// The stored live copy, when both halves are there and readable.
+fn live_copy(json: Option<&str>, at: Option<&str>) -> Option<LiveCopy> {
+    let identity = serde_json::from_str(json?).ok()?;
+    let fetched_at = DateTimeOffset::parse(at?).ok()?;
+    Some(LiveCopy {
+        identity,
+        fetched_at,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +209,7 @@ mod tests {
             result,
             origin: "form".into(),
             item_id: None,
+            live: None,
         }
     }
 
@@ -240,5 +284,23 @@ mod tests {
             queued[0].note().as_deref(),
             Some(format!("already created as item {}", recent[0].item_id.unwrap()).as_str())
         );
+    }
+
+    #[test]
+    fn the_live_copy_is_kept_on_its_item_and_read_back() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .record_recent(&entry("490154203237518", "2026-01-01T10:00:00Z"))
+            .unwrap();
+        let item = store.recent(10).unwrap()[0].item_id.unwrap();
+        let mut live = entry("490154203237518", "2026-01-01T10:00:00Z")
+            .result
+            .identity;
+        live.enrollment_state = Some(crate::domain::EnrollmentState::Enrolled);
+        let at = DateTimeOffset::parse("2026-01-01T10:05:00Z").unwrap();
+        store.record_live(item, &live, at).unwrap();
+        let read = store.recent(10).unwrap().remove(0).live.unwrap();
+        assert_eq!(read.identity, live);
+        assert_eq!(read.fetched_at, at);
     }
 }

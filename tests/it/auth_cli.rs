@@ -173,3 +173,177 @@ fn client_secret_profiles_sign_in_unattended_and_never_store_the_secret() {
     assert!(!cache_file(h).exists());
     assert!(files_containing(h, SECRET).is_empty());
 }
+
+#[test]
+fn the_browser_signs_in_where_device_code_is_blocked_and_tokens_fall_back_to_the_file() {
+    if !curl_available() {
+        return;
+    }
+    let sandbox = SandboxProcess::start(&["--require-auth", "--refuse-device-code"]);
+    let home = home_with_profile(&sandbox.root, "browser", "");
+    let h = home.path();
+    let browser = test_browser(h).display().to_string();
+    let env = [("BROWSER", browser.as_str())];
+
+    let out = run(h, &["--profile", "p", "login"], &env);
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{err}");
+    assert!(
+        stdout.contains("Sign in with the browser window that opened")
+            && stdout.contains("/contoso.test/oauth2/v2.0/authorize?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Signed in as helpdesk@contoso.test"),
+        "{stdout}"
+    );
+    let opened = browsed(h);
+    assert!(
+        opened.len() == 2 && opened[1].starts_with("http://localhost:"),
+        "the browser went to the sign-in page and back: {opened:?}"
+    );
+    // CI has no keychain: the 0600 file, and a line saying so.
+    #[cfg(target_os = "linux")]
+    assert!(
+        stdout.contains(&format!(
+            "Tokens are kept in {} (readable only by you): no OS keychain is available",
+            cache_file(h).display()
+        )),
+        "{stdout}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cache_file(h))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let (access, refresh) = cached_tokens(h);
+    let out = run(h, &["--profile", "p", "whoami"], &[]);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains(&format!("Kept in: {}", cache_file(h).display())),
+        "{stdout}"
+    );
+    let out = run(h, &["--profile", "p", "list"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+
+    // Asked for a device code (a profile, or --device-code): Conditional
+    // Access refuses, and the message says what to do.
+    let device = home_with_profile(&sandbox.root, "device-code", "");
+    for (home, args) in [
+        (device.path(), vec!["--profile", "p", "login"]),
+        (h, vec!["--profile", "p", "login", "--device-code"]),
+    ] {
+        let out = run(home, &args, &env);
+        let (stdout, err) = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{stdout}\n{err}");
+        assert!(stdout.contains("Code: "), "{stdout}");
+        assert!(
+            err.contains("AADSTS53003")
+                && err.contains("Conditional Access")
+                && err.contains("auth = \"browser\""),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        cached_tokens(h).0,
+        access,
+        "a failed sign-in keeps the old one"
+    );
+
+    let out = run(h, &["--profile", "p", "logout"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!cache_file(h).exists());
+
+    // Trace-level logs hold no token and no authorization code.
+    let code = authorization_code(h).expect("the code the browser brought back");
+    assert!(log_bytes(h) > 0);
+    for secret in [&access, &refresh, &code] {
+        for dir in [h, sandbox.home.path()] {
+            let found = files_containing(&dir.join("logs"), secret);
+            assert!(found.is_empty(), "a secret is in {found:?}");
+        }
+    }
+}
+
+#[test]
+fn a_registered_certificate_signs_in_as_pem_or_pkcs12_and_an_unknown_one_is_refused() {
+    let certs = tempfile::tempdir().unwrap();
+    let good = cert::generate(certs.path(), "registered");
+    let other = cert::generate(certs.path(), "unknown");
+    let trusted = good.certificate.display().to_string();
+    let sandbox = SandboxProcess::start(&["--require-auth", "--trust-certificate", &trusted]);
+    let profile = |c: &cert::TestCertificate| {
+        format!(
+            "certificate = {:?}\nprivate_key = {:?}\n",
+            c.certificate.display().to_string(),
+            c.key.display().to_string()
+        )
+    };
+    let home = home_with_profile(&sandbox.root, "client-certificate", &profile(&good));
+    let h = home.path();
+    let out = run(h, &["--profile", "p", "login"], &[]);
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{err}");
+    assert!(
+        stdout.contains("Signed in as application 11111111-2222-3333-4444-555555555555")
+            && stdout.contains("with certificate "),
+        "{stdout}"
+    );
+    let out = run(h, &["--profile", "p", "list"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    assert!(
+        !cache_file(h).exists(),
+        "an application's token is not stored"
+    );
+
+    // The same pair as a PKCS#12 file, opened with the password from the
+    // variable the profile names; a wrong password says what failed.
+    let pfx = cert::pkcs12(certs.path(), "registered", &good, "s3cret-pfx");
+    let sealed = home_with_profile(
+        &sandbox.root,
+        "client-certificate",
+        &format!(
+            "certificate = {:?}\ncertificate_password_env = \"PFX_PASSWORD\"\n",
+            pfx.display().to_string()
+        ),
+    );
+    let out = run(
+        sealed.path(),
+        &["--profile", "p", "login"],
+        &[("PFX_PASSWORD", "s3cret-pfx")],
+    );
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{err}");
+    assert!(stdout.contains("Signed in as application"), "{stdout}");
+    let out = run(
+        sealed.path(),
+        &["--profile", "p", "login"],
+        &[("PFX_PASSWORD", "wrong")],
+    );
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("the password in PFX_PASSWORD"), "{err}");
+    assert!(files_containing(&sealed.path().join("logs"), "s3cret-pfx").is_empty());
+
+    let stranger = home_with_profile(&sandbox.root, "client-certificate", &profile(&other));
+    let out = run(stranger.path(), &["--profile", "p", "login"], &[]);
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{err}");
+    assert!(
+        err.contains("invalid_client")
+            && err.contains("AADSTS700027")
+            && err.contains("Certificates & secrets"),
+        "{err}"
+    );
+
+    // The private key never reaches a log.
+    let key_line = good.key_pem.lines().nth(1).expect("a key line");
+    assert!(log_bytes(h) > 0);
+    for dir in [h, sandbox.home.path()] {
+        assert!(files_containing(&dir.join("logs"), key_line).is_empty());
+    }
+}

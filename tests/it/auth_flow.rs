@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::post;
 use enroll_console::auth::{
-    AuthError, CachedSignIn, CachedTokenSource, Clock, DeviceCode, DeviceLogin, LoginEndpoint,
-    Secret, TokenCache, delegated_scope, poll_for_token,
+    AuthError, BROWSER_TIMEOUT, CachedSignIn, CachedTokenSource, Clock, DeviceCode, Flow,
+    LoginEndpoint, PersonLogin, Secret, TokenCache, delegated_scope, poll_for_token,
 };
 use enroll_console::graph::{ClientConfig, GraphClient, GraphError, ListQuery, Sleeper};
 use enroll_console::sandbox::{self, AuthOptions, RunningSandbox, SandboxOptions};
@@ -61,16 +61,20 @@ async fn signed_in(
     let clock_at = Arc::new(Mutex::new(now()));
     let (sleeper, waits) = recording_sleeper();
     let cache = TokenCache::for_profile(dir, "p");
-    let login = DeviceLogin {
+    let login = PersonLogin {
         profile: "p".into(),
         endpoint: endpoint(&running.login_url()),
         cache: cache.clone(),
         clock: fixed_clock(clock_at.clone()),
         sleeper,
+        flow: Flow::DeviceCode,
+        browser_timeout: BROWSER_TIMEOUT,
+        opener: Arc::new(|_: &str| Err("no browser in this test".to_string())),
+        claims: Default::default(),
     };
     let code = login.start().await.unwrap();
     assert_eq!(code.interval, Duration::from_secs(1));
-    let stored = login.finish(&code).await.unwrap();
+    let stored = login.finish(&code).await.unwrap().sign_in;
     // Two pending answers, approved on the third poll.
     assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(1); 3]);
     assert_eq!(stored.account.as_deref(), Some("helpdesk@contoso.test"));

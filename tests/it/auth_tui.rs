@@ -12,11 +12,18 @@ use auth_support::*;
 use support::tmux::{self, Tmux};
 
 fn console(home: &Path) -> Tmux {
+    console_with(home, &[])
+}
+
+fn console_with(home: &Path, extra: &[(&str, &str)]) -> Tmux {
     let home_s = home.display().to_string();
-    let env = [
+    let base = no_keychain_env(home);
+    let mut env: Vec<(&str, &str)> = base.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.extend([
         ("ENROLL_CONSOLE_HOME", home_s.as_str()),
         ("ENROLL_CONSOLE_LOG", "trace"),
-    ];
+    ]);
+    env.extend_from_slice(extra);
     let t = Tmux::start(Path::new(BIN), &["--profile", "p"], &env, home, 100, 30);
     t.wait_for("New device identity");
     t
@@ -79,6 +86,50 @@ fn the_sign_in_screen_appears_and_the_waiting_identity_goes_through() {
     let (access, refresh) = cached_tokens(home.path());
     assert!(log_bytes(home.path()) > 0);
     for secret in [&access, &refresh] {
+        assert!(files_containing(&home.path().join("logs"), secret).is_empty());
+    }
+}
+
+#[test]
+fn the_browser_sign_in_shows_its_url_and_the_waiting_identity_goes_through() {
+    if !tmux::available() || !curl_available() {
+        return;
+    }
+    // The sandbox takes 3 s to approve: time to look at the screen.
+    let sandbox = SandboxProcess::start(&["--require-auth", "--authorize-delay", "3"]);
+    let home = home_with_profile(&sandbox.root, "browser", "");
+    let browser = test_browser(home.path()).display().to_string();
+    let t = console_with(home.path(), &[("BROWSER", browser.as_str())]);
+
+    t.type_text("490154203237518");
+    t.wait_for("detected: IMEI");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Sign in with the browser");
+    assert!(
+        screen.contains("open this URL by hand")
+            && screen.contains(&format!(
+                "{}/contoso.test/oauth2/v2.0/authorize",
+                sandbox.root
+            )),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("gives up in 5:00") || screen.contains("gives up in 4:5"),
+        "no countdown:\n{screen}"
+    );
+    assert!(screen.contains("copy URL"), "{screen}");
+
+    // The browser comes back; the waiting identity is created.
+    let detail = t.wait_for("✓ created");
+    assert!(detail.contains("490154203237518"), "{detail}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+    drop(t);
+
+    let (access, refresh) = cached_tokens(home.path());
+    let code = authorization_code(home.path()).expect("the browser came back with a code");
+    assert!(log_bytes(home.path()) > 0);
+    for secret in [&access, &refresh, &code] {
         assert!(files_containing(&home.path().join("logs"), secret).is_empty());
     }
 }

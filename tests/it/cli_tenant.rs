@@ -137,6 +137,86 @@ async fn export_writes_each_format() {
     sb.shutdown().await;
 }
 
+async fn faulty(
+    identities: usize,
+    page_size: usize,
+    faults: enroll_console::sandbox::Faults,
+) -> RunningSandbox {
+    let options = SandboxOptions {
+        page_size,
+        seed_identities: identities,
+        faults,
+        ..SandboxOptions::default()
+    };
+    sandbox::start("127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listings_whose_next_links_go_round_exit_4_within_a_few_requests() {
+    use enroll_console::sandbox::{Faults, NextLinkCycle};
+    for cycle in [NextLinkCycle::SelfLoop, NextLinkCycle::Pair] {
+        let sb = faulty(
+            30,
+            7,
+            Faults {
+                next_link_cycle: cycle,
+                ..Faults::default()
+            },
+        )
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.csv");
+        let file = file.to_string_lossy().into_owned();
+        let commands: [&[&str]; 4] = [
+            &["list"],
+            &["list", "--json"],
+            &["export", "--format", "csv"],
+            &["export", "--format", "json", "--output", &file],
+        ];
+        for args in commands {
+            let before = sb.stats().list;
+            let (code, out, err) = run(&sb, args).await;
+            let requests = sb.stats().list - before;
+            assert_eq!(code, 4, "{cycle:?} {args:?}: {err}");
+            assert!(requests <= 20, "{cycle:?} {args:?}: {requests} requests");
+            assert!(
+                err.contains("stopped before its end"),
+                "{cycle:?} {args:?}: {err}"
+            );
+            assert!(err.contains("request-id"), "{cycle:?} {args:?}: {err}");
+            // Never a count that looks complete.
+            assert!(!out.contains(" identities"), "{cycle:?} {args:?}: {out}");
+            eprintln!("{cycle:?} {args:?}: exit {code} after {requests} list requests");
+        }
+        sb.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_json_waits_out_throttling_and_prints_every_row() {
+    let faults = enroll_console::sandbox::Faults {
+        throttle_rate: 0.5,
+        retry_after_secs: 1,
+        seed: Some(12),
+        ..enroll_console::sandbox::Faults::default()
+    };
+    let sb = faulty(60, 20, faults).await;
+    let (code, out, err) = run(&sb, &["list", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(all.len(), 60);
+    let stats = sb.stats();
+    assert!(stats.throttled429 >= 1, "no 429 was served: {stats:?}");
+    assert_eq!(stats.list, 3 + stats.throttled429, "{stats:?}");
+    eprintln!(
+        "list --json at 50 % throttling: {} list requests, {} answered 429",
+        stats.list, stats.throttled429
+    );
+    sb.shutdown().await;
+}
+
 /// Imports `csv` (written to a file) into the sandbox with the binary.
 async fn import(sb: &RunningSandbox, csv: &str) {
     let dir = tempfile::tempdir().unwrap();

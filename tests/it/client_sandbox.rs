@@ -28,8 +28,18 @@ async fn sandbox(faults: Faults, page_size: usize) -> RunningSandbox {
         .unwrap()
 }
 
+/// No faults and the documented create (201): these tests call each route.
+fn documented() -> Faults {
+    Faults {
+        create_route: enroll_console::sandbox::CreateRoute::Documented,
+        ..Faults::default()
+    }
+}
+
 fn client(sb: &RunningSandbox) -> GraphClient {
-    let config = ClientConfig::new(sb.graph_url()).with_token(BearerToken::new(SANDBOX_TOKEN));
+    let config = ClientConfig::new(sb.graph_url())
+        .with_token(BearerToken::new(SANDBOX_TOKEN))
+        .with_clock(enroll_console::graph::Clock::virtual_time());
     GraphClient::new(config).unwrap()
 }
 
@@ -48,7 +58,7 @@ async fn everything(sb: &RunningSandbox) -> Vec<ImportedDeviceIdentity> {
 
 #[tokio::test]
 async fn every_endpoint_round_trips() {
-    let sb = sandbox(Faults::default(), 100).await;
+    let sb = sandbox(documented(), 100).await;
     let c = client(&sb);
     let created = c
         .create(&serial("C02XK0XXJGH5").to_request())
@@ -103,7 +113,7 @@ async fn every_endpoint_round_trips() {
 
 #[tokio::test]
 async fn paging_follows_next_links_to_the_exact_count() {
-    let sb = sandbox(Faults::default(), 7).await;
+    let sb = sandbox(documented(), 7).await;
     let c = client(&sb);
     let batch: Vec<_> = (0..52)
         .map(|i| serial(&format!("PAGE{i:03}")).to_request())
@@ -154,7 +164,7 @@ async fn paging_follows_next_links_to_the_exact_count() {
 
 #[tokio::test]
 async fn service_errors_carry_the_services_words() {
-    let sb = sandbox(Faults::default(), 100).await;
+    let sb = sandbox(documented(), 100).await;
     let c = client(&sb);
 
     let imei = ImportedDeviceIdentity::new(
@@ -217,8 +227,9 @@ async fn service_errors_carry_the_services_words() {
 
 #[tokio::test]
 async fn throttling_failures_drops_and_timeouts() {
-    let sb = sandbox(Faults::default(), 100).await;
-    let c = client(&sb);
+    let sb = sandbox(documented(), 100).await;
+    // One attempt each: this is about how each failure is classified.
+    let c = client(&sb).with_retry(enroll_console::graph::RetryPolicy::once());
     let q = ListQuery::default();
 
     sb.set_faults(Faults {
@@ -256,7 +267,8 @@ async fn throttling_failures_drops_and_timeouts() {
     let impatient = GraphClient::new(
         ClientConfig::new(sb.graph_url())
             .with_token(BearerToken::new(SANDBOX_TOKEN))
-            .with_timeout(Duration::from_millis(150)),
+            .with_timeout(Duration::from_millis(150))
+            .with_retry(enroll_console::graph::RetryPolicy::once()),
     )
     .unwrap();
     let e = impatient.list_first(&q).await.unwrap_err();
@@ -331,7 +343,7 @@ async fn submissions_are_exactly_once_under_faults() {
         let identifier = format!("ONCE-{seed}");
         let outcome = submitter.submit(&serial(&identifier)).await;
 
-        sb.set_faults(Faults::default());
+        sb.set_faults(documented());
         let stored: Vec<_> = everything(&sb)
             .await
             .into_iter()

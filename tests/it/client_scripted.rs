@@ -274,7 +274,9 @@ async fn failures_are_classified() {
     let client = GraphClient::new(
         ClientConfig::new(server.base())
             .with_token(enroll_console::graph::BearerToken::new(TOKEN))
-            .with_timeout(Duration::from_millis(300)),
+            .with_timeout(Duration::from_millis(300))
+            // One attempt each: this is about how each failure is classified.
+            .with_retry(enroll_console::graph::RetryPolicy::once()),
     )
     .unwrap();
     let dropped = client.get("drop").await.unwrap_err();
@@ -361,4 +363,99 @@ async fn logs_name_the_request_but_never_the_token() {
         !text.contains(TOKEN) && !text.to_lowercase().contains("authorization"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn reads_wait_out_throttling_and_go_on() {
+    let server = Scripted::start(|_, i| match i {
+        0 => Answer::status(429).with_header("retry-after", "3"),
+        1 => Answer::status(503).with_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        2 => Answer::status(504),
+        _ => Answer::json(200, json!({"value": [entity("1", "A")]})),
+    })
+    .await;
+    let client = server.client();
+    let page = client.list_first(&ListQuery::default()).await.unwrap();
+    assert_eq!(page.value.len(), 1);
+    assert_eq!(server.requests().len(), 4);
+    assert_eq!(client.engine().sent(), (4, 0));
+    // 3 s asked, then a date in the past (no wait asked: a backoff), then a backoff.
+    assert!(client.engine().clock().waited() >= Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn action_answers_that_page_return_every_row() {
+    let server = Scripted::start(|r, _| {
+        let row = |n: usize| {
+            let mut e = entity(&format!("id-{n}"), &format!("S{n}"));
+            e["status"] = json!(true);
+            e
+        };
+        let base = format!("http://{}/beta", r.header("host").unwrap_or(""));
+        match (r.method.as_str(), r.target.rsplit('/').next().unwrap_or("")) {
+            ("POST", _) => Answer::json(
+                200,
+                json!({"value": [row(0), row(1)], "@odata.nextLink": format!("{base}/answers/p2")}),
+            )
+            .with_header("request-id", "r-p1"),
+            (_, "p2") => Answer::json(
+                200,
+                json!({"value": [row(2)], "@odata.nextLink": format!("{base}/answers/p3")}),
+            ),
+            _ => Answer::json(200, json!({"value": [row(3)]})),
+        }
+    })
+    .await;
+    let rows: Vec<_> = (0..4).map(|n| identity(&format!("S{n}"))).collect();
+    let client = server.client();
+    let sent = client.import_list(&rows, false).await.unwrap();
+    let ids: Vec<_> = sent
+        .value
+        .iter()
+        .filter_map(|r| r.identity.id.clone())
+        .collect();
+    assert_eq!(ids, ["id-0", "id-1", "id-2", "id-3"]);
+    assert_eq!(sent.raw["value"].as_array().map(Vec::len), Some(4));
+    assert_eq!(sent.request_id.as_deref(), Some("r-p1"));
+    let methods: Vec<_> = server.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["POST", "GET", "GET"]);
+    assert_eq!(
+        client
+            .import_list_results(&rows, false)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(client.search_existing(&rows).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn next_link_cycles_end_the_listing_with_the_request_id() {
+    for cycle in ["self", "pair"] {
+        let server = Scripted::start(move |r, i| {
+            let base = format!(
+                "http://{}/beta/deviceManagement/importedDeviceIdentities",
+                r.header("host").unwrap_or("")
+            );
+            let next = match (cycle, r.target.contains("page=b")) {
+                ("self", _) | (_, true) => format!("{base}?page=a"),
+                _ => format!("{base}?page=b"),
+            };
+            Answer::json(
+                200,
+                json!({"value": [entity(&format!("id-{i}"), "A")], "@odata.nextLink": next}),
+            )
+            .with_header("request-id", &format!("r-{i}"))
+        })
+        .await;
+        let client = server.client();
+        let err = client.list_all(&ListQuery::default()).await.unwrap_err();
+        assert!(matches!(err, GraphError::Paging { .. }), "{err:?}");
+        let requests = server.requests().len();
+        assert!(requests <= 3, "{cycle}: {requests} requests");
+        let text = err.user_message();
+        assert!(text.contains("stopped before its end"), "{text}");
+        assert!(text.contains(&format!("r-{}", requests - 1)), "{text}");
+    }
 }

@@ -156,10 +156,11 @@ async fn throttling_honours_retry_after() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_budget_is_returned_not_waited() {
-    let server = Scripted::start(|_, _| Answer::status(429).with_header("retry-after", "60")).await;
+    let server =
+        Scripted::start(|_, _| Answer::status(429).with_header("retry-after", "600")).await;
     let (create, waits) = submitter(&server, SubmitMethod::Create);
     let err = create.submit(&identity("SER5")).await.unwrap_err();
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(600)));
     assert_eq!(kinds(&server), ["create"]);
     assert!(waits.lock().unwrap().is_empty());
 }
@@ -184,7 +185,8 @@ async fn an_unknown_outcome_that_was_applied_is_found_not_resent() {
     assert_eq!(ok.raw["id"], "found-1");
     assert_eq!(ok.request_id.as_deref(), Some("r-search"));
     assert_eq!(kinds(&server), ["create", "search"]);
-    assert_eq!(waits.lock().unwrap().len(), 1);
+    // A create answered 5xx is checked at once.
+    assert!(waits.lock().unwrap().is_empty());
     let searched = server.requests()[1].json();
     assert_eq!(
         searched["importedDeviceIdentities"][0]["importedDeviceIdentifier"],
@@ -242,7 +244,15 @@ async fn a_failing_search_never_leads_to_a_blind_resend() {
     // The caller learns the outcome is unknown (the send's error, not the search's).
     assert!(matches!(err, GraphError::Dropped { .. }), "{err:?}");
     assert!(err.outcome_unknown());
-    assert_eq!(kinds(&server), ["create", "search", "search", "search"]);
+    // The search is retried by the request engine within its budget; the
+    // create is never sent again unchecked.
+    let kinds = kinds(&server);
+    assert_eq!(kinds[0], "create");
+    assert!(kinds[1..].iter().all(|k| *k == "search"), "{kinds:?}");
+    assert_eq!(
+        kinds.len() as u32,
+        1 + enroll_console::graph::engine::CALL_POLICY.max_attempts
+    );
 }
 
 #[tokio::test]
@@ -271,4 +281,68 @@ async fn connect_errors_just_retry_and_find_existing_checks() {
             .unwrap()
             .is_none()
     );
+}
+
+/// Today's service: the documented create answers 500 and creates nothing.
+fn create_answers_500(r: &Recorded, identifier: &'static str) -> Answer {
+    match kind(r) {
+        "create" => Answer::json(
+            500,
+            json!({"error": {"code": "InternalServerError", "message": "An internal server error occurred.",
+                   "innerError": {"request-id": "r-500", "date": "2026-01-05T10:00:00"}}}),
+        ),
+        "search" => Answer::json(200, json!({"value": []})),
+        _ => imported("imp-500", identifier),
+    }
+}
+
+#[tokio::test]
+async fn auto_imports_in_the_same_submission_when_create_answers_500() {
+    let server = Scripted::start(|r, _| create_answers_500(r, "SER20")).await;
+    let (auto, waits) = submitter(&server, SubmitMethod::Auto);
+    let first = auto.submit(&identity("SER20")).await.unwrap();
+    assert_eq!(first.method, UsedMethod::Import);
+    assert_eq!(first.result.identity.id.as_deref(), Some("imp-500"));
+    assert!(first.switched_to_import && !first.found_existing);
+    assert_eq!(
+        first.create_unusable,
+        Some(enroll_console::graph::CreateUnusable::ServerError(500))
+    );
+    assert_eq!(
+        first.create_unusable.unwrap().detail_note(),
+        "sent with import — create answered 500"
+    );
+    // At most one create, one search and one import; no waiting.
+    assert_eq!(kinds(&server), ["create", "search", "import"]);
+    assert!(waits.lock().unwrap().is_empty());
+    assert!(auto.create_route_missing());
+
+    // Afterwards: imports only.
+    let second = auto.submit(&identity("SER20")).await.unwrap();
+    assert!(!second.switched_to_import && second.create_unusable.is_none());
+    assert_eq!(kinds(&server), ["create", "search", "import", "import"]);
+}
+
+#[tokio::test]
+async fn a_create_500_that_did_create_is_found_and_create_stays_in_use() {
+    let server = Scripted::start(|r, _| match kind(r) {
+        "create" => Answer::status(500),
+        _ => Answer::json(200, json!({"value": [entity("made-1", "SER21")]})),
+    })
+    .await;
+    let (auto, _) = submitter(&server, SubmitMethod::Auto);
+    let ok = auto.submit(&identity("SER21")).await.unwrap();
+    assert!(ok.found_existing && ok.create_unusable.is_none());
+    assert_eq!(ok.result.identity.id.as_deref(), Some("made-1"));
+    assert_eq!(kinds(&server), ["create", "search"]);
+    assert!(!auto.create_route_missing());
+}
+
+#[tokio::test]
+async fn explicit_create_never_switches_on_a_500() {
+    let server = Scripted::start(|r, _| create_answers_500(r, "SER22")).await;
+    let (create, _) = submitter(&server, SubmitMethod::Create);
+    let err = create.submit(&identity("SER22")).await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert!(!kinds(&server).contains(&"import"));
 }

@@ -218,3 +218,22 @@ fn error_bodies_decode_with_message_and_request_ids() {
         "77aa88bb-99cc-4ddd-8eee-ff0011223344"
     );
 }
+
+#[test]
+fn one_date_without_an_offset_does_not_fail_its_page() {
+    let page: enroll_console::domain::Page<ImportedDeviceIdentity> = serde_json::from_value(serde_json::json!({
+        "value": [
+            {"id": "a", "importedDeviceIdentifier": "A1", "createdDateTime": "2024-06-01T10:00:00Z",
+             "lastContactedDateTime": "2024-06-02T10:00:00"},
+            {"id": "b", "importedDeviceIdentifier": "B1", "createdDateTime": "2024-06-01T10:00:00Z"}
+        ]
+    }))
+    .unwrap();
+    assert_eq!(page.value.len(), 2, "the row is kept");
+    assert_eq!(
+        page.value[0].last_contacted_date_time, None,
+        "the field reads as absent"
+    );
+    assert!(page.value[0].created_date_time.is_some());
+    assert_eq!(page.value[1].identifier(), "B1");
+}

@@ -128,17 +128,20 @@ fn no_color_means_no_colour_escapes_and_the_selection_still_shows() {
         "no reverse video on the selected row: {row:?}"
     );
 
-    // The message log: the submission's message, selected the same way.
+    // The message log: the submission's last message (the embedded sandbox
+    // is today's service: create answered 500, sent with import), selected
+    // the same way.
+    let newest_message = |l: &str| {
+        l.contains("> ")
+            && (l.contains("Created 490154203237518") || l.contains("Create answered 500"))
+    };
     t.keys(&["F9"]);
     t.wait_for("Messages (");
-    let log = t.wait_until_with_escapes("the selected message", |s| {
-        s.lines()
-            .any(|l| l.contains("> ") && l.contains("Created 490154203237518"))
-    });
+    let log = t.wait_until_with_escapes("the selected message", |s| s.lines().any(newest_message));
     assert_eq!(colours(&log), Vec::<String>::new(), "{log:?}");
     let newest = log
         .lines()
-        .find(|l| l.contains("> ") && l.contains("Created 490154203237518"))
+        .find(|l| newest_message(l))
         .unwrap_or_else(|| panic!("no selected message:\n{}", t.screen()));
     assert!(has_reverse(newest), "{newest:?}");
     t.keys(&["Escape"]);

@@ -139,7 +139,8 @@ fn a_bad_check_digit_is_caught_inline_and_service_errors_are_shown() {
         return;
     }
     let home = tempfile::tempdir().expect("temp home");
-    let sandbox = Standalone::start(&[], home.path());
+    // The documented create, so a second send of the same identifier is a 409.
+    let sandbox = Standalone::start(&["--create-route", "documented"], home.path());
     let args = ["--graph-url", sandbox.url.as_str()];
     let env = [("ENROLL_CONSOLE_TOKEN", "e2e-token")];
     let t = console(home.path(), &args, &env);
@@ -198,4 +199,66 @@ fn forced_import_shows_the_row_status_including_a_refused_duplicate() {
     t.keys(&["C-c"]);
     t.wait_exit();
     assert_eq!(sandbox_identities(home.path(), &[]).len(), 1);
+}
+
+/// What the standalone sandbox served, by kind (`GET /_sandbox/stats`).
+fn served(sandbox: &Standalone) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let host = sandbox.root().trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect to the sandbox");
+    write!(
+        stream,
+        "GET /_sandbox/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("ask for the stats");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read the stats");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("stats JSON ({e}): {answer}"))
+}
+
+#[test]
+fn todays_service_a_create_answered_500_is_sent_with_import_in_the_same_submission() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    // The sandbox's default is today's service: the documented create answers 500.
+    let sandbox = Standalone::start(&[], home.path());
+    let args = ["--graph-url", sandbox.url.as_str()];
+    let env = [("ENROLL_CONSOLE_TOKEN", "e2e-token")];
+    let t = console(home.path(), &args, &env);
+    t.type_text("C02XK0XXJGH5");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    let detail = t.wait_for("✓ created");
+    assert!(has_guid(&detail), "no id on Detail:\n{detail}");
+    for expected in [
+        "not contacted",
+        "import (importDeviceIdentityList)",
+        "sent with import — create answered 500",
+    ] {
+        assert!(detail.contains(expected), "{expected:?} missing:\n{detail}");
+    }
+    let stats = served(&sandbox);
+    assert_eq!(stats["create"], 1, "{stats}");
+    assert_eq!(stats["search"], 1, "{stats}");
+    assert_eq!(stats["import"], 1, "{stats}");
+
+    // The next one goes by import only.
+    t.keys(&["F2"]);
+    t.wait_for("IMEI, serial number or Manufacturer,Model,Serial");
+    t.type_text("C02XK0XXJGH6");
+    t.keys(&["C-s"]);
+    t.wait_until("the second result", |s| {
+        s.contains("✓ created") && s.contains("C02XK0XXJGH6")
+    });
+    let stats = served(&sandbox);
+    assert_eq!(
+        (stats["create"].as_u64(), stats["import"].as_u64()),
+        (Some(1), Some(2)),
+        "{stats}"
+    );
+    t.keys(&["C-c"]);
+    t.wait_exit();
 }

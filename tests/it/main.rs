@@ -11,6 +11,7 @@ mod sandbox_support;
 mod support;
 mod ui_support;
 
+mod auth_browser;
 mod auth_cli;
 mod auth_flow;
 #[cfg(unix)]
@@ -32,6 +33,8 @@ mod e2e_editor;
 mod e2e_exit_paths;
 #[cfg(unix)]
 mod e2e_keymap;
+#[cfg(unix)]
+mod e2e_ledger;
 #[cfg(unix)]
 mod e2e_offline;
 mod e2e_scan;

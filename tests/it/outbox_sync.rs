@@ -3,6 +3,8 @@
 //! created exactly once, as a listing of the sandbox shows; an unreachable
 //! service leaves everything queued.
 
+use crate::client_support;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -20,7 +22,8 @@ fn client(url: &str) -> GraphClient {
     GraphClient::new(
         ClientConfig::new(url)
             .with_token(BearerToken::new(SANDBOX_TOKEN))
-            .with_timeout(Duration::from_secs(10)),
+            .with_timeout(Duration::from_secs(10))
+            .with_clock(enroll_console::graph::Clock::virtual_time()),
     )
     .unwrap()
 }
@@ -86,6 +89,7 @@ async fn five_hundred_queued_identities_are_created_exactly_once_under_faults() 
             base_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             max_total_wait: Duration::from_secs(24 * 3600),
+            ..SyncPolicy::default()
         });
     let report = syncer.sync(&|_| {}).await.unwrap();
     assert_eq!(report.stopped, None, "{report:?}");
@@ -172,4 +176,154 @@ async fn an_unreachable_service_leaves_everything_queued() {
             .iter()
             .all(|i| i.state == ItemState::Queued && !i.unknown_outcome)
     );
+}
+
+/// Today's failing service: create and import answer 500, search works and
+/// finds nothing. Counts the requests by kind, with the time each arrived.
+struct Failing {
+    server: client_support::Scripted,
+    seen: Arc<Mutex<Vec<(&'static str, std::time::Instant)>>>,
+}
+
+impl Failing {
+    async fn start() -> Failing {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let server = client_support::Scripted::start(move |r, _| {
+            let kind = match r.path().rsplit('/').next() {
+                Some("searchExistingIdentities") => "search",
+                Some("importDeviceIdentityList") => "import",
+                _ => "create",
+            };
+            log.lock().unwrap().push((kind, std::time::Instant::now()));
+            match kind {
+                "search" => client_support::Answer::json(200, serde_json::json!({"value": []})),
+                _ => client_support::Answer::json(
+                    500,
+                    serde_json::json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+                ),
+            }
+        })
+        .await;
+        Failing { server, seen }
+    }
+
+    fn writes(&self) -> usize {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| *k != "search")
+            .count()
+    }
+
+    fn requests(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+}
+
+/// One item queued, a syncer on a virtual clock against the failing service.
+async fn one_failing_item(failing: &Failing) -> (Outbox, Syncer, enroll_console::graph::Clock) {
+    let outbox = Outbox::new(Store::open_in_memory().unwrap(), "p");
+    outbox.enqueue(serials(1), "queued").await.unwrap();
+    let clock = enroll_console::graph::Clock::virtual_time();
+    let submitter = Submitter::new(client(&failing.server.base()), SubmitMethod::Auto);
+    let syncer = Syncer::new(outbox.clone(), &submitter).with_clock(clock.clone());
+    (outbox, syncer, clock)
+}
+
+#[tokio::test]
+async fn a_failing_item_costs_a_few_requests_a_minute_with_drafts_sync_run_over_and_over() {
+    // Runs that wait for due items (the default), and short runs that give up at once.
+    for max_wait in [SyncPolicy::default().max_total_wait, Duration::from_secs(5)] {
+        let failing = Failing::start().await;
+        let (outbox, syncer, clock) = one_failing_item(&failing).await;
+        let syncer = syncer.with_policy(SyncPolicy {
+            max_total_wait: max_wait,
+            ..SyncPolicy::default()
+        });
+        // Someone runs `drafts sync` again and again for 150 s, a second apart.
+        let mut runs = 0;
+        while clock.waited() < Duration::from_secs(150) {
+            let report = syncer.sync(&|_| {}).await.unwrap();
+            assert_eq!(
+                (report.pending, report.stopped.clone()),
+                (1, None),
+                "{report:?}"
+            );
+            assert!(report.next_attempt_in.is_some(), "{report:?}");
+            clock.sleep(Duration::from_secs(1)).await;
+            runs += 1;
+        }
+        let (writes, requests) = (failing.writes(), failing.requests());
+        assert!(writes <= 60, "{writes} writes in 150 s");
+        assert!(writes >= 3, "{writes}: the item was tried");
+        assert!(requests <= 120, "{requests} requests in 150 s");
+        let item = &outbox.items().await.unwrap()[0];
+        assert_eq!(item.state, ItemState::Queued);
+        assert!(
+            item.spent_rounds >= 2 && item.next_attempt_at.is_some(),
+            "{item:?}"
+        );
+        // The first submission learnt that create is unusable: one create only.
+        let seen = failing.seen.lock().unwrap().clone();
+        assert_eq!(seen.iter().filter(|(k, _)| *k == "create").count(), 1);
+        eprintln!(
+            "drafts sync (waits up to {max_wait:?}) x{runs} over 150 s: {writes} writes, {requests} requests"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_console_auto_sync_comes_back_only_when_the_item_is_due() {
+    let failing = Failing::start().await;
+    let (_outbox, syncer, clock) = one_failing_item(&failing).await;
+    // The console: sync, then sleep until the next attempt (its SyncLater timer).
+    let mut syncs = 0;
+    while clock.waited() < Duration::from_secs(150) {
+        let report = syncer.sync(&|_| {}).await.unwrap();
+        let wait = report.next_attempt_in.expect("the item waits");
+        clock.sleep(wait + Duration::from_millis(500)).await;
+        syncs += 1;
+    }
+    let (writes, requests) = (failing.writes(), failing.requests());
+    assert!(writes <= 60, "{writes} writes in 150 s");
+    assert!(syncs <= 10, "{syncs} syncs");
+    eprintln!("console auto-sync over 150 s: {syncs} syncs, {writes} writes, {requests} requests");
+}
+
+#[tokio::test]
+async fn the_waits_between_rounds_grow_in_real_time() {
+    let failing = Failing::start().await;
+    let outbox = Outbox::new(Store::open_in_memory().unwrap(), "p");
+    outbox.enqueue(serials(1), "queued").await.unwrap();
+    // Real waits, scaled down: one try a round, 100 ms first, doubling.
+    let graph = GraphClient::new(
+        ClientConfig::new(failing.server.base()).with_token(BearerToken::new(SANDBOX_TOKEN)),
+    )
+    .unwrap();
+    let submitter = Submitter::new(graph, SubmitMethod::Import);
+    let syncer = Syncer::new(outbox.clone(), &submitter).with_policy(SyncPolicy {
+        tries_per_round: 1,
+        first_deferral: Duration::from_millis(100),
+        max_deferral: Duration::from_secs(10),
+        max_total_wait: Duration::from_millis(1_600),
+        ..SyncPolicy::default()
+    });
+    syncer.sync(&|_| {}).await.unwrap();
+    let seen = failing.seen.lock().unwrap().clone();
+    let imports: Vec<_> = seen
+        .iter()
+        .filter(|(k, _)| *k == "import")
+        .map(|(_, t)| *t)
+        .collect();
+    assert!(imports.len() >= 4, "{} imports", imports.len());
+    let gaps: Vec<Duration> = imports.windows(2).map(|w| w[1] - w[0]).collect();
+    for (i, gap) in gaps.iter().enumerate() {
+        // 100, 200, 400, 800 ms, each ±20 %: never less than 80 % of its step.
+        let step = Duration::from_millis(100 << i);
+        assert!(*gap >= step * 4 / 5, "gap {i}: {gap:?} of {gaps:?}");
+    }
+    assert!(gaps.windows(2).all(|w| w[1] > w[0]), "{gaps:?}");
+    eprintln!("real-time gaps between rounds: {gaps:?}");
 }

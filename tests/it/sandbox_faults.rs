@@ -16,7 +16,7 @@ use serde_json::json;
 fn faults(f: Faults) -> SandboxOptions {
     SandboxOptions {
         faults: f,
-        ..SandboxOptions::default()
+        ..documented_options()
     }
 }
 
@@ -26,7 +26,7 @@ async fn throttling_answers_429_with_retry_after_and_applies_nothing() {
         throttle_rate: 1.0,
         retry_after_secs: 3,
         seed: Some(1),
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let r = sb
@@ -51,7 +51,7 @@ async fn failures_are_500_or_503_and_sometimes_applied() {
         fail_rate: 1.0,
         retry_after_secs: 2,
         seed: Some(42),
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let (mut five_hundred, mut five_oh_three) = (0, 0);
@@ -89,7 +89,7 @@ async fn a_dropped_connection_gives_no_response_and_may_have_applied() {
     let sb = Sb::start(faults(Faults {
         drop_rate: 1.0,
         seed: Some(9),
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let attempts = 16;
@@ -108,7 +108,7 @@ async fn a_dropped_connection_gives_no_response_and_may_have_applied() {
         "applied {applied} of {attempts}"
     );
 
-    sb.sandbox.set_faults(Faults::default());
+    sb.sandbox.set_faults(documented_faults());
     let r = sb.get(&sb.url("")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
@@ -117,7 +117,7 @@ async fn a_dropped_connection_gives_no_response_and_may_have_applied() {
 async fn faults_touch_only_the_identity_routes_and_latency_delays() {
     let sb = Sb::start(faults(Faults {
         drop_rate: 1.0,
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let r = sb
@@ -132,7 +132,7 @@ async fn faults_touch_only_the_identity_routes_and_latency_delays() {
 
     sb.sandbox.set_faults(Faults {
         latency_ms: 120,
-        ..Faults::default()
+        ..documented_faults()
     });
     let started = Instant::now();
     let r = sb.get(&sb.url("")).send().await.unwrap();
@@ -144,7 +144,7 @@ async fn faults_touch_only_the_identity_routes_and_latency_delays() {
 async fn create_route_no_route_answers_like_the_service_from_2020_to_2024() {
     let sb = Sb::start(faults(Faults {
         create_route: CreateRoute::NoRoute,
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let (status, body) = status_json(
@@ -169,7 +169,7 @@ async fn create_route_no_route_answers_like_the_service_from_2020_to_2024() {
 async fn create_route_server_error_answers_500_like_the_service_today() {
     let sb = Sb::start(faults(Faults {
         create_route: CreateRoute::ServerError,
-        ..Faults::default()
+        ..documented_faults()
     }))
     .await;
     let r = sb
@@ -203,11 +203,12 @@ async fn create_route_server_error_answers_500_like_the_service_today() {
     assert_eq!(status, StatusCode::OK, "the import action still works");
     assert_eq!(body["value"][0]["status"], true);
 
-    // The documented mode (the default today) is the seed's 201.
+    // Today's answer is the default; the documented mode is the seed's 201.
     assert_eq!(Faults::default().create_route, DEFAULT_CREATE_ROUTE);
+    assert_eq!(DEFAULT_CREATE_ROUTE, CreateRoute::ServerError);
     sb.sandbox.set_faults(Faults {
         create_route: CreateRoute::Documented,
-        ..Faults::default()
+        ..documented_faults()
     });
     let r = sb
         .post(&sb.url(""), &row("SERIAL2", "serialNumber"))
@@ -223,7 +224,7 @@ async fn an_import_server_error_imports_nothing_and_search_still_answers() {
     sb.import(serial_rows(2), false).await;
     sb.sandbox.set_faults(Faults {
         import_route: ImportRoute::ServerError,
-        ..Faults::default()
+        ..documented_faults()
     });
     for path in [
         "/importDeviceIdentityList",
@@ -260,7 +261,7 @@ async fn a_file_tenant_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let options = SandboxOptions {
         storage: Storage::File(dir.path().join("tenant.db")),
-        ..SandboxOptions::default()
+        ..documented_options()
     };
     let sb = Sb::start(options.clone()).await;
     sb.import(serial_rows(3), false).await;
@@ -315,7 +316,7 @@ async fn synthetic_seeding_is_deterministic_and_not_repeated() {
     let options = SandboxOptions {
         storage: Storage::File(dir.path().join("tenant.db")),
         seed_identities: 50,
-        ..SandboxOptions::default()
+        ..documented_options()
     };
     let first = sandbox::start(any_port(), options.clone()).await.unwrap();
     assert_eq!(first.identity_count(), 50);
@@ -324,7 +325,7 @@ async fn synthetic_seeding_is_deterministic_and_not_repeated() {
     assert_eq!(second.sandbox.identity_count(), 50);
     let memory = Sb::start(SandboxOptions {
         seed_identities: 50,
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     let a = second.list_all(&second.url("")).await;
@@ -341,7 +342,7 @@ async fn the_write_limit_slides_per_token_and_answers_429_with_the_wait() {
             window: Duration::from_secs(20),
         }),
         clock: clock.clock(),
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     for i in 0..3 {

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 async fn with_rows(n: usize, page_size: usize) -> Sb {
     let sb = Sb::start(SandboxOptions {
         page_size,
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     let (status, _) = sb.import(serial_rows(n), false).await;
@@ -100,7 +100,7 @@ async fn top_sets_the_page_size_up_to_the_maximum_and_skip_offsets() {
 async fn filters_on_the_identifier_and_the_enums() {
     let sb = Sb::start(SandboxOptions {
         page_size: 2,
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     let mut rows = Vec::new();
@@ -186,7 +186,7 @@ async fn a_hundred_thousand_identities_page_quickly_and_sparse_filters_may_give_
     let sb = Sb::start(SandboxOptions {
         page_size: 1000,
         seed_identities: 100_000,
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     assert_eq!(sb.sandbox.identity_count(), 100_000);
@@ -238,9 +238,9 @@ async fn paging_actions(page_size: usize, cycle: NextLinkCycle) -> Sb {
         page_actions: true,
         faults: Faults {
             next_link_cycle: cycle,
-            ..Faults::default()
+            ..documented_faults()
         },
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await
 }
@@ -337,7 +337,7 @@ async fn list_next_links_can_loop_on_one_page_or_between_two() {
     let sb = with_rows(5, 2).await;
     sb.sandbox.set_faults(Faults {
         next_link_cycle: NextLinkCycle::SelfLoop,
-        ..Faults::default()
+        ..documented_faults()
     });
     let first = sb.url("?$top=2");
     let (_, page) = status_json(sb.get(&first).send().await.unwrap()).await;
@@ -347,7 +347,7 @@ async fn list_next_links_can_loop_on_one_page_or_between_two() {
 
     sb.sandbox.set_faults(Faults {
         next_link_cycle: NextLinkCycle::Pair,
-        ..Faults::default()
+        ..documented_faults()
     });
     let (_, a) = status_json(sb.get(&first).send().await.unwrap()).await;
     let b_url = a["@odata.nextLink"].as_str().unwrap().to_string();
@@ -363,7 +363,7 @@ async fn list_next_links_can_loop_on_one_page_or_between_two() {
     let small = with_rows(1, 100).await;
     small.sandbox.set_faults(Faults {
         next_link_cycle: NextLinkCycle::Pair,
-        ..Faults::default()
+        ..documented_faults()
     });
     let (_, a) = status_json(small.get(&small.url("")).send().await.unwrap()).await;
     let b_url = a["@odata.nextLink"].as_str().unwrap().to_string();
@@ -395,7 +395,7 @@ async fn identities_read_as_enrolled_once_enroll_after_has_passed() {
     let sb = Sb::start(SandboxOptions {
         enroll_after: Some(Duration::from_secs(60)),
         clock: clock.clock(),
-        ..SandboxOptions::default()
+        ..documented_options()
     })
     .await;
     let (_, created) = status_json(

@@ -34,7 +34,9 @@ async fn sandbox(identities: usize, page_size: usize, latency_ms: u64) -> Runnin
 }
 
 fn client(sb: &RunningSandbox) -> GraphClient {
-    let config = ClientConfig::new(sb.graph_url()).with_token(BearerToken::new(SANDBOX_TOKEN));
+    let config = ClientConfig::new(sb.graph_url())
+        .with_token(BearerToken::new(SANDBOX_TOKEN))
+        .with_clock(enroll_console::graph::Clock::virtual_time());
     GraphClient::new(config).unwrap()
 }
 

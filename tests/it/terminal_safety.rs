@@ -155,9 +155,16 @@ async fn hostile_csv_descriptions_are_drawn_printable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_descriptions_from_the_sandbox_are_drawn_printable() {
+    // The documented create, which this test calls directly.
     let running = sandbox::start(
         "127.0.0.1:0".parse().expect("addr"),
-        SandboxOptions::default(),
+        SandboxOptions {
+            faults: sandbox::Faults {
+                create_route: sandbox::CreateRoute::Documented,
+                ..sandbox::Faults::default()
+            },
+            ..SandboxOptions::default()
+        },
     )
     .await
     .expect("sandbox");

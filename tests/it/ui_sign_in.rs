@@ -1,6 +1,8 @@
 //! The Sign-in screen: a 401 (after the transport's one renewal) opens it
 //! with the identity waiting; approval sends that identity; Esc cancels;
-//! `c` copies the code; failures can be retried. Snapshots at 80×24 and 60×20.
+//! `c` copies the code (or the browser sign-in's URL); failures can be
+//! retried; a browser profile says so, and why it fell back to a code.
+//! Snapshots at 80×24 and 60×20.
 
 use crate::ui_support;
 
@@ -86,6 +88,7 @@ fn approval_sends_the_waiting_identity_without_retyping() {
     let mut app = waiting();
     let effects = app.update(Msg::SignIn(SignInMsg::Approved {
         account: Some("ana@contoso.test".into()),
+        stored: Some("Tokens are kept in the test keychain.".into()),
     }));
     let (request, identity) = submitted(&effects).expect("resent");
     assert_eq!(identity.identifier(), IMEI);
@@ -115,8 +118,11 @@ fn esc_cancels_and_keeps_the_form_c_copies_the_code() {
     assert_eq!(app.screen(), Screen::Form);
     // A late answer of the cancelled flow changes nothing.
     assert!(
-        app.update(Msg::SignIn(SignInMsg::Approved { account: None }))
-            .is_empty()
+        app.update(Msg::SignIn(SignInMsg::Approved {
+            account: None,
+            stored: None,
+        }))
+        .is_empty()
     );
     assert_eq!(app.screen(), Screen::Form);
     // The form still holds what was typed.
@@ -164,6 +170,53 @@ fn hostile_codes_are_shown_without_escapes() {
     );
 }
 
+const AUTHORIZE: &str = "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=c&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A53123&state=s&code_challenge=x&code_challenge_method=S256";
+
+/// A browser profile's app whose browser was opened.
+fn in_browser() -> App {
+    let mut app = app().with_sign_in(true).with_browser_sign_in(true);
+    type_text(&mut app, IMEI);
+    let (request, _) = submitted(&app.update(ctrl('s'))).expect("submit");
+    app.update(Msg::SubmitFinished {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Err(unauthorized()),
+    });
+    app.update(Msg::SignIn(SignInMsg::BrowserOpened {
+        url: AUTHORIZE.into(),
+        timeout_secs: 300,
+    }));
+    app
+}
+
+#[test]
+fn the_browser_flow_shows_its_url_c_copies_it_and_no_browser_falls_back_to_a_code() {
+    let mut app = in_browser();
+    assert!(matches!(
+        &app.sign_in().unwrap().phase,
+        SignInPhase::Browser { url, timeout_secs: 300, .. } if url == AUTHORIZE
+    ));
+    assert_eq!(app.sign_in().unwrap().seconds_left(app.tick()), Some(300));
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("Sign in with the browser"), "{screen}");
+    assert_eq!(
+        app.update(key(KeyCode::Char('c'))),
+        vec![Effect::SignIn(SignInEffect::Copy(AUTHORIZE.into()))]
+    );
+
+    let (mut fallback, _) = refused(true);
+    fallback.update(Msg::SignIn(SignInMsg::BrowserUnavailable(
+        "no display to open a browser on".into(),
+    )));
+    fallback.update(Msg::SignIn(SignInMsg::CodeReady(code())));
+    let screen = render_to_string(&fallback, 100, 30);
+    assert!(
+        screen.contains("No browser could be opened (no display to open a browser on)")
+            && screen.contains("F 7 K Q 2 M 9 X"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn snapshots() {
     let sizes = [(80, 24), (60, 20)];
@@ -176,6 +229,7 @@ fn snapshots() {
         ("sign_in_requesting", &requesting),
         ("sign_in_waiting", &waiting()),
         ("sign_in_failed", &failed),
+        ("sign_in_browser", &in_browser()),
     ] {
         for (w, h) in sizes {
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), render_to_string(app, w, h));

@@ -9,10 +9,10 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use enroll_console::app::{Screen, SignInCode};
+use enroll_console::app::{Screen, SignInCode, SignInMsg};
 use enroll_console::domain::ImportedDeviceIdentity;
 use enroll_console::graph::{GraphError, SubmitOutcome, UsedMethod};
-use enroll_console::runtime::sign_in::CodeSink;
+use enroll_console::runtime::sign_in::{ProgressSink, SignInDone};
 use enroll_console::runtime::{
     Clipboard, LocalStore, Services, SignInService, SubmitService, run_loop,
 };
@@ -96,16 +96,19 @@ impl Clipboard for FakeClipboard {
 }
 
 impl SignInService for FakeSignIn {
-    fn sign_in(&self, on_code: CodeSink) -> BoxFuture<'_, Result<Option<String>, String>> {
+    fn sign_in(&self, report: ProgressSink) -> BoxFuture<'_, Result<SignInDone, String>> {
         Box::pin(async move {
-            on_code(SignInCode {
+            report(SignInMsg::CodeReady(SignInCode {
                 user_code: "CODE1234".into(),
                 verification_uri: "https://microsoft.com/devicelogin".into(),
                 expires_in: 900,
-            });
+            }));
             let _ = self.shown.send(());
             self.approve.notified().await;
-            Ok(Some("ana@contoso.test".into()))
+            Ok(SignInDone {
+                account: Some("ana@contoso.test".into()),
+                stored: Some("Tokens are kept in the test keychain.".into()),
+            })
         })
     }
 }

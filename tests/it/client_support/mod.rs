@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use enroll_console::graph::{BearerToken, ClientConfig, GraphClient, Sleeper};
+use enroll_console::graph::{BearerToken, ClientConfig, Clock, GraphClient, Sleeper};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -112,8 +112,12 @@ impl Scripted {
     }
 
     pub fn client(&self) -> GraphClient {
-        GraphClient::new(ClientConfig::new(self.base()).with_token(BearerToken::new(TOKEN)))
-            .unwrap()
+        GraphClient::new(
+            ClientConfig::new(self.base())
+                .with_token(BearerToken::new(TOKEN))
+                .with_clock(Clock::virtual_time()),
+        )
+        .unwrap()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {

@@ -3,11 +3,30 @@
 
 use std::net::SocketAddr;
 
-use enroll_console::sandbox::{self, RunningSandbox, SANDBOX_TOKEN, SandboxOptions};
+use enroll_console::sandbox::{
+    self, CreateRoute, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions,
+};
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const COLLECTION: &str = "/deviceManagement/importedDeviceIdentities";
+
+/// No faults, and the documented create (201): these tests are about the
+/// emulator's routes. The sandbox's default, today's 500, has its own tests.
+pub fn documented_faults() -> Faults {
+    Faults {
+        create_route: CreateRoute::Documented,
+        ..Faults::default()
+    }
+}
+
+/// The default options with the documented create.
+pub fn documented_options() -> SandboxOptions {
+    SandboxOptions {
+        faults: documented_faults(),
+        ..SandboxOptions::default()
+    }
+}
 
 pub struct Sb {
     pub sandbox: RunningSandbox,
@@ -36,7 +55,7 @@ impl Sb {
     }
 
     pub async fn default() -> Sb {
-        Sb::start(SandboxOptions::default()).await
+        Sb::start(documented_options()).await
     }
 
     /// The collection URL plus `suffix`.

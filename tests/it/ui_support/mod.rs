@@ -104,6 +104,7 @@ pub fn outcome(result: ImportedDeviceIdentityResult, method: UsedMethod) -> Subm
         raw,
         method,
         switched_to_import: false,
+        create_unusable: None,
         found_existing: false,
         request_id: Some("7d1c7a52-0000-4000-8000-000000000001".into()),
     }
@@ -163,6 +164,7 @@ pub fn recent_entries() -> Vec<RecentEntry> {
                 raw: serde_json::Value::Null,
                 origin: if i == 2 { "scan" } else { "form" }.into(),
                 item_id: Some(i as i64 + 1),
+                live: None,
             }
         })
         .collect()
@@ -204,6 +206,8 @@ pub fn outbox_item(
         lost_answers: 0,
         lease_owner: None,
         method: None,
+        next_attempt_at: None,
+        spent_rounds: 0,
     }
 }
 

@@ -1,4 +1,4 @@
-//! A sliding-window write limiter: at most `limit` writes in any `window`,
+//! The sliding-window write limiter: at most `limit` writes in any `window`,
 //! plus a pause the service can impose (429 with Retry-After). Pure: the
 //! time is passed in.
 

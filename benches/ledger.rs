@@ -4,6 +4,9 @@
 //! `PRAGMA quick_check` run at every open, on a 100,000-item ledger. Run
 //! with `cargo bench --bench ledger`.
 
+// A benchmark may unwrap: a panic here is a failed measurement, not a user's crash.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

@@ -159,6 +159,10 @@ static OUTSIDE_INTERRUPTS: std::sync::atomic::AtomicUsize = std::sync::atomic::A
 
 /// Counts each SIGINT that arrives while the terminal is ours.
 #[cfg(unix)]
+#[allow(
+    unsafe_code,
+    reason = "registering a signal action is unsafe; the action below is async-signal-safe"
+)]
 fn count_outside_interrupts() -> io::Result<()> {
     // SAFETY: the action only reads and adds to atomics, which is
     // async-signal-safe; it allocates nothing and takes no lock.

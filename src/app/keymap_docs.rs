@@ -28,7 +28,7 @@ const INTRO: &str = r#"# Keys
 
 <!-- Generated from the default keymap (src/app/keymap.rs) by
      `enroll_console::app::keymap_docs::keys_markdown`; do not edit by hand.
-     Regenerate: UPDATE_DOCS=1 cargo test --test docs_keys -->
+     Regenerate: UPDATE_DOCS=1 cargo test --test it docs_keys:: -->
 
 Every key can be changed in `config.toml` (see `assets/config.toml`), one
 table per screen, naming the action and its key or keys:

@@ -1,0 +1,184 @@
+//! The ledger end to end: every path that creates an identity (the form
+//! through the outbox, `enroll-console import`, Scan) shows on Recent, and
+//! Recent follows a registration until the tenant says it enrolled.
+
+use crate::support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::standalone::Standalone;
+use support::tmux::{self, Tmux};
+
+const BIN: &str = env!("CARGO_BIN_EXE_enroll-console");
+
+fn console(home: &Path, args: &[&str]) -> Tmux {
+    let home_s = home.display().to_string();
+    let env = [
+        ("ENROLL_CONSOLE_HOME", home_s.as_str()),
+        ("ENROLL_CONSOLE_TOKEN", support::console::TOKEN),
+        ("NO_COLOR", "1"),
+    ];
+    let t = Tmux::start(Path::new(BIN), args, &env, home, 160, 30);
+    t.wait_for("New device identity");
+    t
+}
+
+/// `enroll-console ARGS…` on this home; panics with its stderr on failure.
+fn run(home: &Path, args: &[&str]) {
+    let out = Command::new(BIN)
+        .args(args)
+        .env("ENROLL_CONSOLE_HOME", home)
+        .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
+        .output()
+        .expect("run the console");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_offline_form_submit_synced_by_the_cli_shows_on_recent() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&[], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url, "--offline"]);
+    t.type_text("LEDGERFORM01");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    t.wait_for("outbox 1");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+    drop(t);
+
+    run(home.path(), &["--graph-url", url, "drafts", "sync"]);
+
+    let t = console(home.path(), &["--graph-url", url, "--offline"]);
+    t.keys(&["F4"]);
+    let screen = t.wait_for("LEDGERFORM01");
+    assert!(screen.contains("Recent (1)"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+#[test]
+fn a_cli_import_of_two_rows_shows_both_on_an_open_console() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&[], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url, "--offline"]);
+    t.keys(&["F4"]);
+    t.wait_for("Nothing submitted from this machine yet");
+
+    let file = home.path().join("two.csv");
+    std::fs::write(
+        &file,
+        "490154203237518,cart 1\r\n356938035643809,cart 2\r\n",
+    )
+    .expect("write the file");
+    let path = file.display().to_string();
+    run(home.path(), &["--graph-url", url, "import", &path]);
+
+    // Back to the form and to Recent again: it is read again from the ledger.
+    t.keys(&["Escape"]);
+    t.wait_for("New device identity");
+    t.keys(&["F4"]);
+    let screen = t.wait_until("both imported rows", |s| {
+        s.contains("490154203237518") && s.contains("356938035643809")
+    });
+    assert!(screen.contains("Recent (2)"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+#[test]
+fn a_scan_creation_shows_on_recent() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let home_s = home.path().display().to_string();
+    let t = Tmux::start(
+        Path::new(BIN),
+        &[],
+        &[("ENROLL_CONSOLE_HOME", home_s.as_str()), ("NO_COLOR", "1")],
+        home.path(),
+        120,
+        30,
+    );
+    t.wait_for("SANDBOX");
+    t.keys(&["F3"]);
+    t.wait_for("Scan ›");
+    t.type_text("C02XK0XXJGH5");
+    t.keys(&["Enter"]);
+    t.wait_until("the serial created", |s| {
+        s.contains("#1") && s.contains("created 1")
+    });
+    t.keys(&["F4"]);
+    let screen = t.wait_for("C02XK0XXJGH5");
+    assert!(screen.contains("Recent (1)"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+#[test]
+fn recent_follows_a_registration_until_it_enrolls() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[sandbox]\nenroll_after_secs = 3\n",
+    )
+    .expect("write config.toml");
+    let home_s = home.path().display().to_string();
+    let t = Tmux::start(
+        Path::new(BIN),
+        &[],
+        &[("ENROLL_CONSOLE_HOME", home_s.as_str()), ("NO_COLOR", "1")],
+        home.path(),
+        140,
+        30,
+    );
+    t.wait_for("SANDBOX");
+    t.type_text("LIVESTATE001");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    t.wait_for("Device identity");
+    t.keys(&["F4"]);
+    let screen = t.wait_for("LIVESTATE001");
+    assert!(screen.contains("not contacted"), "{screen}");
+
+    // `r` reads the live state; the sandbox enrolls it 3 s after creation.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut pressed = Instant::now() - Duration::from_secs(1);
+    loop {
+        let screen = t.screen();
+        if screen.contains("enrolled just now") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never enrolled:\n{screen}");
+        if pressed.elapsed() >= Duration::from_millis(500) {
+            t.keys(&["r"]);
+            pressed = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let screen = t.wait_for("1 of your registrations enrolled");
+    assert!(screen.contains("enrolled just now"), "{screen}");
+    t.keys(&["Enter"]);
+    let detail = t.wait_for("Live copy");
+    assert!(detail.contains("read from the tenant at"), "{detail}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}

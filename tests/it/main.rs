@@ -7,7 +7,6 @@
 
 mod auth_support;
 mod client_support;
-mod sandbox_support;
 mod support;
 mod ui_support;
 
@@ -24,9 +23,6 @@ mod client_sandbox;
 mod client_scripted;
 mod client_submit;
 mod docs_keys;
-mod domain_fixtures;
-mod domain_props;
-mod domain_validate_props;
 #[cfg(unix)]
 mod e2e_editor;
 #[cfg(target_os = "linux")]
@@ -49,9 +45,6 @@ mod outbox_sync;
 #[cfg(target_os = "linux")]
 mod readme_commands;
 mod reliability_props;
-mod sandbox_faults;
-mod sandbox_http;
-mod sandbox_paging;
 mod store_crash;
 mod tenant_sandbox;
 mod terminal_safety;

@@ -1,5 +1,6 @@
 //! Domain types: the importedDeviceIdentity resource, its enums, the Graph
-//! wire shapes around it, and identifier validation. Imports nothing of ours.
+//! wire shapes around it, identifier validation and the identity key. Imports
+//! nothing of ours: the sandbox and the console both build on it.
 
 pub mod datetime;
 pub mod datetime_input;

@@ -85,7 +85,7 @@ fn imei(i: usize) -> String {
 mod tests {
     use super::*;
     use crate::domain::validate::is_valid_imei15;
-    use crate::sandbox::rules::row_is_valid;
+    use crate::rules::row_is_valid;
 
     #[test]
     fn deterministic_and_valid() {

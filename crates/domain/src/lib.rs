@@ -2,6 +2,11 @@
 //! wire shapes around it, identifier validation and the identity key. Imports
 //! nothing of ours: the sandbox and the console both build on it.
 
+// The README's example is compiled and run as a doctest, so it cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod datetime;
 pub mod datetime_input;
 pub mod enums;

@@ -60,6 +60,12 @@ impl DateTimeOffset {
         self.0.year() <= 1
     }
 
+    /// `2024-05-01T09:30:00`: whole seconds, no offset, as Graph writes an
+    /// error's `innerError.date` (the time as it stands, in its own offset).
+    pub fn whole_seconds(&self) -> String {
+        WholeSeconds(self.0).to_string()
+    }
+
     /// A short local-independent text for tables: `2024-05-01 09:30`.
     pub fn short(&self) -> String {
         let t = self.0;
@@ -74,7 +80,11 @@ impl DateTimeOffset {
     }
 }
 
-impl fmt::Display for DateTimeOffset {
+/// `2024-05-01T09:30:00`: the date and the time to the second, no fraction
+/// and no offset (the start of every [`DateTimeOffset`] text).
+struct WholeSeconds(OffsetDateTime);
+
+impl fmt::Display for WholeSeconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.0;
         write!(
@@ -86,7 +96,14 @@ impl fmt::Display for DateTimeOffset {
             t.hour(),
             t.minute(),
             t.second()
-        )?;
+        )
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        write!(f, "{}", WholeSeconds(t))?;
         let ticks = t.nanosecond() / 100;
         if ticks != 0 {
             write!(f, ".{ticks:07}")?;
@@ -147,5 +164,14 @@ mod tests {
         assert_eq!(b.to_string(), "2024-01-01T00:00:00.1234567Z");
         assert!(DateTimeOffset::parse("2024-01-01").is_err());
         assert!(DateTimeOffset::parse("2024-01-01T00:00:00").is_err());
+    }
+
+    #[test]
+    fn whole_seconds_drop_the_fraction_and_the_offset() {
+        let t = DateTimeOffset::parse("2017-01-01T00:00:35.1329464-08:00").unwrap();
+        assert_eq!(t.whole_seconds(), "2017-01-01T00:00:35");
+        assert!(t.to_string().starts_with(&t.whole_seconds()));
+        let never = DateTimeOffset::parse("0001-01-01T00:00:00Z").unwrap();
+        assert_eq!(never.whole_seconds(), "0001-01-01T00:00:00");
     }
 }

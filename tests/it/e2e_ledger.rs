@@ -182,3 +182,39 @@ fn recent_follows_a_registration_until_it_enrolls() {
     t.keys(&["C-c"]);
     t.wait_exit();
 }
+
+/// The Drafts/Outbox tab follows the ledger with no key pressed: a draft
+/// this console saved with Ctrl-D shows, and a `drafts discard` run by
+/// another process takes it away.
+#[test]
+fn the_drafts_tab_follows_its_own_saves_and_another_processs_discard() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&[], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url, "--offline"]);
+    t.keys(&["F4", "3"]);
+    t.wait_for("Drafts/Outbox (0)");
+    // Back to the form: a draft saved with Ctrl-D.
+    t.keys(&["Escape"]);
+    t.wait_for("New device identity");
+    t.type_text("TABDRAFT0001");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-d"]);
+    let screen = t.wait_for("Draft 1");
+    assert!(screen.contains("New device identity — Draft 1"), "{screen}");
+    t.keys(&["F4", "3"]);
+    let screen = t.wait_for("TABDRAFT0001");
+    assert!(screen.contains("Drafts/Outbox (1)"), "{screen}");
+
+    // Another process discards it; the open tab shows that by itself.
+    run(home.path(), &["--graph-url", url, "drafts", "discard", "1"]);
+    let screen = t.wait_until("the discard to show", |s| {
+        s.contains("Drafts/Outbox (0)") && !s.contains("TABDRAFT0001")
+    });
+    assert!(!screen.contains("draft ("), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}

@@ -83,6 +83,8 @@ impl EffectRunner {
                 if let Some(id) = item {
                     self.outbox.set_current_draft(id);
                     self.submission_items.insert(request, id);
+                    // The form's title names the item it now is.
+                    let _ = tx.send(Msg::Outbox(crate::app::OutboxMsg::FormItem(Some(id))));
                 }
                 let owner = self.owner.clone();
                 let task = tokio::spawn(async move {

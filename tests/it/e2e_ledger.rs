@@ -218,3 +218,37 @@ fn the_drafts_tab_follows_its_own_saves_and_another_processs_discard() {
     t.keys(&["C-c"]);
     t.wait_exit();
 }
+
+/// Tenant Detail says "created" only for what this console created: a row
+/// already in the tenant is not marked, the one submitted here is.
+#[test]
+fn tenant_detail_marks_only_what_this_machine_created() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&["--seed-identities", "1"], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url]);
+    t.keys(&["F4", "2"]);
+    t.wait_for("1 identities");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("not created from this machine");
+    assert!(!screen.contains("✓"), "{screen}");
+
+    t.keys(&["F2"]);
+    t.wait_for("New device identity");
+    t.type_text("TENANTMINE01");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    t.wait_for("✓ created");
+    t.keys(&["F4", "2", "r"]);
+    t.wait_for("2 identities");
+    t.keys(&["/"]);
+    t.type_text("TENANTMINE01");
+    t.keys(&["Enter", "Enter"]);
+    let screen = t.wait_for("✓ created from this machine");
+    assert!(screen.contains("TENANTMINE01"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}

@@ -38,6 +38,9 @@ pub struct RecentPage {
     pub limit: usize,
 }
 
+/// The most entries one live refresh reads from the tenant.
+pub const LIVE_TARGETS_MAX: usize = 1000;
+
 /// The origins the origin filter steps through, after "all".
 pub const ORIGINS: [&str; 3] = ["form", "scan", "import"];
 
@@ -151,10 +154,13 @@ impl RecentList {
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
     }
 
-    /// Entries with an id in the tenant not known to be enrolled yet.
+    /// Entries with an id in the tenant not known to be enrolled yet: of
+    /// the newest [`LIVE_TARGETS_MAX`] loaded (older pages scrolled into
+    /// do not multiply the reads of each refresh).
     pub fn live_targets(&self) -> Vec<LiveTarget> {
         self.entries
             .iter()
+            .take(LIVE_TARGETS_MAX)
             .filter(|e| !e.live.as_ref().is_some_and(|l| is_enrolled(&l.identity)))
             .filter_map(|e| {
                 Some(LiveTarget {
@@ -327,6 +333,26 @@ mod tests {
         list.last();
         assert_eq!(list.visible_range(10), 90..100);
         assert_eq!(list.visible_range(0), 0..0);
+    }
+
+    #[test]
+    fn a_live_refresh_reads_at_most_the_newest_thousand() {
+        let mut list = RecentList::default();
+        let many: Vec<RecentEntry> = entries(1500)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                e.item_id = Some(i as i64);
+                e.result.identity.id = Some(format!("id-{i}"));
+                e
+            })
+            .collect();
+        list.set(many[..RECENT_PAGE].to_vec());
+        list.append(many[RECENT_PAGE..].to_vec(), RECENT_PAGE);
+        assert_eq!(list.len(), 1500);
+        let targets = list.live_targets();
+        assert_eq!(targets.len(), LIVE_TARGETS_MAX);
+        assert_eq!(targets[0].item_id, 0);
     }
 
     #[test]

@@ -238,6 +238,8 @@ impl RecentList {
 
     /// Moves the selection by `delta` rows, clamped.
     pub fn move_by(&mut self, delta: isize) {
+        // A move of the user's own ends following `Last` through the pages.
+        self.follow_last = false;
         let last = self.entries.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
@@ -247,6 +249,7 @@ impl RecentList {
     }
 
     pub fn first(&mut self) {
+        self.follow_last = false;
         self.selected = 0;
     }
 

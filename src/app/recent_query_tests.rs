@@ -107,6 +107,22 @@ fn recent_pages_well_past_a_thousand_entries_to_the_last_one() {
 }
 
 #[test]
+fn a_move_while_end_follows_the_pages_stops_the_following() {
+    let store = ledger(1_200);
+    let mut app = App::for_tests();
+    run(&mut app, &store, key(KeyCode::F(4)));
+    // End asks for the next page; Home before it arrives stays on top.
+    let effects = app.update(key(KeyCode::End));
+    let Some(Effect::LoadRecent(page)) = effects.first().cloned() else {
+        panic!("{effects:?}");
+    };
+    app.update(key(KeyCode::Home));
+    let entries = LocalStore::recent_page(&store, &page).unwrap();
+    app.update(Msg::RecentPage { page, entries });
+    assert_eq!(selected(&app), "SERIAL01199");
+}
+
+#[test]
 fn the_filter_prompt_and_the_origin_key_list_what_matches() {
     let store = ledger(30);
     let mut app = App::for_tests();

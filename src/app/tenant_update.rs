@@ -332,8 +332,8 @@ impl App {
             TenantMsg::LoadFailed { load, error } => {
                 if load == self.tenant.load && self.tenant.loading {
                     self.tenant.loading = false;
-                    let error = sanitize(&error).into_owned();
-                    self.set_status(format!("tenant list: {error}"), Tone::Error);
+                    let text = sanitize(&error.user_message()).into_owned();
+                    self.set_status(format!("tenant list: {text}"), Tone::Error);
                     self.tenant.outcome = LoadOutcome::Failed(error);
                 }
             }

@@ -83,7 +83,9 @@ async fn export_streamed(client: &GraphClient, args: &ExportArgs) -> Result<Exit
                 drop(exporter);
                 return Err(stopped(
                     failure,
-                    format!("{n} identities were written before it stopped; the output is incomplete"),
+                    format!(
+                        "{n} identities were written before it stopped; the output is incomplete"
+                    ),
                 ));
             }
             exporter.finish().map_err(export_err)?;

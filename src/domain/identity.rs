@@ -105,7 +105,8 @@ impl From<WireIdentity> for ImportedDeviceIdentity {
             description: w.description,
             enrollment_state: w.enrollment_state,
             platform: w.platform,
-            unreadable_dates: (unreadable != UnreadableDates::default()).then(|| Box::new(unreadable)),
+            unreadable_dates: (unreadable != UnreadableDates::default())
+                .then(|| Box::new(unreadable)),
         }
     }
 }

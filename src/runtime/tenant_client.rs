@@ -48,11 +48,7 @@ impl TenantClient {
 
 impl TenantService for TenantClient {
     fn list_first(&self) -> BoxFuture<'_, Result<ListedPage, GraphError>> {
-        Box::pin(async move {
-            self.client
-                .list_first_listed(&ListQuery::default())
-                .await
-        })
+        Box::pin(async move { self.client.list_first_listed(&ListQuery::default()).await })
     }
     fn list_next<'a>(
         &'a self,

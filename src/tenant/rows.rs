@@ -4,7 +4,8 @@
 //! row, so 100,000 rows fit in a few tens of megabytes.
 
 use crate::domain::{
-    DateTimeOffset, EnrollmentState, UnreadableDates, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
+    DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
+    UnreadableDates,
 };
 
 /// The code of an absent enum value.

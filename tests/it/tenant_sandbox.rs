@@ -417,12 +417,18 @@ async fn the_tenant_tab_stops_on_a_next_link_cycle_and_names_the_request() {
             "{cycle:?}: {screen}"
         );
         assert!(!screen.contains(" identities"), "{cycle:?}: {screen}");
-        let status = pump.app.status().map(|s| s.text.clone()).unwrap_or_default();
+        let status = pump
+            .app
+            .status()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
         assert!(
             status.contains("stopped before its end") && status.contains(&request_id),
             "{cycle:?}: {status}"
         );
-        eprintln!("Tenant tab, next-link cycle {cycle:?}: stopped after {requests} list requests, {loaded} rows kept");
+        eprintln!(
+            "Tenant tab, next-link cycle {cycle:?}: stopped after {requests} list requests, {loaded} rows kept"
+        );
         sb.shutdown().await;
     }
 }

@@ -23,6 +23,7 @@ mod cli_tenant;
 mod client_sandbox;
 mod client_scripted;
 mod client_submit;
+mod dates_unreadable;
 mod docs_keys;
 mod domain_fixtures;
 mod domain_props;

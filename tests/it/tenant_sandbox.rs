@@ -262,6 +262,11 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
         pump.app.update(msg);
     }
     assert_eq!(pump.app.tenant().view().total(), stopped_at);
+    let screen = render_to_string(&pump.app, 100, 20);
+    assert!(
+        screen.contains(&format!("{stopped_at}+ loaded (stopped; r reloads)")),
+        "a stopped load shows no count that reads as complete: {screen}"
+    );
 
     // Export what is shown, as JSON, into a temporary folder.
     let dir = tempfile::tempdir().unwrap();

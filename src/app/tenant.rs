@@ -120,6 +120,8 @@ pub struct TenantState {
     pub(super) now: Option<DateTimeOffset>,
     pub(super) modal: Option<TenantModal>,
     pub(super) raw_json: bool,
+    /// The running export was asked for before the load reached its end.
+    pub(super) export_incomplete: bool,
 }
 
 impl Default for TenantState {
@@ -142,6 +144,7 @@ impl Default for TenantState {
             now: None,
             modal: None,
             raw_json: false,
+            export_incomplete: false,
         }
     }
 }

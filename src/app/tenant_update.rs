@@ -303,6 +303,8 @@ impl App {
             return Vec::new();
         }
         self.set_status("exporting…", Tone::Info);
+        self.tenant.export_incomplete =
+            self.tenant.loading || self.tenant.outcome != LoadOutcome::Complete;
         tenant(TenantEffect::Export {
             path: PathBuf::from(path),
             format,
@@ -373,7 +375,15 @@ impl App {
                     } else {
                         format!("exported {} identities to {}", count(total), shown.join(""))
                     };
-                    self.set_status(text, Tone::Success);
+                    if self.tenant.export_incomplete {
+                        // What was loaded, not the tenant: say so.
+                        let text = format!(
+                            "{text} — only what was loaded: the list did not load to its end"
+                        );
+                        self.set_status(text, Tone::Warning);
+                    } else {
+                        self.set_status(text, Tone::Success);
+                    }
                 }
                 Err(e) => self.set_status(sanitize(&e).into_owned(), Tone::Error),
             },

@@ -283,6 +283,8 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
         app.status().is_some_and(|s| s.text.starts_with("exported"))
     })
     .await;
+    let said = pump.app.status().unwrap().text.clone();
+    assert!(said.contains("did not load to its end"), "{said}");
     let written: Vec<enroll_console::domain::ImportedDeviceIdentity> =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(written.len(), stopped_at);

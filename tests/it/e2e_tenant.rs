@@ -125,6 +125,7 @@ fn tenant_tab_stops_on_a_next_link_cycle_and_names_the_request() {
     let stopped = t.wait_for("21+ loaded, stopped, request-id ");
     assert!(!stopped.contains(" identities"), "{stopped}");
     assert!(stopped.contains("stopped before its end"), "{stopped}");
+    assert!(stopped.contains("Tenant (21+)"), "{stopped}");
     let list = sandbox.stats()["list"].as_u64().unwrap_or(0);
     assert_eq!(list, 3, "A→B→A costs three list requests");
     t.keys(&["C-c"]);

@@ -2,6 +2,7 @@
 //! machine (Recent), drafts and the outbox with its attempt journal, and
 //! small remembered settings. Versioned migrations.
 
+mod batch;
 mod facts;
 mod health;
 pub mod lease;
@@ -72,6 +73,8 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A batch is staged in temporary tables (store::batch): keep them off the disk.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&conn)?;
         Ok(Store { conn })
     }

@@ -260,6 +260,7 @@ impl Action {
             Action::EditInEditor => "edit_in_editor",
             Action::Confirm => "confirm",
             Action::Keep => "keep",
+            Action::CycleOrigin => "cycle_origin",
         };
         name.into()
     }

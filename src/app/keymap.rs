@@ -112,6 +112,8 @@ pub enum Action {
     Confirm,
     /// A confirmation: keep things as they are.
     Keep,
+    /// Recent: list one origin (form, scan, import), then all again.
+    CycleOrigin,
 }
 
 /// A key with its modifiers; `const`-constructible for the static table.
@@ -369,6 +371,15 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         &[KeySpec::char('y')],
         "sync outbox",
         false,
+    ),
+    // Recent (the List's own tab; Tenant has its own filter)
+    bind(S::List, A::Filter, &[KeySpec::char('/')], "filter", true),
+    bind(
+        S::List,
+        A::CycleOrigin,
+        &[KeySpec::char('f')],
+        "origin",
+        true,
     ),
     // Drafts/Outbox tab
     bind(

@@ -107,7 +107,7 @@ fn an_unknown_action_or_one_of_another_scope_is_an_error() {
         "{e}"
     );
     let e = error("[keys.form]\nfilter = \"F10\"\n");
-    assert!(e.contains("filter is in [keys.tenant]"), "{e}");
+    assert!(e.contains("filter is in [keys.list], [keys.tenant]"), "{e}");
 }
 
 #[test]

@@ -52,6 +52,9 @@ impl App {
             }
             return Vec::new();
         }
+        if let Some(effects) = self.on_recent_filter_key(&key) {
+            return effects;
+        }
         if let Some(effects) = self.on_tenant_key(&key) {
             return effects;
         }
@@ -195,11 +198,26 @@ impl App {
                 };
             }
             Action::MoveUp => self.recent.move_by(-1),
-            Action::MoveDown => self.recent.move_by(1),
+            Action::MoveDown => {
+                self.recent.move_by(1);
+                return self.more_recent();
+            }
             Action::PageUp => self.recent.move_by(-self.recent.page_size()),
-            Action::PageDown => self.recent.move_by(self.recent.page_size()),
+            Action::PageDown => {
+                self.recent.move_by(self.recent.page_size());
+                return self.more_recent();
+            }
             Action::First => self.recent.first(),
-            Action::Last => self.recent.last(),
+            Action::Last => return self.last_recent(),
+            Action::Filter if self.screen == Screen::List && self.list_tab == ListTab::Recent => {
+                self.open_recent_filter();
+            }
+            Action::CycleOrigin
+                if self.screen == Screen::List && self.list_tab == ListTab::Recent =>
+            {
+                return self.cycle_recent_origin();
+            }
+            Action::CycleOrigin => {}
             Action::OpenSelected => {
                 if let Some(entry) = self.recent.selected() {
                     self.detail = Some(DetailView::from_recent(entry));

@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod draft;
+mod drafts;
 pub mod editor;
 pub mod form;
 pub mod import;
@@ -14,12 +15,14 @@ pub mod keymap;
 pub mod keymap_config;
 pub mod keymap_docs;
 mod keys;
+pub mod ledger_detail;
 pub mod mouse;
 pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
 pub mod recent_live;
+mod recent_query;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
@@ -109,6 +112,8 @@ pub struct DetailView {
     pub note: Option<String>,
     /// When `result` is the live copy read from the tenant, when it was read.
     pub live_fetched_at: Option<DateTimeOffset>,
+    /// Whether it was sent from here or read from the tenant.
+    pub provenance: ledger_detail::Provenance,
 }
 
 impl DetailView {
@@ -125,6 +130,7 @@ impl DetailView {
             recorded_at: Some(entry.recorded_at),
             note: None,
             live_fetched_at: entry.live.as_ref().map(|l| l.fetched_at),
+            provenance: ledger_detail::Provenance::Sent,
         }
     }
 
@@ -137,6 +143,7 @@ impl DetailView {
             recorded_at: Some(received_at),
             note: outcome.create_unusable.map(|why| why.detail_note()),
             live_fetched_at: None,
+            provenance: ledger_detail::Provenance::Sent,
         }
     }
 }
@@ -178,6 +185,17 @@ pub struct App {
 }
 
 impl App {
+    /// A sandbox session's app, for state tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        App::new(SessionInfo {
+            target: Target::Sandbox,
+            profile: "sandbox".into(),
+            paths: Paths::under(std::path::PathBuf::from("/h")),
+            offline: false,
+        })
+    }
+
     pub fn new(info: SessionInfo) -> Self {
         let status = if info.offline {
             Some(StatusMessage {
@@ -254,12 +272,14 @@ impl App {
     pub(super) fn open_recent(&mut self) -> Vec<Effect> {
         self.screen = Screen::List;
         self.list_tab = ListTab::Recent;
-        vec![Effect::LoadRecent]
+        self.recent.page_in_flight = None;
+        self.recent.follow_last = false;
+        vec![self.first_recent_page()]
     }
 
     /// The work to do at start: load Recent.
     pub fn startup_effects(&self) -> Vec<Effect> {
-        let mut effects = vec![Effect::LoadRecent];
+        let mut effects = vec![self.first_recent_page()];
         effects.extend(self.outbox_startup_effects());
         effects
     }
@@ -331,6 +351,9 @@ impl App {
         !self.overlay_open()
             && match self.screen {
                 Screen::Form => self.form.text_focused(),
+                Screen::List if self.list_tab == ListTab::Recent => {
+                    self.recent.filter_field().is_some()
+                }
                 Screen::List | Screen::Detail => self.tenant.text_focused(),
                 Screen::Scan => true,
                 Screen::Import => self.import.text_focused(),
@@ -369,7 +392,14 @@ impl App {
     }
 
     fn quit(&mut self) -> Vec<Effect> {
-        let mut effects = self.drafts_on_exit();
+        // A submission in flight is its item in the ledger already; the
+        // runtime puts it in the outbox with an unknown outcome on the way
+        // out. Saving the form too would add a draft of the same identity.
+        let mut effects = if self.submission.is_busy() {
+            Vec::new()
+        } else {
+            self.drafts_on_exit()
+        };
         self.should_quit = true;
         effects.push(Effect::Quit);
         effects
@@ -428,10 +458,12 @@ impl App {
                 self.recent.set(entries);
                 Vec::new()
             }
+            Msg::RecentPage { page, entries } => self.on_recent_page(page, entries),
             Msg::RecentRecorded | Msg::SettingSaved => Vec::new(),
             Msg::SignIn(msg) => self.on_sign_in_msg(msg),
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::Editor(msg) => self.on_editor_msg(msg),
+            Msg::Ledger(msg) => self.on_ledger_msg(msg),
             Msg::StoreError(error) => {
                 let text = crate::sanitize::sanitize(&error).into_owned();
                 self.set_status(text, Tone::Error);

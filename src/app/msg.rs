@@ -49,6 +49,11 @@ pub enum Msg {
     /// Scan mode (keys with their times, results of its work).
     Scan(ScanMsg),
     RecentLoaded(Vec<RecentEntry>),
+    /// A page of Recent from the store, with the request it answers.
+    RecentPage {
+        page: super::recent::RecentPage,
+        entries: Vec<RecentEntry>,
+    },
     /// The live state of Recent's entries, read from the tenant.
     RecentLive(super::recent_live::LiveRefreshed),
     /// Drafts and the outbox.
@@ -56,6 +61,8 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     StoreError(String),
+    /// What the ledger says about the identity on Detail.
+    Ledger(super::ledger_detail::LedgerMsg),
     /// Progress of the device code sign-in.
     SignIn(super::sign_in::SignInMsg),
     /// The Tenant list and the Detail actions.
@@ -85,7 +92,8 @@ pub enum Effect {
     /// Scan mode's work.
     Scan(ScanEffect),
     RecordRecent(RecentEntry),
-    LoadRecent,
+    /// Load a page of Recent (answered with `RecentPage`).
+    LoadRecent(super::recent::RecentPage),
     /// Read these entries from the tenant (GET by id) and store the copies.
     RefreshLive(Vec<super::recent_live::LiveTarget>),
     /// Remember for the profile that create is unusable (`ProfileFact::CreateUnusable`).
@@ -96,6 +104,8 @@ pub enum Effect {
     SignIn(super::sign_in::SignInEffect),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxEffect),
+    /// Questions to and records in the ledger for Detail.
+    Ledger(super::ledger_detail::LedgerEffect),
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
     /// Hand the terminal to the user's editor (the runtime's loop does it).

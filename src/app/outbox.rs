@@ -7,7 +7,6 @@
 
 use super::confirm::{Confirmation, Pending};
 use super::form::FormState;
-use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::{App, Screen};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
@@ -39,8 +38,10 @@ pub enum OutboxMsg {
         items: Vec<OutboxItem>,
         counts: OutboxCounts,
     },
-    /// The newest draft, at start.
-    LatestDraft(Option<DraftFields>),
+    /// The newest draft (its item and fields), at start.
+    LatestDraft(Option<(i64, DraftFields)>),
+    /// The item the form saves to now (after a save, a switch or a send).
+    FormItem(Option<i64>),
     /// The draft timer fired.
     DraftTimer,
     /// An item was queued.
@@ -57,6 +58,9 @@ pub enum OutboxMsg {
     SyncDue,
     /// A store failure, user-facing text.
     Error(String),
+    /// The ledger changed (this console's other connection or another
+    /// process wrote to it).
+    LedgerChanged,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +103,11 @@ pub enum OutboxEffect {
     },
     /// Later draft saves go to this draft.
     UseDraft(i64),
+    /// Later draft saves go to a new draft (the open one is kept as it is).
+    NewDraft,
+    /// Watch the ledger for changes, for as long as the console runs
+    /// (answered with `LedgerChanged` each time it changed).
+    WatchLedger,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -115,9 +124,13 @@ pub struct OutboxState {
     /// automatically: its summary is shown even when nothing was settled.
     sync_asked: bool,
     /// The form changed since its draft was saved.
-    draft_dirty: bool,
+    pub(super) draft_dirty: bool,
+    /// The ledger changed while the tab was not shown: load it when it is.
+    pub(super) stale: bool,
     /// A `DraftTimer` is on its way.
     draft_timer: bool,
+    /// The item the form edits (its draft), as the runtime last said.
+    pub(super) form_item: Option<i64>,
     pub(super) selected: usize,
     /// The wall time of the current batch of messages (`Msg::Clock`).
     now: Option<DateTimeOffset>,
@@ -182,6 +195,11 @@ impl OutboxState {
     pub fn selected(&self) -> Option<&OutboxItem> {
         self.items.get(self.selected)
     }
+    /// The item the open form edits, once it is saved as one.
+    pub fn form_item(&self) -> Option<i64> {
+        self.form_item
+    }
+
     pub fn draft_dirty(&self) -> bool {
         self.draft_dirty
     }
@@ -225,7 +243,11 @@ impl App {
     }
 
     pub(super) fn outbox_startup_effects(&self) -> Vec<Effect> {
-        wrap(vec![OutboxEffect::Load, OutboxEffect::RestoreLatestDraft])
+        wrap(vec![
+            OutboxEffect::Load,
+            OutboxEffect::RestoreLatestDraft,
+            OutboxEffect::WatchLedger,
+        ])
     }
 
     /// What the form looked like before a key or paste (for change detection).
@@ -251,7 +273,7 @@ impl App {
     }
 
     /// Saves the open form's draft now (or drops it when the form is empty).
-    fn draft_save_effects(&mut self) -> Vec<Effect> {
+    pub(super) fn draft_save_effects(&mut self) -> Vec<Effect> {
         self.outbox.draft_dirty = false;
         if self.form.is_blank() {
             wrap(vec![OutboxEffect::FinishDraft])
@@ -372,6 +394,7 @@ impl App {
     pub(super) fn on_outbox(&mut self, msg: OutboxMsg) -> Vec<Effect> {
         match msg {
             OutboxMsg::Loaded { items, counts } => {
+                self.outbox.stale = false;
                 self.outbox.items = items;
                 self.outbox.counts = counts;
                 self.outbox.loaded = true;
@@ -379,14 +402,26 @@ impl App {
                 self.outbox.selected = self.outbox.selected.min(last);
                 self.start_sync(false)
             }
-            OutboxMsg::LatestDraft(Some(fields)) => {
-                if self.form.is_blank() && self.screen == Screen::Form {
+            OutboxMsg::LatestDraft(Some((id, fields))) => {
+                // Only into an empty form that edits no other item: else
+                // the typing would go to that draft and overwrite it.
+                if self.form.is_blank()
+                    && self.screen == Screen::Form
+                    && self.outbox.form_item.is_none()
+                    && !self.outbox.draft_dirty
+                {
                     self.form = FormState::from_draft(&fields);
+                    self.outbox.form_item = Some(id);
                     self.set_status("Draft restored", Tone::Info);
+                    return wrap(vec![OutboxEffect::UseDraft(id)]);
                 }
                 Vec::new()
             }
             OutboxMsg::LatestDraft(None) => Vec::new(),
+            OutboxMsg::FormItem(id) => {
+                self.outbox.form_item = id;
+                Vec::new()
+            }
             OutboxMsg::DraftTimer => {
                 self.outbox.draft_timer = false;
                 if self.outbox.draft_dirty {
@@ -432,6 +467,14 @@ impl App {
             OutboxMsg::Error(text) => {
                 self.set_status(sanitize(&text).into_owned(), Tone::Error);
                 Vec::new()
+            }
+            OutboxMsg::LedgerChanged => {
+                if self.screen == Screen::List && self.list_tab == super::ListTab::Outbox {
+                    wrap(vec![OutboxEffect::Load])
+                } else {
+                    self.outbox.stale = true;
+                    Vec::new()
+                }
             }
         }
     }
@@ -510,37 +553,6 @@ impl App {
         // `Load` above brings fresh ones, and `Loaded` syncs again if items
         // are still pending.
         self.outbox.sync_again = false;
-        effects
-    }
-
-    /// Opens the selected outbox item in the form (drafts keep saving to
-    /// themselves; other items open as a new draft, to edit and send again).
-    pub(super) fn open_outbox_item(&mut self) -> Vec<Effect> {
-        let Some(item) = self.outbox.selected().cloned() else {
-            return Vec::new();
-        };
-        let mut effects = self.drafts_on_exit();
-        let fields = item.form.clone().unwrap_or_else(|| DraftFields {
-            identifier: item.identifier.clone(),
-            ..FormState::new().draft_fields()
-        });
-        self.form = FormState::from_draft(&fields);
-        self.screen = Screen::Form;
-        if item.state == ItemState::Draft {
-            effects.extend(wrap(vec![OutboxEffect::UseDraft(item.id)]));
-            self.set_status(format!("Draft {} opened", item.id), Tone::Info);
-        } else {
-            self.outbox.draft_dirty = true;
-            effects.extend(self.draft_save_effects());
-            self.set_status(
-                format!(
-                    "Item {} opened as a new draft; {} sends it",
-                    item.id,
-                    self.keymap.key_for(Scope::Form, Action::Submit)
-                ),
-                Tone::Info,
-            );
-        }
         effects
     }
 

@@ -202,11 +202,14 @@ fn the_newest_draft_is_restored_into_a_blank_form() {
     let mut typed = FormState::new();
     typed.identifier.insert_str("HALF-TYPED");
     typed.set_focus(crate::app::FieldId::Description);
-    app.update(Msg::Outbox(OutboxMsg::LatestDraft(Some(
+    let effects = app.update(Msg::Outbox(OutboxMsg::LatestDraft(Some((
+        4,
         typed.draft_fields(),
-    ))));
+    )))));
     assert_eq!(app.form().draft_fields(), typed.draft_fields());
     assert_eq!(app.status().unwrap().text, "Draft restored");
+    assert_eq!(outbox_effects(&effects), [OutboxEffect::UseDraft(4)]);
+    assert_eq!(app.outbox().form_item(), Some(4));
 }
 
 #[test]

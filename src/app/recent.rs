@@ -1,5 +1,7 @@
-//! The Recent list: entries from the local store, newest first, with a
-//! selection and the scroll offset the last draw used.
+//! The Recent list: entries from the local store, newest first, loaded a
+//! page at a time as the selection nears the end of what is loaded, with
+//! the filter (identifier text, origin), a selection and the scroll offset
+//! the last draw used.
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -11,8 +13,36 @@ use std::collections::HashSet;
 use super::recent_live::{LiveTarget, is_enrolled};
 use crate::store::{LiveCopy, RecentEntry};
 
-/// How many entries are loaded from the store.
-pub const RECENT_LIMIT: usize = 1000;
+/// How many entries one load from the store brings.
+pub const RECENT_PAGE: usize = 500;
+
+/// Which entries Recent lists: those whose identifier contains `text`
+/// (any case), of one origin ("form", "scan", "import") or all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecentQuery {
+    pub text: String,
+    pub origin: Option<String>,
+}
+
+impl RecentQuery {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.origin.is_none()
+    }
+}
+
+/// One page of Recent to load: `limit` entries from `offset`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentPage {
+    pub query: RecentQuery,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// The most entries one live refresh reads from the tenant.
+pub const LIVE_TARGETS_MAX: usize = 1000;
+
+/// The origins the origin filter steps through, after "all".
+pub const ORIGINS: [&str; 3] = ["form", "scan", "import"];
 
 #[derive(Debug, Clone, Default)]
 pub struct RecentList {
@@ -31,6 +61,18 @@ pub struct RecentList {
     pub(super) live_started_at: Option<DateTimeOffset>,
     /// Items seen becoming enrolled in this session (highlighted).
     enrolled_seen: HashSet<i64>,
+    /// What is listed.
+    pub(super) query: RecentQuery,
+    /// The filter being typed, when its prompt is open.
+    pub(super) filter_field: Option<crate::widgets::TextField>,
+    /// How many entries of `query` came from the store (the next page's offset).
+    fetched: usize,
+    /// The store may hold more entries than are loaded.
+    more: bool,
+    /// The offset of the page on its way, if one is.
+    pub(super) page_in_flight: Option<usize>,
+    /// `Last` was asked for while pages were still to come: follow them.
+    pub(super) follow_last: bool,
 }
 
 impl RecentList {
@@ -50,6 +92,40 @@ impl RecentList {
         self.loaded
     }
 
+    /// Whether the store may hold more entries than are loaded.
+    pub fn has_more(&self) -> bool {
+        self.more
+    }
+
+    pub fn query(&self) -> &RecentQuery {
+        &self.query
+    }
+
+    /// The filter being typed, when the prompt is open.
+    pub fn filter_field(&self) -> Option<&crate::widgets::TextField> {
+        self.filter_field.as_ref()
+    }
+
+    /// Adds the next page from the store; entries already listed (one
+    /// recorded meanwhile moved the pages by one) are not listed twice.
+    pub fn append(&mut self, page: Vec<RecentEntry>, limit: usize) {
+        self.fetched += page.len();
+        self.more = page.len() >= limit;
+        for entry in page {
+            let known = self.entries.iter().any(|e| same_entry(e, &entry));
+            if !known {
+                self.entries.push(entry);
+            }
+        }
+    }
+
+    /// The first page of a new query: what is listed is replaced.
+    pub(super) fn set_first_page(&mut self, page: Vec<RecentEntry>, limit: usize) {
+        let more = page.len() >= limit;
+        self.set(page);
+        self.more = more;
+    }
+
     pub fn selected_index(&self) -> usize {
         self.selected
     }
@@ -62,20 +138,14 @@ impl RecentList {
     /// this session that the store did not return yet (a load that raced a
     /// submission) stay on top.
     pub fn set(&mut self, loaded: Vec<RecentEntry>) {
-        // The same identity: the same id in the tenant (the ledger's time
-        // of it may differ from the session's).
-        let same =
-            |a: &RecentEntry, b: &RecentEntry| match (&a.result.identity.id, &b.result.identity.id)
-            {
-                (Some(x), Some(y)) => x == y,
-                _ => {
-                    (&a.result.identity.id, a.recorded_at) == (&b.result.identity.id, b.recorded_at)
-                }
-            };
+        self.fetched = loaded.len();
+        self.more = loaded.len() >= RECENT_PAGE;
+        let query = &self.query;
         let mut entries: Vec<RecentEntry> = self
             .recorded
             .iter()
-            .filter(|mine| !loaded.iter().any(|l| same(l, mine)))
+            .filter(|mine| matches(query, mine))
+            .filter(|mine| !loaded.iter().any(|l| same_entry(l, mine)))
             .cloned()
             .collect();
         entries.extend(loaded);
@@ -84,10 +154,13 @@ impl RecentList {
         self.selected = self.selected.min(self.entries.len().saturating_sub(1));
     }
 
-    /// Entries with an id in the tenant not known to be enrolled yet.
+    /// Entries with an id in the tenant not known to be enrolled yet: of
+    /// the newest [`LIVE_TARGETS_MAX`] loaded (older pages scrolled into
+    /// do not multiply the reads of each refresh).
     pub fn live_targets(&self) -> Vec<LiveTarget> {
         self.entries
             .iter()
+            .take(LIVE_TARGETS_MAX)
             .filter(|e| !e.live.as_ref().is_some_and(|l| is_enrolled(&l.identity)))
             .filter_map(|e| {
                 Some(LiveTarget {
@@ -116,6 +189,17 @@ impl RecentList {
         now && !was
     }
 
+    /// A copy just written to the tenant (an edit on Detail) replaces the
+    /// live copy of the entries of that identity.
+    pub fn replace_live(&mut self, live: &LiveCopy) {
+        let id = live.identity.id.as_deref();
+        for entry in self.entries.iter_mut().chain(self.recorded.iter_mut()) {
+            if id.is_some() && entry.result.identity.id.as_deref() == id {
+                entry.live = Some(Box::new(live.clone()));
+            }
+        }
+    }
+
     /// Whether this entry was seen becoming enrolled in this session.
     pub fn enrolled_here(&self, entry: &RecentEntry) -> bool {
         entry
@@ -131,13 +215,31 @@ impl RecentList {
     /// A newly recorded entry goes on top and is selected.
     pub fn push_front(&mut self, entry: RecentEntry) {
         self.recorded.insert(0, entry.clone());
+        if !matches(&self.query, &entry) {
+            return;
+        }
         self.entries.insert(0, entry);
         self.selected = 0;
         self.offset.set(0);
     }
 
+    /// Whether the next page should be loaded now: the selection is within
+    /// a page of the end of what is loaded, and more may come.
+    pub(super) fn wants_more(&self) -> bool {
+        self.more
+            && self.page_in_flight.is_none()
+            && self.selected + self.page.get().max(1) * 2 >= self.entries.len()
+    }
+
+    /// The offset the next page starts at.
+    pub(super) fn next_offset(&self) -> usize {
+        self.fetched
+    }
+
     /// Moves the selection by `delta` rows, clamped.
     pub fn move_by(&mut self, delta: isize) {
+        // A move of the user's own ends following `Last` through the pages.
+        self.follow_last = false;
         let last = self.entries.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
@@ -147,6 +249,7 @@ impl RecentList {
     }
 
     pub fn first(&mut self) {
+        self.follow_last = false;
         self.selected = 0;
     }
 
@@ -171,6 +274,31 @@ impl RecentList {
         self.offset.set(offset);
         offset..(offset + height).min(self.entries.len())
     }
+}
+
+/// The same identity: the same item, or the same id in the tenant (the
+/// ledger's time of it may differ from the session's).
+fn same_entry(a: &RecentEntry, b: &RecentEntry) -> bool {
+    if let (Some(x), Some(y)) = (a.item_id, b.item_id) {
+        return x == y;
+    }
+    match (&a.result.identity.id, &b.result.identity.id) {
+        (Some(x), Some(y)) => x == y,
+        _ => (&a.result.identity.id, a.recorded_at) == (&b.result.identity.id, b.recorded_at),
+    }
+}
+
+/// Whether an entry recorded in this session belongs in `query`'s list
+/// (as the store's query would say).
+fn matches(query: &RecentQuery, entry: &RecentEntry) -> bool {
+    let text = query.text.to_uppercase();
+    entry
+        .result
+        .identity
+        .identifier()
+        .to_uppercase()
+        .contains(&text)
+        && query.origin.as_deref().is_none_or(|o| o == entry.origin)
 }
 
 #[cfg(test)]
@@ -208,6 +336,26 @@ mod tests {
         list.last();
         assert_eq!(list.visible_range(10), 90..100);
         assert_eq!(list.visible_range(0), 0..0);
+    }
+
+    #[test]
+    fn a_live_refresh_reads_at_most_the_newest_thousand() {
+        let mut list = RecentList::default();
+        let many: Vec<RecentEntry> = entries(1500)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                e.item_id = Some(i as i64);
+                e.result.identity.id = Some(format!("id-{i}"));
+                e
+            })
+            .collect();
+        list.set(many[..RECENT_PAGE].to_vec());
+        list.append(many[RECENT_PAGE..].to_vec(), RECENT_PAGE);
+        assert_eq!(list.len(), 1500);
+        let targets = list.live_targets();
+        assert_eq!(targets.len(), LIVE_TARGETS_MAX);
+        assert_eq!(targets[0].item_id, 0);
     }
 
     #[test]

@@ -200,10 +200,9 @@ mod tests {
             offline: false,
         });
         let effects = app.update(Msg::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)));
-        assert_eq!(
-            effects,
-            [Effect::LoadRecent],
-            "opening Recent reads the ledger"
+        assert!(
+            matches!(effects.as_slice(), [Effect::LoadRecent(page)] if page.offset == 0),
+            "opening Recent reads the ledger: {effects:?}"
         );
         app.update(Msg::RecentLoaded(vec![entry(1), entry(2)]));
         app

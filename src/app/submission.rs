@@ -320,6 +320,7 @@ impl App {
                     recorded_at: Some(received_at),
                     note: Some(note),
                     live_fetched_at: None,
+                    provenance: super::ledger_detail::Provenance::Sent,
                 });
                 vec![
                     Effect::RecordRecent(entry),

@@ -144,7 +144,7 @@ impl App {
             Action::PageDown => t.move_by(t.page_size()),
             Action::First => t.selected = 0,
             Action::Last => t.last(),
-            Action::OpenSelected => self.open_tenant_detail(),
+            Action::OpenSelected => return Some(self.open_tenant_detail()),
             _ => return None,
         }
         Some(Vec::new())

@@ -50,6 +50,7 @@ impl DetailView {
             recorded_at: None,
             note: None,
             live_fetched_at: None,
+            provenance: super::ledger_detail::Provenance::Tenant { created_here: None },
         }
     }
 }
@@ -77,6 +78,9 @@ impl App {
         self.list_tab = tab;
         if tab == ListTab::Tenant && !self.tenant.started {
             return self.reload_tenant();
+        }
+        if tab == ListTab::Outbox && std::mem::take(&mut self.outbox.stale) {
+            return vec![Effect::Outbox(super::OutboxEffect::Load)];
         }
         Vec::new()
     }
@@ -143,13 +147,15 @@ impl App {
         self.tenant.move_by(1);
     }
 
-    pub(super) fn open_tenant_detail(&mut self) {
+    pub(super) fn open_tenant_detail(&mut self) -> Vec<Effect> {
         if let Some(row) = self.tenant.view.row_at(self.tenant.selected) {
             self.detail = Some(DetailView::from_identity(row.to_identity()));
             self.detail_back = Screen::List;
             self.screen = Screen::Detail;
             self.tenant.raw_json = false;
+            return self.ask_ledger_about_detail();
         }
+        Vec::new()
     }
 
     pub(super) fn ask_delete(&mut self, targets: Vec<(String, String)>) {
@@ -348,7 +354,7 @@ impl App {
                 result,
             } => {
                 self.tenant.learn_now(received_at);
-                self.on_updated(id, result);
+                return self.on_updated(id, result, received_at);
             }
             TenantMsg::Exported(result) => match result {
                 Ok(files) => {
@@ -453,10 +459,16 @@ impl App {
         }
     }
 
-    fn on_updated(&mut self, id: String, result: Result<Box<ImportedDeviceIdentity>, String>) {
+    fn on_updated(
+        &mut self,
+        id: String,
+        result: Result<Box<ImportedDeviceIdentity>, String>,
+        received_at: crate::domain::DateTimeOffset,
+    ) -> Vec<Effect> {
         match result {
             Ok(identity) => {
                 let identity = *identity;
+                let identity_copy = identity.clone();
                 self.tenant.view.replace(&identity);
                 if let Some(detail) = self.detail.as_mut()
                     && detail.result.identity.id.as_deref() == Some(id.as_str())
@@ -467,6 +479,7 @@ impl App {
                     self.tenant.modal = None;
                 }
                 self.set_status("description saved", Tone::Success);
+                self.carry_edit_into_ledger(identity_copy, received_at)
             }
             Err(e) => {
                 let e = sanitize(&e).into_owned();
@@ -477,6 +490,7 @@ impl App {
                     *saving = false;
                 }
                 self.set_status(format!("description not saved: {e}"), Tone::Error);
+                Vec::new()
             }
         }
     }

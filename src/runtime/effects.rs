@@ -8,8 +8,7 @@ use tokio::task::AbortHandle;
 use super::outbox_effects::OutboxRunner;
 use super::services::Services;
 use super::tenant::TenantRunner;
-use crate::app::recent::RECENT_LIMIT;
-use crate::app::{Effect, Msg, RequestId, SignInEffect, SignInMsg};
+use crate::app::{Effect, Msg, OutboxEffect, RequestId, SignInEffect, SignInMsg};
 use crate::domain::DateTimeOffset;
 use crate::store::ProfileFact;
 
@@ -30,6 +29,8 @@ pub struct EffectRunner {
     outbox: OutboxRunner,
     sign_in: Option<AbortHandle>,
     tenant: TenantRunner,
+    /// Polls the ledger for changes (see `ledger_effects::watch`).
+    ledger_watch: Option<AbortHandle>,
 }
 
 impl EffectRunner {
@@ -43,6 +44,7 @@ impl EffectRunner {
             owner: crate::store::lease::new_owner(),
             sign_in: None,
             tenant: TenantRunner::default(),
+            ledger_watch: None,
         }
     }
 
@@ -55,6 +57,12 @@ impl EffectRunner {
             // The loop itself lends the terminal to the editor.
             Effect::Editor(_) => {}
             Effect::SignIn(effect) => self.run_sign_in(effect),
+            Effect::Outbox(OutboxEffect::WatchLedger) => {
+                if self.ledger_watch.is_none() {
+                    let task = tokio::spawn(super::ledger_effects::watch(services, tx));
+                    self.ledger_watch = Some(task.abort_handle());
+                }
+            }
             Effect::Outbox(effect) => self.outbox.run(effect, &tx),
             Effect::Tenant(effect) => self.tenant.run(effect, &services, tx),
             Effect::Submit { request, identity } => {
@@ -75,6 +83,8 @@ impl EffectRunner {
                 if let Some(id) = item {
                     self.outbox.set_current_draft(id);
                     self.submission_items.insert(request, id);
+                    // The form's title names the item it now is.
+                    let _ = tx.send(Msg::Outbox(crate::app::OutboxMsg::FormItem(Some(id))));
                 }
                 let owner = self.owner.clone();
                 let task = tokio::spawn(async move {
@@ -131,15 +141,17 @@ impl EffectRunner {
                     });
                 });
             }
-            Effect::LoadRecent => {
+            Effect::LoadRecent(page) => {
                 tokio::spawn(async move {
-                    let loaded = services.with_store(|s| s.recent(RECENT_LIMIT)).await;
+                    let asked = page.clone();
+                    let loaded = services.with_store(move |s| s.recent_page(&asked)).await;
                     let _ = tx.send(match loaded {
-                        Ok(entries) => Msg::RecentLoaded(entries),
+                        Ok(entries) => Msg::RecentPage { page, entries },
                         Err(e) => Msg::StoreError(format!("could not load Recent: {e}")),
                     });
                 });
             }
+            Effect::Ledger(effect) => super::ledger_effects::run_for_detail(effect, services, tx),
             Effect::RefreshLive(targets) => {
                 tokio::spawn(super::recent_live::refresh(services, tx, targets));
             }
@@ -212,9 +224,25 @@ impl EffectRunner {
         if let Some(task) = self.sign_in.take() {
             task.abort();
         }
+        if let Some(task) = self.ledger_watch.take() {
+            task.abort();
+        }
         self.outbox.abort();
-        for (_, handle) in self.submissions.drain() {
+        for (request, handle) in self.submissions.drain() {
+            if handle.is_finished() {
+                continue;
+            }
             handle.abort();
+            // Its request may have been applied: it goes to the outbox with
+            // an unknown outcome, not back to a draft.
+            if let (Some(id), Some(syncer)) =
+                (self.submission_items.get(&request), &self.services.outbox)
+                && let Err(e) = syncer
+                    .outbox()
+                    .with_store_now(|s, _| s.interrupted(*id, &self.owner, now()))
+            {
+                tracing::warn!("could not put the interrupted submission in the outbox: {e}");
+            }
         }
         self.tenant.abort_all();
     }

@@ -4,13 +4,17 @@
 //! (a failure that may pass, or an unknown outcome), or back to a draft (the
 //! service refused it; the form still holds it). A send cut off by quitting
 //! stays `sending`, so the next sender checks it before sending it again.
+//! Also Detail's questions to the ledger and the edits it keeps there, and
+//! the watch that tells the console when the ledger changed.
 
+use crate::app::Msg;
+use crate::app::ledger_detail::{LedgerEffect, LedgerMsg};
 use crate::app::outbox::belongs_in_outbox;
 use crate::domain::ImportedDeviceIdentity;
 use crate::graph::{GraphError, SubmitOutcome};
 use crate::outbox::plan::{Answer, Step, settle};
 use crate::outbox::{Outbox, now};
-use crate::store::{ItemState, Slot};
+use crate::store::{ItemState, LiveCopy, Slot};
 
 /// Journals the form's identity; returns its item, or `None` when the
 /// ledger has no item for it to claim (held by another sender, or created
@@ -85,4 +89,71 @@ pub async fn cancelled(outbox: &Outbox, owner: &str, id: i64) -> Result<(), Stri
         .await
         .map(|_| ())
         .map_err(|e| format!("could not record the cancel in the ledger: {e}"))
+}
+
+/// Detail's questions to the ledger and the edits it keeps there.
+pub fn run_for_detail(
+    effect: LedgerEffect,
+    services: super::services::Services,
+    tx: tokio::sync::mpsc::UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        let msg = match effect {
+            LedgerEffect::AskCreatedHere { service_id } => {
+                let id = service_id.clone();
+                match services.with_store(move |s| s.created_here(&id)).await {
+                    Ok(created_here) => Msg::Ledger(LedgerMsg::CreatedHere {
+                        service_id,
+                        created_here,
+                    }),
+                    Err(e) => Msg::StoreError(format!("could not read the ledger: {e}")),
+                }
+            }
+            LedgerEffect::RecordEdit { identity, at } => {
+                let live = LiveCopy {
+                    identity: *identity,
+                    fetched_at: at,
+                };
+                match services.with_store(move |s| s.record_live_for(&live)).await {
+                    Ok(()) => return,
+                    Err(e) => Msg::StoreError(format!("could not keep the edit in Recent: {e}")),
+                }
+            }
+        };
+        let _ = tx.send(msg);
+    });
+}
+
+/// How often the ledger is looked at for changes. `PRAGMA data_version` is
+/// a read of a counter in memory: cheap enough to ask every second.
+pub const LEDGER_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Tells the console each time the ledger changed: `PRAGMA data_version` on
+/// the services' connection moves when any other connection committed (the
+/// outbox's own, a `drafts sync` or `drafts discard` in another process).
+pub async fn watch(
+    services: super::services::Services,
+    tx: tokio::sync::mpsc::UnboundedSender<Msg>,
+) {
+    let mut ticks = tokio::time::interval(LEDGER_POLL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut seen = None;
+    loop {
+        ticks.tick().await;
+        let version = match services.with_store(|s| s.data_version()).await {
+            Ok(Some(version)) => version,
+            // A store without one (test fakes): nothing to watch.
+            Ok(None) => return,
+            // Busy or failing now: the next tick asks again.
+            Err(_) => continue,
+        };
+        if seen.is_some_and(|seen| seen != version)
+            && tx
+                .send(Msg::Outbox(crate::app::OutboxMsg::LedgerChanged))
+                .is_err()
+        {
+            return;
+        }
+        seen = Some(version);
+    }
 }

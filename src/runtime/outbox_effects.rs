@@ -91,10 +91,11 @@ impl OutboxRunner {
             }
             OutboxEffect::RestoreLatestDraft => {
                 match outbox.with_store_now(|s, p| s.latest_draft(p)) {
-                    Ok(draft) => {
-                        self.current_draft = draft.as_ref().map(|d| d.id);
-                        send(&tx, OutboxMsg::LatestDraft(draft.and_then(|d| d.form)));
-                    }
+                    // The app says whether the form takes it (`UseDraft`).
+                    Ok(draft) => send(
+                        &tx,
+                        OutboxMsg::LatestDraft(draft.and_then(|d| Some((d.id, d.form?)))),
+                    ),
                     Err(e) => send(&tx, OutboxMsg::Error(format!("could not load drafts: {e}"))),
                 }
             }
@@ -108,6 +109,7 @@ impl OutboxRunner {
                 if let Err(e) = self.save_draft_now(&fields) {
                     send(&tx, OutboxMsg::Error(e));
                 }
+                send(&tx, OutboxMsg::FormItem(self.current_draft));
             }
             OutboxEffect::FinishDraft => {
                 if let Some(id) = self.current_draft.take()
@@ -118,8 +120,18 @@ impl OutboxRunner {
                         OutboxMsg::Error(format!("could not drop the draft: {e}")),
                     );
                 }
+                send(&tx, OutboxMsg::FormItem(None));
             }
-            OutboxEffect::UseDraft(id) => self.current_draft = Some(id),
+            OutboxEffect::UseDraft(id) => {
+                self.current_draft = Some(id);
+                send(&tx, OutboxMsg::FormItem(Some(id)));
+            }
+            // The effect runner watches with the services' connection.
+            OutboxEffect::WatchLedger => {}
+            OutboxEffect::NewDraft => {
+                self.current_draft = None;
+                send(&tx, OutboxMsg::FormItem(None));
+            }
             OutboxEffect::Enqueue {
                 identity,
                 reason,
@@ -133,6 +145,7 @@ impl OutboxRunner {
                     unknown_outcome,
                     draft_id: self.current_draft.take(),
                 };
+                send(&tx, OutboxMsg::FormItem(None));
                 let identifier = item.identity.identifier().to_string();
                 match outbox.with_store_now(|s, p| s.enqueue_item(p, &item, now())) {
                     Ok(queued) => match queued.note() {

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 
+use crate::app::recent::RecentPage;
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
 use crate::store::{LiveCopy, RecentEntry, Store};
@@ -128,6 +129,24 @@ impl SubmitService for Submitter {
 /// The local database, as the runtime uses it. Errors are user-facing text.
 pub trait LocalStore: Send + 'static {
     fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String>;
+    /// One page of Recent, filtered (by default from `recent`, in memory).
+    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, String> {
+        let text = page.query.text.to_uppercase();
+        Ok(self
+            .recent(page.offset.saturating_add(page.limit).max(page.limit))?
+            .into_iter()
+            .filter(|e| {
+                e.result
+                    .identity
+                    .identifier()
+                    .to_uppercase()
+                    .contains(&text)
+                    && page.query.origin.as_deref().is_none_or(|o| o == e.origin)
+            })
+            .skip(page.offset)
+            .take(page.limit)
+            .collect())
+    }
     fn record_recent(&self, entry: &RecentEntry) -> Result<(), String>;
     fn set_setting(&self, key: &str, value: &str) -> Result<(), String>;
     /// Keeps the copy of a created item just read from the tenant.
@@ -135,11 +154,40 @@ pub trait LocalStore: Send + 'static {
         let _ = (item_id, live);
         Ok(())
     }
+    /// Keeps a copy just written to the tenant on the items that created it.
+    fn record_live_for(&self, live: &LiveCopy) -> Result<(), String> {
+        let _ = live;
+        Ok(())
+    }
+    /// Whether this machine created the identity with this id in the tenant.
+    fn created_here(&self, service_id: &str) -> Result<bool, String> {
+        let _ = service_id;
+        Ok(false)
+    }
+    /// A number that changes when another connection wrote to the ledger
+    /// (`None`: not watched).
+    fn data_version(&self) -> Result<Option<i64>, String> {
+        Ok(None)
+    }
 }
 
 impl LocalStore for Store {
     fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String> {
         Store::recent(self, limit).map_err(|e| e.to_string())
+    }
+    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, String> {
+        let text = (!page.query.text.is_empty()).then_some(page.query.text.as_str());
+        Store::recent_page(
+            self,
+            &crate::store::LedgerQuery {
+                origin: page.query.origin.as_deref(),
+                text,
+                limit: page.limit,
+                offset: page.offset,
+                ..crate::store::LedgerQuery::default()
+            },
+        )
+        .map_err(|e| e.to_string())
     }
     fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
         Store::record_recent(self, entry).map_err(|e| e.to_string())
@@ -149,6 +197,19 @@ impl LocalStore for Store {
     }
     fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), String> {
         Store::record_live(self, item_id, &live.identity, live.fetched_at)
+            .map_err(|e| e.to_string())
+    }
+    fn record_live_for(&self, live: &LiveCopy) -> Result<(), String> {
+        Store::record_live_for(self, &live.identity, live.fetched_at)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+    fn created_here(&self, service_id: &str) -> Result<bool, String> {
+        Store::created_here(self, service_id).map_err(|e| e.to_string())
+    }
+    fn data_version(&self) -> Result<Option<i64>, String> {
+        Store::data_version(self)
+            .map(Some)
             .map_err(|e| e.to_string())
     }
 }

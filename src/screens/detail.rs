@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::LABEL_WIDTH;
+use crate::app::ledger_detail::Provenance;
 use crate::app::{App, DetailView};
 use crate::domain::DateTimeOffset;
 use crate::sanitize::sanitize;
@@ -39,7 +40,16 @@ fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> 
         s.map(|s| sanitize(s).into_owned())
             .unwrap_or_else(|| "—".to_string())
     };
-    let (status, status_style) = if view.found_existing {
+    let (status, status_style) = if let Provenance::Tenant { created_here } = view.provenance {
+        match created_here {
+            Some(true) => ("✓ created from this machine".to_string(), theme.success),
+            Some(false) => (
+                "in the tenant; not created from this machine".to_string(),
+                theme.muted,
+            ),
+            None => ("in the tenant".to_string(), theme.muted),
+        }
+    } else if view.found_existing {
         ("already existed; not sent again".to_string(), theme.warning)
     } else if view.result.succeeded() {
         ("✓ created".to_string(), theme.success)

@@ -179,14 +179,23 @@ struct FormLayout {
     panel_height: u16,
 }
 
-fn form_block(theme: &Theme) -> Block<'static> {
+/// " New device identity ", with the draft the form edits once it is
+/// saved as one (" New device identity — Draft 17 ").
+fn form_title(app: &App) -> String {
+    match app.outbox().form_item() {
+        Some(id) => format!(" New device identity — Draft {id} "),
+        None => " New device identity ".to_string(),
+    }
+}
+
+fn form_block(app: &App) -> Block<'static> {
     Block::bordered()
-        .title(Span::styled(" New device identity ", theme.accent))
-        .border_style(theme.muted)
+        .title(Span::styled(form_title(app), app.theme().accent))
+        .border_style(app.theme().muted)
 }
 
 fn layout(app: &App, area: Rect) -> FormLayout {
-    let inner = form_block(app.theme()).inner(area);
+    let inner = form_block(app).inner(area);
     let busy = busy_line(app);
     let panel = app
         .submit_error()
@@ -215,7 +224,7 @@ fn layout(app: &App, area: Rect) -> FormLayout {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
-    frame.render_widget(form_block(theme), area);
+    frame.render_widget(form_block(app), area);
     let FormLayout {
         inner,
         rows_area,

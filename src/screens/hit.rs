@@ -40,7 +40,8 @@ pub fn hit(app: &App, size: Rect, position: Position) -> Option<Hit> {
 fn list_row(app: &App, inner: Rect, position: Position) -> Option<usize> {
     let (rows, first, len) = match app.list_tab() {
         ListTab::Recent => {
-            let rows = list::recent_rows_area(inner);
+            let [table, _] = list::recent_areas(app, inner);
+            let rows = list::recent_rows_area(table);
             let range = app.recent().visible_range(usize::from(rows.height));
             (rows, range.start, app.recent().len())
         }

@@ -1,9 +1,10 @@
 //! The List screen: a tab bar (Recent | Tenant | …) and the tab's body. The
-//! Recent tab: identities submitted from this machine, newest first. Only
-//! the visible slice of rows is built and drawn.
+//! Recent tab: identities submitted from this machine, newest first, with
+//! where each came from, and its filter line. Only the visible slice of rows
+//! is built and drawn.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
@@ -79,6 +80,9 @@ fn created_date(e: &RecentEntry, t: &Theme) -> (String, Style) {
     let (text, style) = created(e, t);
     (text.chars().take(10).collect(), style)
 }
+fn origin(e: &RecentEntry, t: &Theme) -> (String, Style) {
+    (sanitize(&e.origin).into_owned(), t.muted)
+}
 fn status(e: &RecentEntry, t: &Theme) -> (String, Style) {
     if e.result.succeeded() {
         ("created".into(), t.success)
@@ -111,18 +115,23 @@ fn columns(width: u16) -> Vec<Column> {
         ),
         col("Type", 6, kind),
     ];
-    if width >= 72 {
+    // The origin always shows; the platform and the id give way to it on
+    // narrow terminals (Detail has both).
+    if width >= 90 {
         cols.push(col("Platform", 10, platform));
     }
     // Room for "enrolled 59 min ago" on wide terminals.
     let enrollment = if width >= 100 { 19 } else { 13 };
     cols.push(col("Enrollment", enrollment, state));
-    cols.push(col("Id", 0, id));
+    if width >= 72 {
+        cols.push(col("Id", 0, id));
+    }
     if width >= 100 {
         cols.push(col("Created", 16, created));
     } else if width >= 72 {
         cols.push(col("Created", 10, created_date));
     }
+    cols.push(col("Origin", 6, origin));
     cols.push(col("Status", 7, status));
     let fixed: u16 = cols.iter().map(|c| c.width).sum();
     let spacing = u16::try_from(cols.len()).unwrap_or(0).saturating_sub(1);
@@ -137,6 +146,11 @@ fn columns(width: u16) -> Vec<Column> {
 
 /// A tab's title with its count, e.g. `2 Tenant (100,000)`.
 fn tab_title(app: &App, tab: ListTab) -> String {
+    if tab == ListTab::Recent && app.recent().is_loaded() && app.recent().has_more() {
+        // Loaded so far; more come as the list scrolls.
+        let n = thousands(app.recent().len());
+        return format!(" {} {} ({n}+) ", tab.index() + 1, tab.title());
+    }
     let count = match tab {
         ListTab::Recent => app.recent().is_loaded().then(|| app.recent().len()),
         ListTab::Tenant => app
@@ -174,7 +188,15 @@ pub(crate) fn tab_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Lis
     None
 }
 
-/// The Recent tab's table rows (below the header) inside the frame.
+/// The Recent tab's table and its filter line (shown while a filter is
+/// typed or set) inside the frame.
+pub(crate) fn recent_areas(app: &App, inner: Rect) -> [Rect; 2] {
+    let recent = app.recent();
+    let line = u16::from(recent.filter_field().is_some() || !recent.query().is_empty());
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(line)]).areas(inner)
+}
+
+/// A table's rows (below its header).
 pub(crate) fn recent_rows_area(inner: Rect) -> Rect {
     Rect {
         y: inner.y.saturating_add(1),
@@ -212,11 +234,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
+fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let recent = app.recent();
+    let [inner, line] = recent_areas(app, area);
+    if line.height > 0 {
+        draw_filter_line(frame, line, app);
+    }
     if recent.is_empty() {
-        let text = if recent.is_loaded() {
+        let text = if recent.is_loaded() && !recent.query().is_empty() {
+            "  Nothing from this machine matches. Esc in the filter clears it.".to_string()
+        } else if recent.is_loaded() {
             let keys = app.keymap();
             format!(
                 "  Nothing submitted from this machine yet. Press {} or {} to register a device.",
@@ -253,4 +281,53 @@ fn draw_recent(frame: &mut Frame, inner: Rect, app: &App) {
         .row_highlight_style(theme.selection);
     let mut state = TableState::default().with_selected(selected_in_view);
     frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// Recent's filter: the prompt while it is typed, else what is set.
+fn draw_filter_line(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let recent = app.recent();
+    let keys = app.keymap();
+    let origin = recent.query().origin.as_deref().unwrap_or("all");
+    let shown = if recent.has_more() {
+        format!("{}+", thousands(recent.len()))
+    } else {
+        thousands(recent.len())
+    };
+    let hint = match recent.filter_field() {
+        Some(_) => format!(" {shown} match · origin: {origin} · Enter keep · Esc clear "),
+        None => format!(
+            " {shown} match · origin: {origin} ({}) ",
+            keys.key_for(Scope::List, Action::CycleOrigin)
+        ),
+    };
+    let hint_width = u16::try_from(hint.chars().count()).unwrap_or(0);
+    let [label, input, rest] = Layout::horizontal([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(hint_width.min(area.width / 2)),
+    ])
+    .areas(area);
+    frame.render_widget(Span::styled("/ ", theme.accent), label);
+    match recent.filter_field() {
+        Some(field) => {
+            frame.buffer_mut().set_style(input, theme.input);
+            let placeholder = Some(("part of an identifier", theme.muted));
+            let cursor = field.render(input, frame.buffer_mut(), theme.input, placeholder, true);
+            if let Some(position) = cursor {
+                frame.set_cursor_position(position);
+            }
+        }
+        None => {
+            let text = sanitize(&recent.query().text).into_owned();
+            frame.render_widget(
+                Span::styled(truncate(&text, usize::from(input.width)), theme.text),
+                input,
+            );
+        }
+    }
+    frame.render_widget(
+        Span::styled(truncate(&hint, usize::from(rest.width)), theme.muted),
+        rest,
+    );
 }

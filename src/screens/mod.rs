@@ -176,11 +176,13 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         return sign_in::hints(app);
     }
     let keymap = app.keymap();
-    let filtering = app.screen() == Screen::List
-        && app.list_tab() == ListTab::Tenant
-        && app.tenant().filter_field().is_some()
-        && !app.notices().is_open()
-        && !app.help_open();
+    let prompt_open = match app.list_tab() {
+        ListTab::Tenant => app.tenant().filter_field().is_some(),
+        ListTab::Recent => app.recent().filter_field().is_some(),
+        ListTab::Outbox => false,
+    };
+    let filtering =
+        app.screen() == Screen::List && prompt_open && !app.notices().is_open() && !app.help_open();
     if filtering {
         return tenant::filter_hints(app);
     }
@@ -200,6 +202,10 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
         for binding in keymap.bindings(*scope) {
             let shown = match (binding.scope, binding.action) {
                 (Scope::Tenant, Action::CancelLoad) => app.tenant().is_loading(),
+                // Recent's own keys, not the other tabs'.
+                (Scope::List, Action::Filter | Action::CycleOrigin) => {
+                    binding.hint && app.list_tab() == crate::app::ListTab::Recent
+                }
                 (Scope::Form, Action::CancelSubmit) => sending,
                 (Scope::Form, Action::EditInEditor) => {
                     !busy && app.form().focus() == crate::app::editor::EDITED_FIELD

@@ -95,6 +95,14 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// SQLite's `PRAGMA data_version`: changes when another connection (of
+    /// this process or another) committed to the file since the last call.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn

@@ -410,6 +410,26 @@ impl Store {
         Ok(out)
     }
 
+    /// A send cut off because its console quit: the item goes back to the
+    /// outbox with an unknown outcome (checked with a search before it is
+    /// sent again), released. Only while `owner` holds it still `sending`;
+    /// returns whether it was.
+    pub fn interrupted(
+        &self,
+        id: i64,
+        owner: &str,
+        at: DateTimeOffset,
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE outbox SET state = 'queued', unknown_outcome = 1,
+               lost_answers = lost_answers + 1, reason = 'interrupted: the console quit while sending',
+               lease_owner = NULL, lease_until_ns = NULL, updated_at = ?3
+             WHERE id = ?1 AND state = 'sending' AND lease_owner = ?2",
+            params![id, owner, at.to_string()],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Throws an item away (kept as discarded for the journal). Returns
     /// whether there was such an item to discard.
     pub fn discard_item(&self, id: i64, at: DateTimeOffset) -> Result<bool, StoreError> {

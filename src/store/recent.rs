@@ -38,7 +38,8 @@ pub struct LiveCopy {
 }
 
 impl RecentEntry {
-    fn from_item(item: OutboxItem) -> Option<RecentEntry> {
+    /// The entry of a created item (`None`: the item holds no identity).
+    pub fn from_item(item: OutboxItem) -> Option<RecentEntry> {
         let raw = item.result.clone().unwrap_or(serde_json::Value::Null);
         let result = serde_json::from_value::<ImportedDeviceIdentityResult>(raw.clone())
             .ok()
@@ -103,6 +104,37 @@ impl Store {
             params![item_id, json(identity), fetched_at.to_string()],
         )?;
         Ok(())
+    }
+
+    /// Keeps a copy just written to the tenant (a description edited on
+    /// Detail) as the live copy of the items that created it. Returns how
+    /// many items hold it.
+    pub fn record_live_for(
+        &self,
+        identity: &ImportedDeviceIdentity,
+        fetched_at: DateTimeOffset,
+    ) -> Result<usize, StoreError> {
+        let Some(service_id) = identity.id.as_deref() else {
+            return Ok(0);
+        };
+        Ok(self.conn.execute(
+            "UPDATE outbox SET live_json = ?2, live_fetched_at = ?3
+             WHERE service_id = ?1 AND state = 'created'",
+            params![service_id, json(identity), fetched_at.to_string()],
+        )?)
+    }
+
+    /// Whether this machine created the identity with this id in the tenant.
+    pub fn created_here(&self, service_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM outbox WHERE service_id = ?1 AND state = 'created' LIMIT 1",
+                [service_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     /// Newest first, at most `limit` entries, of every profile.
@@ -284,6 +316,27 @@ mod tests {
             queued[0].note().as_deref(),
             Some(format!("already created as item {}", recent[0].item_id.unwrap()).as_str())
         );
+    }
+
+    #[test]
+    fn an_edit_is_kept_on_the_item_that_created_it() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .record_recent(&entry("490154203237518", "2026-01-01T10:00:00Z"))
+            .unwrap();
+        assert!(store.created_here("id-490154203237518").unwrap());
+        assert!(!store.created_here("someone-else").unwrap());
+        let mut edited = entry("490154203237518", "2026-01-01T10:00:00Z")
+            .result
+            .identity;
+        edited.description = Some("cart 3".into());
+        let at = DateTimeOffset::parse("2026-01-01T11:00:00Z").unwrap();
+        assert_eq!(store.record_live_for(&edited, at).unwrap(), 1);
+        let read = store.recent(10).unwrap().remove(0).live.unwrap();
+        assert_eq!(read.identity.description.as_deref(), Some("cart 3"));
+        // An identity this machine did not create is not in the ledger.
+        edited.id = Some("someone-else".into());
+        assert_eq!(store.record_live_for(&edited, at).unwrap(), 0);
     }
 
     #[test]

@@ -182,3 +182,73 @@ fn recent_follows_a_registration_until_it_enrolls() {
     t.keys(&["C-c"]);
     t.wait_exit();
 }
+
+/// The Drafts/Outbox tab follows the ledger with no key pressed: a draft
+/// this console saved with Ctrl-D shows, and a `drafts discard` run by
+/// another process takes it away.
+#[test]
+fn the_drafts_tab_follows_its_own_saves_and_another_processs_discard() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&[], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url, "--offline"]);
+    t.keys(&["F4", "3"]);
+    t.wait_for("Drafts/Outbox (0)");
+    // Back to the form: a draft saved with Ctrl-D.
+    t.keys(&["Escape"]);
+    t.wait_for("New device identity");
+    t.type_text("TABDRAFT0001");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-d"]);
+    let screen = t.wait_for("Draft 1");
+    assert!(screen.contains("New device identity — Draft 1"), "{screen}");
+    t.keys(&["F4", "3"]);
+    let screen = t.wait_for("TABDRAFT0001");
+    assert!(screen.contains("Drafts/Outbox (1)"), "{screen}");
+
+    // Another process discards it; the open tab shows that by itself.
+    run(home.path(), &["--graph-url", url, "drafts", "discard", "1"]);
+    let screen = t.wait_until("the discard to show", |s| {
+        s.contains("Drafts/Outbox (0)") && !s.contains("TABDRAFT0001")
+    });
+    assert!(!screen.contains("draft ("), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+/// Tenant Detail says "created" only for what this console created: a row
+/// already in the tenant is not marked, the one submitted here is.
+#[test]
+fn tenant_detail_marks_only_what_this_machine_created() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let sandbox = Standalone::start(&["--seed-identities", "1"], home.path());
+    let url = sandbox.url.as_str();
+    let t = console(home.path(), &["--graph-url", url]);
+    t.keys(&["F4", "2"]);
+    t.wait_for("1 identities");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("not created from this machine");
+    assert!(!screen.contains("✓"), "{screen}");
+
+    t.keys(&["F2"]);
+    t.wait_for("New device identity");
+    t.type_text("TENANTMINE01");
+    t.wait_for("detected: serial number");
+    t.keys(&["C-s"]);
+    t.wait_for("✓ created");
+    t.keys(&["F4", "2", "r"]);
+    t.wait_for("2 identities");
+    t.keys(&["/"]);
+    t.type_text("TENANTMINE01");
+    t.keys(&["Enter", "Enter"]);
+    let screen = t.wait_for("✓ created from this machine");
+    assert!(screen.contains("TENANTMINE01"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}

@@ -149,14 +149,37 @@ fn enter_on_a_draft_restores_it_and_later_saves_go_to_it() {
             .any(|e| format!("{e:?}") == "Outbox(UseDraft(5))"),
         "{effects:?}"
     );
-    // A created item opens as a new draft (to edit and send again).
+    // A created item opens on Detail: it is sent, there is nothing to
+    // edit or queue again.
     let mut app = outbox_app(false);
     let effects = send(&mut app, [key(KeyCode::Home), key(KeyCode::Enter)]);
-    assert_eq!(app.form().identifier.value(), "C02XK0XXJGH5");
+    assert_eq!(app.screen(), enroll_console::app::Screen::Detail);
+    let detail = app.detail().expect("the created item on Detail");
+    assert_eq!(
+        detail.result.identity.id.as_deref(),
+        Some("b6f3e8a0-51d4-4c1e-9a57-3c1f0e2d7a11")
+    );
+    assert_eq!(app.form().identifier.value(), "");
     assert!(
-        effects
+        !effects
             .iter()
             .any(|e| format!("{e:?}").starts_with("Outbox(SaveDraft(")),
+        "{effects:?}"
+    );
+    // A rejected item opens as a new draft of its own (to edit and send again).
+    let mut app = outbox_app(false);
+    let effects = send(
+        &mut app,
+        [key(KeyCode::Home), key(KeyCode::Down), key(KeyCode::Enter)],
+    );
+    assert_eq!(app.form().identifier.value(), "35209900176148");
+    let effects: Vec<String> = effects.iter().map(|e| format!("{e:?}")).collect();
+    let new_draft = effects.iter().position(|e| e == "Outbox(NewDraft)");
+    let save = effects
+        .iter()
+        .position(|e| e.starts_with("Outbox(SaveDraft("));
+    assert!(
+        matches!((new_draft, save), (Some(n), Some(s)) if n < s),
         "{effects:?}"
     );
 }

@@ -117,3 +117,73 @@ async fn offline_then_online_sends_the_outbox_and_ctrl_c_keeps_the_draft() {
     let screen = buffer_to_string(terminal.backend().buffer());
     assert!(!screen.contains("OFFLINE"), "{screen}");
 }
+
+/// Quitting while the form's submission is in flight: its request may have
+/// been applied, so the item goes to the outbox with an unknown outcome (to
+/// be checked before it is sent again), and no draft of it is left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_in_flight_at_quit_goes_to_the_outbox_as_unknown_outcome() {
+    let running = sandbox::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SandboxOptions {
+            faults: sandbox::Faults {
+                latency_ms: 60_000,
+                ..sandbox::Faults::default()
+            },
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = GraphClient::new(
+        ClientConfig::new(running.graph_url()).with_token(BearerToken::new(SANDBOX_TOKEN)),
+    )
+    .unwrap();
+    let submitter = Submitter::new(client, SubmitMethod::Create);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("console.db");
+    let outbox = Outbox::new(Store::open(&db).unwrap(), "sandbox");
+    let services = Services::new(submitter.clone(), Store::open(&db).unwrap())
+        .with_outbox(Syncer::new(outbox.clone(), &submitter));
+    let mut app = App::new(info());
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(100, 24));
+    let (keys, events) = input::unbounded();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let key = |code, m| {
+        let _ = keys.unbounded_send(press(code, m));
+    };
+    let check = outbox.clone();
+    let items = move || {
+        let check = check.clone();
+        std::thread::spawn(move || {
+            check
+                .with_store_now(|s, p| s.outbox_items(Some(p)))
+                .unwrap_or_default()
+        })
+        .join()
+        .unwrap_or_default()
+    };
+    let driver = async {
+        for c in "INFLIGHT0001".chars() {
+            key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        until("the item to be sending", || {
+            items().iter().any(|i| i.state == ItemState::Sending)
+        })
+        .await;
+        key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    };
+    let (result, ()) = tokio::join!(
+        run_loop(&mut terminal, &mut app, events, services, tx, rx),
+        driver
+    );
+    assert!(result.is_ok(), "{result:?}");
+    let all = items();
+    assert_eq!(all.len(), 1, "one item, no extra draft: {all:#?}");
+    let item = &all[0];
+    assert_eq!(item.identifier, "INFLIGHT0001");
+    assert_eq!(item.state, ItemState::Queued);
+    assert!(item.unknown_outcome, "{item:#?}");
+    assert_eq!(item.lease_owner, None);
+}

@@ -18,6 +18,7 @@ mod auth_flow;
 mod auth_tui;
 mod cli_completions;
 mod cli_drafts;
+mod cli_full_disk;
 mod cli_import;
 mod cli_tenant;
 mod client_sandbox;

@@ -5,16 +5,30 @@
 #
 #   bench/peer/run.sh [--runs N] [--sdk-runs N] [--rows N] [--chunk N] [--in-flight N]
 #
-# Needs python3 (with venv), curl, GNU time (/usr/bin/time), and PyPI the first time.
+# Needs python3, curl, GNU time (/usr/bin/time); for the SDK (unless --sdk-runs 0) python3's
+# venv and PyPI the first time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-venv="${PEER_VENV:-target/peer-venv}"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet msgraph-beta-sdk
+# `--sdk-runs 0` measures enroll-console and curl only: no virtualenv, no PyPI.
+sdk=1
+prev=""
+for arg in "$@"; do
+  if [ "$arg" = "--sdk-runs=0" ] || { [ "$prev" = "--sdk-runs" ] && [ "$arg" = "0" ]; }; then
+    sdk=0
+  fi
+  prev="$arg"
+done
+python="python3"
+if [ "$sdk" = 1 ]; then
+  venv="${PEER_VENV:-target/peer-venv}"
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet msgraph-beta-sdk
+  fi
+  python="$venv/bin/python"
 fi
 cargo build --release --locked --bin enroll-console
 python3 bench/peer/harness.py \
   --binary target/release/enroll-console \
-  --python "$venv/bin/python" \
+  --python "$python" \
   "$@"

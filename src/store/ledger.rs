@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::lease::{held_by_other, lease_until, unix_ns};
+use super::lease::unix_ns;
 use super::outbox::json;
 use super::{Attempt, ItemState, NewItem, OutboxItem, Settlement, Store, StoreError};
 use crate::domain::validate::identity_key;
@@ -59,17 +59,17 @@ pub enum Slot {
 }
 
 /// An item already holding an identifier.
-struct Holder {
-    id: i64,
-    state: ItemState,
-    lease_owner: Option<String>,
-    lease_until_ns: Option<i64>,
-    unknown: bool,
-    service_id: Option<String>,
-    identity_json: Option<String>,
+pub(super) struct Holder {
+    pub(super) id: i64,
+    pub(super) state: ItemState,
+    pub(super) lease_owner: Option<String>,
+    pub(super) lease_until_ns: Option<i64>,
+    pub(super) unknown: bool,
+    pub(super) service_id: Option<String>,
+    pub(super) identity_json: Option<String>,
 }
 
-fn holder(
+pub(super) fn holder(
     tx: &Transaction<'_>,
     profile: &str,
     key: &str,
@@ -112,7 +112,7 @@ fn holder(
 
 /// A write transaction that takes the database's write lock at once, so two
 /// processes queuing the same identifier cannot both see it missing.
-fn immediate(store: &Store) -> Result<Transaction<'_>, StoreError> {
+pub(super) fn immediate(store: &Store) -> Result<Transaction<'_>, StoreError> {
     Ok(Transaction::new_unchecked(
         &store.conn,
         TransactionBehavior::Immediate,
@@ -176,50 +176,6 @@ fn origin_of(item: &NewItem) -> &'static str {
 }
 
 impl Store {
-    /// Puts identities in the outbox with the reason they wait, in one
-    /// transaction (all or none). Returns the item holding each identity:
-    /// an identifier already queued or created for the profile adds nothing.
-    pub fn enqueue_checked(
-        &self,
-        profile: &str,
-        identities: &[ImportedDeviceIdentity],
-        reason: &str,
-        origin: &str,
-        at: DateTimeOffset,
-    ) -> Result<Vec<Queued>, StoreError> {
-        let tx = immediate(self)?;
-        let mut out = Vec::with_capacity(identities.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO outbox (profile, state, identifier, ident_key, identity_json, reason,
-                   origin, created_at, updated_at)
-                 VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            )?;
-            for identity in identities {
-                let key = identity_key(identity);
-                if let Some(h) = holder(&tx, profile, &key, None)? {
-                    out.push(Queued::Already {
-                        id: h.id,
-                        state: h.state,
-                    });
-                    continue;
-                }
-                insert.execute(params![
-                    profile,
-                    identity.identifier(),
-                    key,
-                    json(identity),
-                    reason,
-                    origin,
-                    at.to_string()
-                ])?;
-                out.push(Queued::New(tx.last_insert_rowid()));
-            }
-        }
-        tx.commit()?;
-        Ok(out)
-    }
-
     /// [`Store::enqueue_checked`] for imports, returning only the item ids.
     pub fn enqueue(
         &self,
@@ -292,134 +248,6 @@ impl Store {
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(Queued::New(id))
-    }
-
-    /// Journals identities about to be sent by `owner`, in one transaction,
-    /// before any request leaves: each becomes (or reuses) an item in
-    /// `sending`, claimed by `owner`. An identity this machine already
-    /// created is not sent again (unless `overwrite`), and one another live
-    /// sender holds is left to it. `draft` is the form's draft, which
-    /// becomes the item.
-    #[allow(clippy::too_many_arguments)]
-    pub fn journal_sends(
-        &self,
-        profile: &str,
-        origin: &str,
-        identities: &[ImportedDeviceIdentity],
-        owner: &str,
-        overwrite: bool,
-        draft: Option<i64>,
-        at: DateTimeOffset,
-    ) -> Result<Vec<Slot>, StoreError> {
-        let tx = immediate(self)?;
-        let now_ns = unix_ns(at);
-        let until = lease_until(at);
-        let mut out = Vec::with_capacity(identities.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO outbox (profile, state, identifier, ident_key, identity_json, overwrite,
-                   origin, lease_owner, lease_until_ns, created_at, updated_at)
-                 VALUES (?1, 'sending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-            )?;
-            let mut claim = tx.prepare_cached(
-                "UPDATE outbox SET lost_answers = lost_answers + (state = 'sending'),
-                   state = 'sending', identity_json = ?2,
-                   overwrite = ?3, lease_owner = ?4, lease_until_ns = ?5, updated_at = ?6,
-                   identifier = ?7, ident_key = ?8
-                 WHERE id = ?1",
-            )?;
-            for identity in identities {
-                let key = identity_key(identity);
-                let identity_json = json(identity);
-                let stamp = at.to_string();
-                let found = holder(&tx, profile, &key, draft)?;
-                match found {
-                    Some(h) if h.state == ItemState::Created && !overwrite => {
-                        let same = h
-                            .identity_json
-                            .as_deref()
-                            .and_then(|j| serde_json::from_str::<ImportedDeviceIdentity>(j).ok())
-                            .is_some_and(|held| held.to_request() == identity.to_request());
-                        out.push(Slot::Created {
-                            id: h.id,
-                            service_id: h.service_id,
-                            same,
-                        });
-                    }
-                    Some(h)
-                        if h.state.is_pending()
-                            && held_by_other(
-                                h.lease_owner.as_deref(),
-                                h.lease_until_ns,
-                                owner,
-                                now_ns,
-                            ) =>
-                    {
-                        out.push(Slot::Busy { id: h.id });
-                    }
-                    Some(h) => {
-                        let check = h.state == ItemState::Sending || h.unknown;
-                        claim.execute(params![
-                            h.id,
-                            identity_json,
-                            overwrite,
-                            owner,
-                            until,
-                            stamp,
-                            identity.identifier(),
-                            key
-                        ])?;
-                        out.push(Slot::Send { id: h.id, check });
-                    }
-                    None => {
-                        if let Some(d) = draft {
-                            let reused = tx.execute(
-                                "UPDATE outbox SET state = 'sending',
-                                   identity_json = ?2, overwrite = ?3, lease_owner = ?4,
-                                   lease_until_ns = ?5, updated_at = ?6, identifier = ?7,
-                                   ident_key = ?8, origin = ?9
-                                 WHERE id = ?1 AND state = 'draft'",
-                                params![
-                                    d,
-                                    identity_json,
-                                    overwrite,
-                                    owner,
-                                    until,
-                                    stamp,
-                                    identity.identifier(),
-                                    key,
-                                    origin
-                                ],
-                            )?;
-                            if reused == 1 {
-                                out.push(Slot::Send {
-                                    id: d,
-                                    check: false,
-                                });
-                                continue;
-                            }
-                        }
-                        insert.execute(params![
-                            profile,
-                            identity.identifier(),
-                            key,
-                            json(identity),
-                            overwrite,
-                            origin,
-                            owner,
-                            until,
-                            at.to_string()
-                        ])?;
-                        out.push(Slot::Send {
-                            id: tx.last_insert_rowid(),
-                            check: false,
-                        });
-                    }
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(out)
     }
 
     /// Journals the answers of a batch and settles their items, in one transaction.

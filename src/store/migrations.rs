@@ -86,6 +86,11 @@ pub(super) const STEPS: &[&str] = &[
        FROM recent ORDER BY seq;
      CREATE INDEX outbox_by_key ON outbox (profile, ident_key, state);
      CREATE INDEX outbox_ledger ON outbox (profile, state, settled_unix_ns DESC, id DESC);",
+    // 5: `outbox_ledger` begins with (profile, state), so it serves every lookup
+    // the older `outbox_by_profile_state` did (a profile's items in some states;
+    // the few that are listed by id are sorted after): one index less to write
+    // for every item a batch adds.
+    "DROP INDEX IF EXISTS outbox_by_profile_state;",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 //! machine (Recent), drafts and the outbox with its attempt journal, and
 //! small remembered settings. Versioned migrations.
 
+mod batch;
 mod facts;
 mod health;
 pub mod lease;
@@ -21,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("local database error: {0}")]
+    #[error("local database error: {}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("could not create the data folder {path}: {source}")]
     Folder {
@@ -41,6 +42,22 @@ pub enum StoreError {
         detail: String,
         copy: String,
     },
+}
+
+/// What a failed write tells the user: a full disk (or a file that may not
+/// grow, which SQLite reports as a write error) is named as such.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ffi;
+    let rusqlite::Error::SqliteFailure(failure, _) = e else {
+        return e.to_string();
+    };
+    match failure.extended_code {
+        ffi::SQLITE_FULL => format!("the disk is full ({e})"),
+        ffi::SQLITE_IOERR_WRITE | ffi::SQLITE_IOERR_FSYNC | ffi::SQLITE_IOERR_TRUNCATE => {
+            format!("it could not be written: the disk may be full or the file may not grow ({e})")
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// The local database. Holds one connection: `Send`, not `Sync`.
@@ -72,6 +89,8 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A batch is staged in temporary tables (store::batch): keep them off the disk.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&conn)?;
         Ok(Store { conn })
     }
@@ -114,6 +133,32 @@ mod tests {
         store.set_setting("k", "1").unwrap();
         store.set_setting("k", "2").unwrap();
         assert_eq!(store.setting("k").unwrap().as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn a_full_disk_is_named_in_the_message() {
+        let failure = |code, extended_code| {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error {
+                    code,
+                    extended_code,
+                },
+                None,
+            ))
+            .to_string()
+        };
+        let full = failure(rusqlite::ErrorCode::DiskFull, rusqlite::ffi::SQLITE_FULL);
+        assert!(full.contains("the disk is full"), "{full}");
+        let too_big = failure(
+            rusqlite::ErrorCode::SystemIoFailure,
+            rusqlite::ffi::SQLITE_IOERR_WRITE,
+        );
+        assert!(too_big.contains("the disk may be full"), "{too_big}");
+        let busy = failure(
+            rusqlite::ErrorCode::DatabaseBusy,
+            rusqlite::ffi::SQLITE_BUSY,
+        );
+        assert!(!busy.contains("full"), "{busy}");
     }
 
     #[test]

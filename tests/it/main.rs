@@ -17,11 +17,13 @@ mod auth_flow;
 mod auth_tui;
 mod cli_completions;
 mod cli_drafts;
+mod cli_full_disk;
 mod cli_import;
 mod cli_tenant;
 mod client_sandbox;
 mod client_scripted;
 mod client_submit;
+mod dates_unreadable;
 mod docs_keys;
 #[cfg(unix)]
 mod e2e_editor;

@@ -14,7 +14,7 @@ pub mod identity;
 pub mod odata_error;
 pub mod validate;
 
-pub use datetime::DateTimeOffset;
+pub use datetime::{DateTimeOffset, UnreadableDates};
 pub use datetime_input::DateInputError;
 pub use enums::{EnrollmentState, ImportedDeviceIdentityType, Platform};
 pub use identity::{

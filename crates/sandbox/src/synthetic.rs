@@ -68,6 +68,7 @@ pub(crate) fn identities(n: usize) -> Vec<ImportedDeviceIdentity> {
                 description: (i % 3 == 0).then(|| format!("synthetic device {i}")),
                 enrollment_state: Some(state),
                 platform: Some(platform),
+                unreadable_dates: None,
             }
         })
         .collect()

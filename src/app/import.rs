@@ -172,17 +172,6 @@ impl ImportState {
     pub fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<ImportEffect>> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&self.phase, key.code) {
-            (ImportPhase::Prompt, KeyCode::Enter) => {
-                let path = self.path.value().trim().to_string();
-                if path.is_empty() {
-                    self.notice = Some("type the path of a CSV file".into());
-                    return Some(Vec::new());
-                }
-                self.phase = ImportPhase::Loading;
-                self.notice = None;
-                self.completions.clear();
-                Some(vec![ImportEffect::Load { path }])
-            }
             (ImportPhase::Prompt, KeyCode::Tab) => {
                 self.replace_on_type = false;
                 Some(vec![ImportEffect::Complete {
@@ -200,15 +189,6 @@ impl ImportState {
                 self.completions.clear();
                 Some(Vec::new())
             }
-
-            (ImportPhase::Preview, KeyCode::Up | KeyCode::Char('k')) => {
-                self.cursor = self.cursor.saturating_sub(1);
-                Some(Vec::new())
-            }
-            (ImportPhase::Preview, KeyCode::Down | KeyCode::Char('j')) => {
-                self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
-                Some(Vec::new())
-            }
             _ => None,
         }
     }
@@ -217,6 +197,25 @@ impl ImportState {
     /// to the prompt); `None` when it does not apply in this phase.
     pub fn on_action(&mut self, action: Action) -> Option<Vec<ImportEffect>> {
         match (&self.phase, action) {
+            (ImportPhase::Prompt, Action::ImportLoad) => {
+                let path = self.path.value().trim().to_string();
+                if path.is_empty() {
+                    self.notice = Some("type the path of a CSV file".into());
+                    return Some(Vec::new());
+                }
+                self.phase = ImportPhase::Loading;
+                self.notice = None;
+                self.completions.clear();
+                Some(vec![ImportEffect::Load { path }])
+            }
+            (ImportPhase::Preview, Action::MoveUp) => {
+                self.cursor = self.cursor.saturating_sub(1);
+                Some(Vec::new())
+            }
+            (ImportPhase::Preview, Action::MoveDown) => {
+                self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+                Some(Vec::new())
+            }
             (ImportPhase::Preview, Action::ImportToggleOverwrite) => {
                 if let Some(r) = self.rows.get_mut(self.cursor)
                     && r.in_tenant.is_some()

@@ -10,7 +10,7 @@ fn loaded(text: &str) -> (ImportState, Vec<ImportEffect>) {
     for c in "devices.csv".chars() {
         s.on_key(&key(KeyCode::Char(c)));
     }
-    let effects = s.on_key(&key(KeyCode::Enter)).unwrap();
+    let effects = s.on_action(Action::ImportLoad).unwrap();
     assert_eq!(
         effects,
         vec![ImportEffect::Load {
@@ -58,7 +58,7 @@ fn tenant_duplicates_are_kept_unless_marked_for_overwrite() {
     s.on_action(Action::ImportToggleOverwrite);
     assert!(!s.rows[0].overwrite);
     for _ in 0..4 {
-        s.on_key(&key(KeyCode::Down));
+        s.on_action(Action::MoveDown);
     }
     s.on_action(Action::ImportToggleOverwrite);
     assert!(s.rows[4].overwrite);
@@ -111,7 +111,7 @@ fn the_final_report_holds_every_row_and_can_be_saved() {
 fn a_file_that_cannot_be_read_returns_to_the_prompt() {
     let mut s = ImportState::default();
     s.on_key(&key(KeyCode::Char('x')));
-    s.on_key(&key(KeyCode::Enter));
+    s.on_action(Action::ImportLoad);
     s.on_msg(ImportMsg::Loaded(Err("cannot read x: not found".into())));
     assert_eq!(s.phase, ImportPhase::Prompt);
     assert!(s.text_focused());
@@ -121,7 +121,7 @@ fn a_file_that_cannot_be_read_returns_to_the_prompt() {
         s.on_key(&key(KeyCode::Char(c)));
     }
     assert_eq!(s.path.value(), "ok.csv");
-    s.on_key(&key(KeyCode::Enter));
+    s.on_action(Action::ImportLoad);
     s.on_msg(ImportMsg::Loaded(Err(
         "cannot read ok.csv: not found".into()
     )));

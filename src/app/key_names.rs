@@ -157,7 +157,7 @@ impl KeySpec {
 
 impl Scope {
     /// Every scope, in the order of the keymap table in the docs.
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 15] = [
         Scope::Global,
         Scope::Form,
         Scope::List,
@@ -169,6 +169,10 @@ impl Scope {
         Scope::Help,
         Scope::Log,
         Scope::Confirm,
+        Scope::Dialog,
+        Scope::Results,
+        Scope::Prompt,
+        Scope::SignIn,
     ];
 
     /// The name in `[keys.NAME]`.
@@ -185,6 +189,10 @@ impl Scope {
             Scope::Help => "help",
             Scope::Log => "log",
             Scope::Confirm => "confirm",
+            Scope::Dialog => "dialog",
+            Scope::Results => "results",
+            Scope::Prompt => "prompt",
+            Scope::SignIn => "sign_in",
         }
     }
 
@@ -196,7 +204,7 @@ impl Scope {
 
     /// Whether letters never act here because a text field has focus.
     pub fn is_text_entry(self) -> bool {
-        matches!(self, Scope::Form | Scope::Scan)
+        matches!(self, Scope::Form | Scope::Scan | Scope::Dialog | Scope::Prompt)
     }
 }
 
@@ -261,6 +269,14 @@ impl Action {
             Action::Confirm => "confirm",
             Action::Keep => "keep",
             Action::CycleOrigin => "cycle_origin",
+            Action::ImportLoad => "import_load",
+            Action::Accept => "accept",
+            Action::Cancel => "cancel",
+            Action::Clear => "clear",
+            Action::CycleFormat => "cycle_format",
+            Action::Close => "close",
+            Action::CopyCode => "copy_code",
+            Action::Retry => "retry",
         };
         name.into()
     }

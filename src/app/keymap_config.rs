@@ -120,18 +120,33 @@ const STATE_DEPENDENT_DOUBLES: &[(Slot, Slot)] = &[
 
 /// Whether keys of two scopes can be live at the same time: a screen sits on
 /// Global, the Tenant and Drafts/Outbox tabs sit on List; Help and the
-/// message log stand alone.
+/// message log, the dialogs, prompts and the sign-in stand alone.
 pub fn layered(a: Scope, b: Scope) -> bool {
     if a == b {
         return true;
     }
     match (a, b) {
-        (Scope::Help | Scope::Log | Scope::Confirm, _)
-        | (_, Scope::Help | Scope::Log | Scope::Confirm) => false,
+        (a, b) if a.stands_alone() || b.stands_alone() => false,
         (Scope::Global, _) | (_, Scope::Global) => true,
         (Scope::Tenant | Scope::Outbox, Scope::List)
         | (Scope::List, Scope::Tenant | Scope::Outbox) => true,
         _ => false,
+    }
+}
+
+impl Scope {
+    /// A scope whose keys are the only ones live while it is open.
+    fn stands_alone(self) -> bool {
+        matches!(
+            self,
+            Scope::Help
+                | Scope::Log
+                | Scope::Confirm
+                | Scope::Dialog
+                | Scope::Results
+                | Scope::Prompt
+                | Scope::SignIn
+        )
     }
 }
 

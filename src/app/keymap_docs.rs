@@ -21,12 +21,18 @@ fn scope_note(scope: Scope) -> &'static str {
         Scope::Confirm => {
             "A question before deleting, discarding or overwriting; no other key acts while it is open."
         }
+        Scope::Dialog => {
+            "A dialog with a text field (edit the description, export); letters type into the field."
+        }
+        Scope::Results => "The results of a finished step (the Tenant delete results).",
+        Scope::Prompt => "A filter prompt (Recent, Tenant); letters type the filter.",
+        Scope::SignIn => "The sign-in screen; no other key acts while it is shown.",
     }
 }
 
 const INTRO: &str = r#"# Keys
 
-<!-- Generated from the default keymap (src/app/keymap.rs) by
+<!-- Generated from the default keymap (src/app/keymap_defaults.rs) by
      `enroll_console::app::keymap_docs::keys_markdown`; do not edit by hand.
      Regenerate: UPDATE_DOCS=1 cargo test --test it docs_keys:: -->
 

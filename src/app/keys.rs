@@ -141,7 +141,15 @@ impl App {
             | Action::ImportToggleOverwrite
             | Action::ImportSaveReport
             | Action::Confirm
-            | Action::Keep => {}
+            | Action::Keep
+            | Action::ImportLoad
+            | Action::Accept
+            | Action::Cancel
+            | Action::Clear
+            | Action::CycleFormat
+            | Action::Close
+            | Action::CopyCode
+            | Action::Retry => {}
             Action::ScanUndo
             | Action::ScanCycleType
             | Action::ScanCyclePlatform

@@ -4,7 +4,9 @@
 //! as on the Tenant tab) and the origin key steps through form, scan and
 //! import. Each change of the filter loads the first page again.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
+
+use super::keymap::{Action, Scope};
 
 use super::recent::{ORIGINS, RECENT_PAGE, RecentPage, RecentQuery};
 use super::{App, Effect, ListTab, Screen};
@@ -109,13 +111,14 @@ impl App {
         if self.screen != Screen::List || self.list_tab != ListTab::Recent {
             return None;
         }
+        let action = self.keymap.action(Scope::Prompt, key, true);
         let field = self.recent.filter_field.as_mut()?;
-        let effects = match key.code {
-            KeyCode::Enter => {
+        let effects = match action {
+            Some(Action::Accept) => {
                 self.recent.filter_field = None;
                 Vec::new()
             }
-            KeyCode::Esc => {
+            Some(Action::Clear) => {
                 self.recent.filter_field = None;
                 let query = RecentQuery {
                     text: String::new(),
@@ -123,11 +126,11 @@ impl App {
                 };
                 self.requery_recent(query)
             }
-            KeyCode::Up => {
+            Some(Action::MoveUp) => {
                 self.recent.move_by(-1);
                 Vec::new()
             }
-            KeyCode::Down => {
+            Some(Action::MoveDown) => {
                 self.recent.move_by(1);
                 self.more_recent()
             }

@@ -5,7 +5,7 @@
 //! on approval the waiting identity is sent without re-typing; Esc cancels
 //! and leaves it in the form.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
@@ -185,8 +185,8 @@ impl App {
             self.screen = Screen::Form;
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc => {
+        match self.keymap.action(Scope::SignIn, key, false) {
+            Some(Action::Cancel) => {
                 let back = flow.back;
                 let had_pending = flow.pending.is_some();
                 self.sign_in = None;
@@ -202,7 +202,7 @@ impl App {
                 self.set_status(text, Tone::Warning);
                 vec![Effect::SignIn(SignInEffect::Cancel)]
             }
-            KeyCode::Char('c') | KeyCode::Char('C') => match &flow.phase {
+            Some(Action::CopyCode) => match &flow.phase {
                 SignInPhase::Waiting { code, .. } => {
                     let user_code = code.user_code.clone();
                     self.set_status(format!("Copied the code {user_code}"), Tone::Info);
@@ -215,7 +215,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            KeyCode::Enter | KeyCode::Char('r') if matches!(flow.phase, SignInPhase::Failed(_)) => {
+            Some(Action::Retry) if matches!(flow.phase, SignInPhase::Failed(_)) => {
                 let pending = flow.pending.clone();
                 self.begin_sign_in(pending, "Signing in again…")
             }

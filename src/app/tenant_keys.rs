@@ -2,7 +2,7 @@
 //! actions and the modals. Runs before the screen's own bindings; `None`
 //! lets a key fall through to them (Recent navigation, Back, globals).
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::keymap::{Action, Scope};
 use super::tabs::ListTab;
@@ -22,6 +22,8 @@ impl App {
     }
 
     fn on_modal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let results = self.keymap.action(Scope::Results, key, false);
+        let dialog = self.keymap.action(Scope::Dialog, key, true);
         let Some(modal) = self.tenant.modal.as_mut() else {
             return Vec::new();
         };
@@ -37,7 +39,7 @@ impl App {
             // Waits for the results; Ctrl-C still quits (handled before).
             TenantModal::Deleting { .. } => {}
             TenantModal::Results { .. } => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                if results == Some(Action::Close) {
                     self.tenant.modal = None;
                 }
             }
@@ -45,18 +47,18 @@ impl App {
                 if *saving {
                     return Vec::new();
                 }
-                match key.code {
-                    KeyCode::Enter => return self.save_description(),
-                    KeyCode::Esc => self.tenant.modal = None,
+                match dialog {
+                    Some(Action::Accept) => return self.save_description(),
+                    Some(Action::Cancel) => self.tenant.modal = None,
                     _ => {
                         field.handle_key(key);
                     }
                 }
             }
-            TenantModal::Export { field, .. } => match key.code {
-                KeyCode::Enter => return self.run_export(),
-                KeyCode::Esc => self.tenant.modal = None,
-                KeyCode::Tab | KeyCode::BackTab => self.cycle_export_format(),
+            TenantModal::Export { field, .. } => match dialog {
+                Some(Action::Accept) => return self.run_export(),
+                Some(Action::Cancel) => self.tenant.modal = None,
+                Some(Action::CycleFormat) => self.cycle_export_format(),
                 _ => {
                     field.handle_key(key);
                 }
@@ -66,17 +68,18 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let action = self.keymap.action(Scope::Prompt, key, true);
         let Some(field) = self.tenant.filter_field.as_mut() else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Enter => self.tenant.filter_field = None,
-            KeyCode::Esc => {
+        match action {
+            Some(Action::Accept) => self.tenant.filter_field = None,
+            Some(Action::Clear) => {
                 self.tenant.filter_field = None;
                 self.tenant.set_filter("");
             }
-            KeyCode::Up => self.tenant.move_by(-1),
-            KeyCode::Down => self.tenant.move_by(1),
+            Some(Action::MoveUp) => self.tenant.move_by(-1),
+            Some(Action::MoveDown) => self.tenant.move_by(1),
             _ => {
                 if field.handle_key(key) {
                     let text = field.value().to_string();

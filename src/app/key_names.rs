@@ -204,7 +204,10 @@ impl Scope {
 
     /// Whether letters never act here because a text field has focus.
     pub fn is_text_entry(self) -> bool {
-        matches!(self, Scope::Form | Scope::Scan | Scope::Dialog | Scope::Prompt)
+        matches!(
+            self,
+            Scope::Form | Scope::Scan | Scope::Dialog | Scope::Prompt
+        )
     }
 }
 

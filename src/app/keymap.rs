@@ -156,6 +156,19 @@ impl Keymap {
             .map(KeySpec::label)
     }
 
+    /// The first key of an action that is not a letter (`↑` before `k`),
+    /// else its first key: for a footer that names one key per action.
+    pub fn plain_key_for(&self, scope: Scope, action: Action) -> String {
+        let keys = self
+            .bindings(scope)
+            .find(|b| b.action == action)
+            .map(|b| &b.keys);
+        match keys.and_then(|keys| keys.iter().find(|k| !k.is_text())) {
+            Some(key) => key.label().into_owned(),
+            None => self.key_for(scope, action),
+        }
+    }
+
     /// [`Keymap::first_key`] for text: every action of a scope has a key
     /// (an empty list is a config error), so the fallback is never shown.
     pub fn key_for(&self, scope: Scope, action: Action) -> String {

@@ -300,7 +300,10 @@ fn draw_filter_line(frame: &mut Frame, area: Rect, app: &App) {
         thousands(recent.len())
     };
     let hint = match recent.filter_field() {
-        Some(_) => format!(" {shown} match · origin: {origin} · Enter keep · Esc clear "),
+        Some(_) => format!(
+            " {shown} match · origin: {origin} · {} ",
+            super::tenant::prompt_keys(keys)
+        ),
         None => format!(
             " {shown} match · origin: {origin} ({}) ",
             keys.key_for(Scope::List, Action::CycleOrigin)

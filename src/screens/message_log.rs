@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-use crate::app::{App, LogEntry};
+use crate::app::{Action, App, LogEntry, Scope};
 use crate::domain::DateTimeOffset;
 use crate::sanitize::sanitize;
 use crate::widgets::modal::{truncate, wrap};
@@ -47,6 +47,18 @@ fn entry_line(app: &App, entry: &LogEntry, selected: bool, width: usize) -> Line
     ])
 }
 
+/// The log's footer, from its keys: ` Esc close · ↑/↓ move `.
+fn footer(app: &App) -> String {
+    let keys = app.keymap();
+    let key = |action| keys.plain_key_for(Scope::Log, action);
+    format!(
+        " {} close · {}/{} move ",
+        key(Action::ToggleLog),
+        key(Action::MoveUp),
+        key(Action::MoveDown)
+    )
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(view) = app.notices().view() else {
         return;
@@ -56,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = format!(" Messages ({}) · times in UTC ", log.len());
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))
-        .title_bottom(Span::styled(" Esc close · ↑/↓ move ", theme.muted))
+        .title_bottom(Span::styled(footer(app), theme.muted))
         .border_style(theme.accent)
         .padding(Padding::horizontal(1));
     let inner = block.inner(area);

@@ -9,7 +9,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::{App, SignInPhase};
+use crate::app::{Action, App, Scope, SignInPhase};
 use crate::session::Target;
 use crate::widgets::modal::wrap;
 use crate::widgets::{Hint, spinner};
@@ -180,14 +180,16 @@ pub fn hints(app: &App) -> Vec<Hint> {
         key: key.to_string(),
         description: description.to_string(),
     };
+    let keys = app.keymap();
+    let key = |action| keys.key_for(Scope::SignIn, action);
     let mut hints = Vec::new();
     match app.sign_in().map(|f| &f.phase) {
-        Some(SignInPhase::Waiting { .. }) => hints.push(hint("c", "copy code")),
-        Some(SignInPhase::Browser { .. }) => hints.push(hint("c", "copy URL")),
-        Some(SignInPhase::Failed(_)) => hints.push(hint("Enter", "try again")),
+        Some(SignInPhase::Waiting { .. }) => hints.push(hint(&key(Action::CopyCode), "copy code")),
+        Some(SignInPhase::Browser { .. }) => hints.push(hint(&key(Action::CopyCode), "copy URL")),
+        Some(SignInPhase::Failed(_)) => hints.push(hint(&key(Action::Retry), "try again")),
         _ => {}
     }
-    hints.push(hint("Esc", "cancel"));
-    hints.push(hint("Ctrl-C", "quit"));
+    hints.push(hint(&key(Action::Cancel), "cancel"));
+    hints.push(hint(&keys.key_for(Scope::Global, Action::Quit), "quit"));
     hints
 }

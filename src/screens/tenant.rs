@@ -102,17 +102,22 @@ fn status_line(t: &TenantState, keys: &Keymap, theme: &Theme) -> Line<'static> {
             // A listing that did not reach its end never shows a count
             // that reads as the tenant's.
             LoadOutcome::Cancelled => (
-                format!("{}+ loaded (stopped; r reloads)", thousands(total)),
+                format!(
+                    "{}+ loaded (stopped; {} reloads)",
+                    thousands(total),
+                    keys.key_for(Scope::Tenant, Action::Refresh)
+                ),
                 theme.warning,
             ),
             LoadOutcome::Failed(error) => (
                 sanitize(&format!(
-                    "{}+ loaded, stopped{} (r retries): {}",
+                    "{}+ loaded, stopped{} ({} retries): {}",
                     thousands(total),
                     error
                         .support_id()
                         .map(|id| format!(", {id}"))
                         .unwrap_or_default(),
+                    keys.key_for(Scope::Tenant, Action::Refresh),
                     error.user_message()
                 ))
                 .into_owned(),
@@ -158,11 +163,15 @@ fn empty_text(t: &TenantState, keys: &Keymap) -> String {
     if t.view().total() > 0 {
         if t.stale_on() {
             return format!(
-                "  No identity matches. Esc in the filter clears it; {} leaves the Stale view.",
+                "  No identity matches. {} in the filter clears it; {} leaves the Stale view.",
+                keys.key_for(Scope::Prompt, Action::Clear),
                 keys.key_for(Scope::Tenant, Action::StaleView)
             );
         }
-        return "  No identity matches. Esc in the filter clears it.".into();
+        return format!(
+            "  No identity matches. {} in the filter clears it.",
+            keys.key_for(Scope::Prompt, Action::Clear)
+        );
     }
     match t.outcome() {
         _ if t.is_loading() => "  Loading the tenant's identities…".into(),
@@ -249,17 +258,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_stateful_widget(table, body, &mut state);
 }
 
-/// The footer while the filter prompt has the keys: its own keys (fixed,
-/// like any text field's), then the global ones.
+/// The filter prompt's own reminder: `Enter keep · Esc clear`.
+pub(crate) fn prompt_keys(keys: &Keymap) -> String {
+    format!(
+        "{} keep · {} clear",
+        keys.key_for(Scope::Prompt, Action::Accept),
+        keys.key_for(Scope::Prompt, Action::Clear)
+    )
+}
+
+/// The footer while the filter prompt has the keys: the prompt's keys, the
+/// field's own erase key, then the global ones.
 pub(crate) fn filter_hints(app: &App) -> Vec<crate::widgets::Hint> {
     let hint = |key: &str, description: &str| crate::widgets::Hint {
         key: key.to_string(),
         description: description.to_string(),
     };
+    let keys = app.keymap();
+    let key = |action| keys.key_for(Scope::Prompt, action);
     let mut hints = vec![
-        hint("Enter", "keep filter"),
-        hint("Esc", "clear filter"),
-        hint("↑/↓", "move"),
+        hint(&key(Action::Accept), "keep filter"),
+        hint(&key(Action::Clear), "clear filter"),
+        hint(
+            &format!("{}/{}", key(Action::MoveUp), key(Action::MoveDown)),
+            "move",
+        ),
         hint("Ctrl-U", "erase"),
     ];
     hints.extend(app.keymap().bindings(Scope::Global).filter_map(|b| {
@@ -272,8 +295,9 @@ pub(crate) fn filter_hints(app: &App) -> Vec<crate::widgets::Hint> {
 fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, field: &crate::widgets::TextField) {
     let theme = app.theme();
     let matches = format!(
-        " {} match · Enter keep · Esc clear ",
-        thousands(app.tenant().view().view().len())
+        " {} match · {} ",
+        thousands(app.tenant().view().view().len()),
+        prompt_keys(app.keymap())
     );
     let hint_width = u16::try_from(matches.chars().count()).unwrap_or(0);
     let [label, input, hint] = Layout::horizontal([

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-use crate::app::{App, TenantModal, thousands};
+use crate::app::{Action, App, Scope, TenantModal, thousands};
 use crate::domain::validate::DESCRIPTION_MAX_CHARS;
 use crate::sanitize::sanitize;
 use crate::widgets::TextField;
@@ -92,7 +92,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 app,
                 &format!(" {title} "),
                 out,
-                " Enter close ",
+                &format!(
+                    " {} close ",
+                    app.keymap().key_for(Scope::Results, Action::Close)
+                ),
                 None,
             );
         }
@@ -134,7 +137,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 app,
                 " Edit description ",
                 lines,
-                " Enter save · Esc cancel ",
+                &dialog_footer(app, "save"),
                 Some((field, 2)),
             );
         }
@@ -152,9 +155,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::default(),
             ];
             // Wrapped, never cut: the dialog is at most 64 columns wide.
-            let hint = "Tab: csv · csv-admin · json. A relative path is in the current folder.";
+            let hint = format!(
+                "{}: csv · csv-admin · json. A relative path is in the current folder.",
+                app.keymap().key_for(Scope::Dialog, Action::CycleFormat)
+            );
             lines.extend(
-                wrap(hint, text_width.max(1))
+                wrap(&hint, text_width.max(1))
                     .into_iter()
                     .map(|line| Line::from(Span::styled(line, theme.muted))),
             );
@@ -164,7 +170,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 app,
                 " Export ",
                 lines,
-                " Enter write · Esc cancel ",
+                &dialog_footer(app, "write"),
                 Some((field, 2)),
             );
         }
@@ -174,6 +180,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// A bordered, centred box with `lines`; a text field drawn on line `row`.
+/// The footer of a dialog with a text field: its accept key named by what
+/// it does here ("save", "write"), then its cancel key.
+fn dialog_footer(app: &App, verb: &str) -> String {
+    let keys = app.keymap();
+    format!(
+        " {} {verb} · {} cancel ",
+        keys.key_for(Scope::Dialog, Action::Accept),
+        keys.key_for(Scope::Dialog, Action::Cancel)
+    )
+}
+
 pub(super) fn draw_box(
     frame: &mut Frame,
     area: Rect,

@@ -55,6 +55,7 @@ mod ui_editor;
 mod ui_editor_loop;
 mod ui_import;
 mod ui_keymap;
+mod ui_keymap_dialogs;
 mod ui_loop;
 mod ui_mouse;
 mod ui_notices;

@@ -59,7 +59,7 @@ is Shift with that letter). Modifiers may be combined (`Ctrl-Alt-x`).
 
 The console refuses to start (exit code 2, the file and line on stderr) when
 `[keys]` names an unknown screen, action or key, gives an empty list, binds a
-letter on `form` or `scan` (letters there always type text), binds `Ctrl-C`
+letter on `form`, `scan`, `dialog` or `prompt` (letters there always type text), binds `Ctrl-C`
 to anything but `quit` (Ctrl-C always quits, drafts saved), or binds one key
 to two actions that could act on the same screen: a screen's keys against
 its own and `global`'s, and the `tenant` and `outbox` tabs against `list`.

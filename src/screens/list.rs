@@ -248,7 +248,10 @@ fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     }
     if recent.is_empty() {
         let text = if recent.is_loaded() && !recent.query().is_empty() {
-            "  Nothing from this machine matches. Esc in the filter clears it.".to_string()
+            format!(
+                "  Nothing from this machine matches. {} in the filter clears it.",
+                app.keymap().key_for(Scope::Prompt, Action::Clear)
+            )
         } else if recent.is_loaded() {
             let keys = app.keymap();
             format!(

@@ -215,4 +215,28 @@ mod tests {
         );
         assert_eq!(KeySpec::ctrl('s').label(), "Ctrl-S");
     }
+
+    #[test]
+    fn footers_name_the_arrow_before_the_letter_and_dialog_keys_are_actions() {
+        let map = Keymap::default();
+        assert_eq!(map.plain_key_for(Scope::Log, Action::MoveUp), "↑");
+        assert_eq!(map.key_for(Scope::Log, Action::MoveUp), "k");
+        assert_eq!(map.plain_key_for(Scope::Outbox, Action::Discard), "d");
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(
+            map.action(Scope::Dialog, &enter, true),
+            Some(Action::Accept)
+        );
+        assert_eq!(
+            map.action(Scope::Results, &enter, false),
+            Some(Action::Close)
+        );
+        assert_eq!(
+            map.action(Scope::SignIn, &enter, false),
+            Some(Action::Retry)
+        );
+        // Letters never act in a dialog's text field.
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.action(Scope::Dialog, &q, true), None);
+    }
 }

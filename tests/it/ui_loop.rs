@@ -341,7 +341,10 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
         .and_then(|s| s.recent(10).ok())
         .unwrap_or_default();
     assert_eq!(stored[0].result.identity.identifier(), "490154203237518");
-    assert_eq!(stored[0].method, "create");
+    assert_eq!(
+        stored[0].method,
+        enroll_console::domain::RecordedMethod::Create
+    );
     assert_eq!(
         stored[1].result.identity.identifier(),
         earlier.result.identity.identifier()

@@ -76,7 +76,9 @@ fn an_error_stays_in_the_status_bar_until_the_next_key() {
             .map(str::to_string)
     };
     assert!(
-        status_line(&app).is_some_and(|l| l.contains("could not save: disk full")),
+        status_line(&app).is_some_and(
+            |l| l.contains("could not save to Recent: local database task failed: disk full")
+        ),
         "{:?}",
         status_line(&app)
     );

@@ -95,6 +95,12 @@ pub enum ResultLine {
 }
 
 impl ResultLine {
+    /// A row that failed: its (sanitized) name and the error's message.
+    pub fn failed(name: &str, error: &GraphError) -> Self {
+        let why = crate::sanitize::sanitize(&error.user_message()).into_owned();
+        ResultLine::Failed(format!("{name}: {why}"))
+    }
+
     pub fn succeeded(&self) -> bool {
         matches!(self, ResultLine::Succeeded(_))
     }

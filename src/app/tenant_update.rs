@@ -8,7 +8,6 @@ use super::tenant::{LoadOutcome, ResultLine, TenantEffect, TenantModal, TenantMs
 use super::{App, DetailView, Effect, Screen};
 use crate::domain::validate::validate_description;
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
-use crate::graph::GraphError;
 use crate::sanitize::sanitize;
 use crate::tenant::{ExportFormat, Sort};
 use crate::widgets::{TextField, Tone};
@@ -404,7 +403,7 @@ impl App {
 
     fn on_deleted(
         &mut self,
-        results: Vec<(String, Result<(), GraphError>)>,
+        results: Vec<(String, Result<(), crate::graph::GraphError>)>,
         received_at: crate::domain::DateTimeOffset,
     ) {
         self.tenant.learn_now(received_at);
@@ -434,9 +433,7 @@ impl App {
                 let name = sanitize(&identifier(id)).into_owned();
                 match r {
                     Ok(()) => ResultLine::Succeeded(format!("deleted {name}")),
-                    Err(e) => {
-                        ResultLine::Failed(format!("{name}: {}", sanitize(&e.user_message())))
-                    }
+                    Err(e) => ResultLine::failed(&name, e),
                 }
             })
             .collect();
@@ -475,7 +472,7 @@ impl App {
     fn on_updated(
         &mut self,
         id: String,
-        result: Result<Box<ImportedDeviceIdentity>, GraphError>,
+        result: Result<Box<ImportedDeviceIdentity>, crate::graph::GraphError>,
         received_at: crate::domain::DateTimeOffset,
     ) -> Vec<Effect> {
         match result {

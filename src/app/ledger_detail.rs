@@ -163,7 +163,7 @@ mod tests {
         app.recent.set(vec![RecentEntry {
             recorded_at: at("2026-01-01T10:00:00Z"),
             profile: "sandbox".into(),
-            method: "create".into(),
+            method: crate::domain::RecordedMethod::Create,
             raw: serde_json::to_value(&result).unwrap(),
             result,
             origin: "form".into(),

@@ -35,6 +35,7 @@ pub mod tenant;
 mod tenant_keys;
 mod tenant_msg;
 mod tenant_update;
+pub mod viewport;
 
 pub use confirm::{Confirmation, Pending};
 pub use editor::{EditorEffect, EditorMsg};
@@ -53,7 +54,7 @@ pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
 pub use tenant_update::thousands;
 
-use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult};
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult, RecordedMethod};
 use crate::graph::SubmitOutcome;
 use crate::session::{Paths, Session, Target};
 use crate::store::RecentEntry;
@@ -104,8 +105,8 @@ pub struct StatusMessage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailView {
     pub result: ImportedDeviceIdentityResult,
-    /// "create", "import", or how it was learnt otherwise.
-    pub method: Option<String>,
+    /// How it was sent, or how it was learnt otherwise.
+    pub method: Option<RecordedMethod>,
     /// The identifier already existed after an unknown outcome; not sent again.
     pub found_existing: bool,
     pub request_id: Option<String>,
@@ -126,7 +127,7 @@ impl DetailView {
         }
         DetailView {
             result,
-            method: Some(entry.method.clone()),
+            method: Some(entry.method),
             found_existing: false,
             request_id: None,
             recorded_at: Some(entry.recorded_at),
@@ -139,7 +140,7 @@ impl DetailView {
     pub fn from_outcome(outcome: &SubmitOutcome, received_at: DateTimeOffset) -> Self {
         DetailView {
             result: outcome.result.clone(),
-            method: Some(submission::method_name(outcome.method).to_string()),
+            method: Some(submission::recorded_method(outcome.method)),
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),
@@ -466,8 +467,8 @@ impl App {
             Msg::Tenant(msg) => self.on_tenant_msg(msg),
             Msg::Editor(msg) => self.on_editor_msg(msg),
             Msg::Ledger(msg) => self.on_ledger_msg(msg),
-            Msg::StoreError(error) => {
-                let text = crate::sanitize::sanitize(&error).into_owned();
+            Msg::StoreError(failure) => {
+                let text = crate::sanitize::sanitize(&failure.to_string()).into_owned();
                 self.set_status(text, Tone::Error);
                 Vec::new()
             }

@@ -41,8 +41,7 @@ pub enum Msg {
     SubmitChecked {
         request: RequestId,
         received_at: DateTimeOffset,
-        /// The error is user-facing text.
-        result: Result<Option<ImportedDeviceIdentity>, String>,
+        result: Result<Option<ImportedDeviceIdentity>, crate::graph::GraphError>,
     },
     /// The Import screen's results.
     Import(super::import::ImportMsg),
@@ -60,7 +59,8 @@ pub enum Msg {
     Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
     SettingSaved,
-    StoreError(String),
+    /// A local-database call failed (drawn as text on the status bar).
+    StoreError(crate::store::StoreFailure),
     /// What the ledger says about the identity on Detail.
     Ledger(super::ledger_detail::LedgerMsg),
     /// Progress of the device code sign-in.

@@ -3,7 +3,6 @@
 //! the filter (identifier text, origin), a selection and the scroll offset
 //! the last draw used.
 
-use std::cell::Cell;
 use std::ops::Range;
 
 use crate::domain::DateTimeOffset;
@@ -11,6 +10,7 @@ use crate::domain::DateTimeOffset;
 use std::collections::HashSet;
 
 use super::recent_live::{LiveTarget, is_enrolled};
+use super::viewport::Viewport;
 use crate::store::{LiveCopy, RecentEntry};
 
 /// How many entries one load from the store brings.
@@ -48,10 +48,8 @@ pub const ORIGINS: [&str; 3] = ["form", "scan", "import"];
 pub struct RecentList {
     entries: Vec<RecentEntry>,
     selected: usize,
-    /// First visible row; kept by drawing so scrolling is stable.
-    offset: Cell<usize>,
-    /// Rows that fit on the last draw (for page keys).
-    page: Cell<usize>,
+    /// Where it is scrolled to; kept by drawing so scrolling is stable.
+    viewport: Viewport,
     loaded: bool,
     /// Entries recorded in this session, newest first.
     recorded: Vec<RecentEntry>,
@@ -220,7 +218,7 @@ impl RecentList {
         }
         self.entries.insert(0, entry);
         self.selected = 0;
-        self.offset.set(0);
+        self.viewport.reset();
     }
 
     /// Whether the next page should be loaded now: the selection is within
@@ -228,7 +226,7 @@ impl RecentList {
     pub(super) fn wants_more(&self) -> bool {
         self.more
             && self.page_in_flight.is_none()
-            && self.selected + self.page.get().max(1) * 2 >= self.entries.len()
+            && self.selected + self.viewport.height().max(1) * 2 >= self.entries.len()
     }
 
     /// The offset the next page starts at.
@@ -245,7 +243,7 @@ impl RecentList {
     }
 
     pub fn page_size(&self) -> isize {
-        isize::try_from(self.page.get().max(1)).unwrap_or(1)
+        self.viewport.page_size()
     }
 
     pub fn first(&mut self) {
@@ -260,19 +258,8 @@ impl RecentList {
     /// The rows to draw in `height` rows: keeps the selection visible with
     /// the least scrolling, and remembers the offset for the next draw.
     pub fn visible_range(&self, height: usize) -> Range<usize> {
-        self.page.set(height);
-        if height == 0 || self.entries.is_empty() {
-            return 0..0;
-        }
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + height {
-            offset = self.selected + 1 - height;
-        }
-        offset = offset.min(self.entries.len().saturating_sub(height));
-        self.offset.set(offset);
-        offset..(offset + height).min(self.entries.len())
+        self.viewport
+            .range(self.selected, self.entries.len(), height)
     }
 }
 
@@ -312,7 +299,7 @@ mod tests {
             .map(|_| RecentEntry {
                 recorded_at: at,
                 profile: "sandbox".into(),
-                method: "create".into(),
+                method: crate::domain::RecordedMethod::Create,
                 result: ImportedDeviceIdentityResult::default(),
                 raw: serde_json::Value::Null,
                 origin: "form".into(),

@@ -179,7 +179,7 @@ mod tests {
         RecentEntry {
             recorded_at: at("2026-01-01T10:00:00Z"),
             profile: "sandbox".into(),
-            method: "create".into(),
+            method: crate::domain::RecordedMethod::Create,
             result: ImportedDeviceIdentityResult {
                 identity,
                 status: Some(true),

@@ -37,7 +37,7 @@ fn ledger(n: usize) -> Store {
             .record_recent(&RecentEntry {
                 recorded_at: at,
                 profile: "sandbox".into(),
-                method: "create".into(),
+                method: crate::domain::RecordedMethod::Create,
                 raw: serde_json::to_value(&result).unwrap(),
                 result,
                 origin: if i % 3 == 0 { "scan" } else { "form" }.into(),

@@ -4,7 +4,9 @@
 
 use super::msg::{Effect, RequestId};
 use super::{App, DetailView, Screen};
-use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::domain::{
+    DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult, RecordedMethod,
+};
 use crate::graph::{GraphError, SubmitOutcome, UsedMethod};
 use crate::sanitize::sanitize;
 use crate::store::RecentEntry;
@@ -90,11 +92,11 @@ impl Submission {
     }
 }
 
-/// How a method is named in Recent and on Detail.
-pub fn method_name(method: UsedMethod) -> &'static str {
+/// The method a sent identity is recorded with in Recent and on Detail.
+pub fn recorded_method(method: UsedMethod) -> RecordedMethod {
     match method {
-        UsedMethod::Create => "create",
-        UsedMethod::Import => "import",
+        UsedMethod::Create => RecordedMethod::Create,
+        UsedMethod::Import => RecordedMethod::Import,
     }
 }
 
@@ -160,7 +162,7 @@ impl App {
 
     fn recent_entry(
         &self,
-        method: &str,
+        method: RecordedMethod,
         result: ImportedDeviceIdentityResult,
         raw: serde_json::Value,
         at: DateTimeOffset,
@@ -168,7 +170,7 @@ impl App {
         RecentEntry {
             recorded_at: at,
             profile: self.info.profile.clone(),
-            method: method.to_string(),
+            method,
             result,
             raw,
             origin: "form".to_string(),
@@ -217,7 +219,7 @@ impl App {
             }
         };
         let entry = self.recent_entry(
-            method_name(outcome.method),
+            recorded_method(outcome.method),
             outcome.result.clone(),
             outcome.raw.clone(),
             received_at,
@@ -287,7 +289,7 @@ impl App {
         &mut self,
         request: RequestId,
         received_at: DateTimeOffset,
-        result: Result<Option<ImportedDeviceIdentity>, String>,
+        result: Result<Option<ImportedDeviceIdentity>, GraphError>,
     ) -> Vec<Effect> {
         if !matches!(self.submission, Submission::Checking { .. })
             || self.submission.request() != Some(request)
@@ -309,7 +311,8 @@ impl App {
                     identity: found,
                     status: None,
                 };
-                let entry = self.recent_entry("checked", result.clone(), raw, received_at);
+                let entry =
+                    self.recent_entry(RecordedMethod::Checked, result.clone(), raw, received_at);
                 self.recent.push_front(entry.clone());
                 self.form = self.form.after_submit();
                 self.show_detail_after_submit(DetailView {
@@ -328,7 +331,7 @@ impl App {
                 ]
             }
             Err(error) => {
-                let text = sanitize(&error).into_owned();
+                let text = sanitize(&error.user_message()).into_owned();
                 let message = format!("Cancelled; could not check whether it was created: {text}");
                 self.set_status(message.clone(), Tone::Error);
                 self.submit_error = Some(message);

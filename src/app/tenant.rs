@@ -3,10 +3,10 @@
 //! delete confirmation, per-row results, export path). Pure: loads, deletes,
 //! edits and exports are effects; "now" arrives with the messages.
 
-use std::cell::Cell;
 use std::collections::HashSet;
 use std::ops::Range;
 
+use super::viewport::Viewport;
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
 use crate::tenant::{DEFAULT_STALE_DAYS, ExportFormat, Sort, Stale, TenantView};
@@ -29,10 +29,9 @@ pub enum LoadOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadError {
     /// A page the service refused or that failed after the engine's
-    /// retries, or paging that went round in a cycle or past the page cap.
+    /// retries, paging that went round in a cycle or past the page cap, or
+    /// no tenant to list in this session ([`GraphError::NotAvailable`]).
     Graph(GraphError),
-    /// No tenant to list in this session (user-facing text).
-    Unavailable(String),
 }
 
 impl LoadError {
@@ -40,16 +39,13 @@ impl LoadError {
     pub fn user_message(&self) -> String {
         match self {
             LoadError::Graph(e) => e.user_message(),
-            LoadError::Unavailable(text) => text.clone(),
         }
     }
 
     /// The id support asks for: the service's request id, else the
     /// `client-request-id` this console sent.
     pub fn support_id(&self) -> Option<String> {
-        let LoadError::Graph(e) = self else {
-            return None;
-        };
+        let LoadError::Graph(e) = self;
         match (e.request_id(), e.client_request_id()) {
             (Some(r), _) if !r.is_empty() => Some(format!("request-id {r}")),
             (_, Some(c)) if !c.is_empty() => Some(format!("client-request-id {c}")),
@@ -74,10 +70,10 @@ pub enum TenantModal {
     Deleting {
         count: usize,
     },
-    /// A per-row report: (succeeded, text).
+    /// A per-row report.
     Results {
         title: String,
-        lines: Vec<(bool, String)>,
+        lines: Vec<ResultLine>,
     },
     EditDescription {
         identity: Box<ImportedDeviceIdentity>,
@@ -89,6 +85,32 @@ pub enum TenantModal {
         field: TextField,
         format: ExportFormat,
     },
+}
+
+/// One row of a per-row report: what was done to it, or why it was not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultLine {
+    Succeeded(String),
+    Failed(String),
+}
+
+impl ResultLine {
+    /// A row that failed: its (sanitized) name and the error's message.
+    pub fn failed(name: &str, error: &GraphError) -> Self {
+        let why = crate::sanitize::sanitize(&error.user_message()).into_owned();
+        ResultLine::Failed(format!("{name}: {why}"))
+    }
+
+    pub fn succeeded(&self) -> bool {
+        matches!(self, ResultLine::Succeeded(_))
+    }
+
+    /// The text shown after its mark (already sanitized).
+    pub fn text(&self) -> &str {
+        match self {
+            ResultLine::Succeeded(text) | ResultLine::Failed(text) => text,
+        }
+    }
 }
 
 impl TenantModal {
@@ -110,8 +132,7 @@ pub struct TenantState {
     pub(super) pages: u32,
     pub(super) outcome: LoadOutcome,
     pub(super) selected: usize,
-    offset: Cell<usize>,
-    page: Cell<usize>,
+    viewport: Viewport,
     pub(super) marked: HashSet<u32>,
     pub(super) filter_text: String,
     pub(super) filter_field: Option<TextField>,
@@ -134,8 +155,7 @@ impl Default for TenantState {
             pages: 0,
             outcome: LoadOutcome::Pending,
             selected: 0,
-            offset: Cell::new(0),
-            page: Cell::new(0),
+            viewport: Viewport::default(),
             marked: HashSet::new(),
             filter_text: String::new(),
             filter_field: None,
@@ -237,7 +257,7 @@ impl TenantState {
         self.pages = 0;
         self.outcome = LoadOutcome::Pending;
         self.selected = 0;
-        self.offset.set(0);
+        self.viewport.reset();
         self.load
     }
 
@@ -245,7 +265,7 @@ impl TenantState {
         self.filter_text = text.to_string();
         self.view.set_filter(text);
         self.selected = 0;
-        self.offset.set(0);
+        self.viewport.reset();
     }
 
     pub(super) fn clamp(&mut self) {
@@ -258,7 +278,7 @@ impl TenantState {
     }
 
     pub(super) fn page_size(&self) -> isize {
-        isize::try_from(self.page.get().max(1)).unwrap_or(1)
+        self.viewport.page_size()
     }
 
     pub(super) fn last(&mut self) {
@@ -272,20 +292,8 @@ impl TenantState {
 
     /// The positions to draw in `height` rows (as the Recent list does).
     pub fn visible_range(&self, height: usize) -> Range<usize> {
-        self.page.set(height);
-        let len = self.view.view().len();
-        if height == 0 || len == 0 {
-            return 0..0;
-        }
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + height {
-            offset = self.selected + 1 - height;
-        }
-        offset = offset.min(len.saturating_sub(height));
-        self.offset.set(offset);
-        offset..(offset + height).min(len)
+        self.viewport
+            .range(self.selected, self.view.view().len(), height)
     }
 
     /// (id, identifier) of the marked rows, or of the selected one.

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
+use crate::graph::GraphError;
 use crate::tenant::{ExportFormat, ViewSnapshot};
 
 /// Identifies one load of the tenant list (late pages of an older one are dropped).
@@ -30,13 +31,13 @@ pub enum TenantMsg {
     /// One result per id, in the order asked.
     Deleted {
         received_at: DateTimeOffset,
-        results: Vec<(String, Result<(), String>)>,
+        results: Vec<(String, Result<(), GraphError>)>,
     },
     /// The identity as it is after a description edit.
     Updated {
         received_at: DateTimeOffset,
         id: String,
-        result: Result<Box<ImportedDeviceIdentity>, String>,
+        result: Result<Box<ImportedDeviceIdentity>, GraphError>,
     },
     /// Where the export went and how many rows it holds.
     Exported(Result<Vec<(PathBuf, usize)>, String>),

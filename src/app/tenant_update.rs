@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::tabs::ListTab;
-use super::tenant::{LoadOutcome, TenantEffect, TenantModal, TenantMsg};
+use super::tenant::{LoadOutcome, ResultLine, TenantEffect, TenantModal, TenantMsg};
 use super::{App, DetailView, Effect, Screen};
 use crate::domain::validate::validate_description;
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
@@ -403,7 +403,7 @@ impl App {
 
     fn on_deleted(
         &mut self,
-        results: Vec<(String, Result<(), String>)>,
+        results: Vec<(String, Result<(), crate::graph::GraphError>)>,
         received_at: crate::domain::DateTimeOffset,
     ) {
         self.tenant.learn_now(received_at);
@@ -427,13 +427,13 @@ impl App {
                 })
                 .unwrap_or_else(|| id.to_string())
         };
-        let lines: Vec<(bool, String)> = results
+        let lines: Vec<ResultLine> = results
             .iter()
             .map(|(id, r)| {
                 let name = sanitize(&identifier(id)).into_owned();
                 match r {
-                    Ok(()) => (true, format!("deleted {name}")),
-                    Err(e) => (false, format!("{name}: {}", sanitize(e))),
+                    Ok(()) => ResultLine::Succeeded(format!("deleted {name}")),
+                    Err(e) => ResultLine::failed(&name, e),
                 }
             })
             .collect();
@@ -456,7 +456,7 @@ impl App {
         }
         if results.len() == 1 && failed == 0 {
             self.tenant.modal = None;
-            self.set_status(lines[0].1.clone(), Tone::Success);
+            self.set_status(lines[0].text().to_string(), Tone::Success);
         } else {
             let title = format!("Deleted {} of {}", done.len(), results.len());
             self.tenant.modal = Some(TenantModal::Results { title, lines });
@@ -472,7 +472,7 @@ impl App {
     fn on_updated(
         &mut self,
         id: String,
-        result: Result<Box<ImportedDeviceIdentity>, String>,
+        result: Result<Box<ImportedDeviceIdentity>, crate::graph::GraphError>,
         received_at: crate::domain::DateTimeOffset,
     ) -> Vec<Effect> {
         match result {
@@ -492,7 +492,7 @@ impl App {
                 self.carry_edit_into_ledger(identity_copy, received_at)
             }
             Err(e) => {
-                let e = sanitize(&e).into_owned();
+                let e = sanitize(&e.user_message()).into_owned();
                 if let Some(TenantModal::EditDescription { error, saving, .. }) =
                     self.tenant.modal.as_mut()
                 {

@@ -56,6 +56,10 @@ pub enum GraphError {
     /// No valid sign-in: none cached, or it could not be renewed. The
     /// message says what to do (e.g. run `enroll-console login`).
     SignIn { message: String },
+    /// This session has no such call (a session built without it, e.g. a
+    /// fake service that leaves the call out). Nothing was sent. `what`
+    /// names the call, e.g. "the tenant list".
+    NotAvailable { what: &'static str },
     /// A listing stopped before its end: its next-page links went round in
     /// a cycle, or there were more pages than any tenant holds.
     Paging {
@@ -172,6 +176,7 @@ impl GraphError {
                 format!("Invalid service URL {url}: {reason}")
             }
             GraphError::SignIn { message } => message.clone(),
+            GraphError::NotAvailable { what } => format!("{what} is not available in this session"),
             GraphError::Paging {
                 message,
                 request_id,
@@ -252,6 +257,7 @@ impl GraphError {
             GraphError::InsecureUrl { .. }
             | GraphError::InvalidUrl { .. }
             | GraphError::SignIn { .. }
+            | GraphError::NotAvailable { .. }
             | GraphError::Paging { .. } => None,
         }
     }

@@ -181,4 +181,13 @@ fn classification_of_every_variant() {
     assert!(insecure.user_message().contains("only sent over https"));
     assert_eq!(insecure.client_request_id(), None);
     assert_eq!(timeout.client_request_id(), Some("c"));
+    let unavailable = GraphError::NotAvailable {
+        what: "the tenant list",
+    };
+    assert_eq!(
+        unavailable.user_message(),
+        "the tenant list is not available in this session"
+    );
+    assert!(!unavailable.is_retryable() && !unavailable.outcome_unknown());
+    assert_eq!(unavailable.client_request_id(), None);
 }

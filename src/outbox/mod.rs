@@ -33,6 +33,17 @@ pub enum OutboxError {
     Task(String),
 }
 
+impl From<OutboxError> for StoreError {
+    /// The same failure, as the store names it (the text is unchanged).
+    fn from(error: OutboxError) -> Self {
+        match error {
+            OutboxError::Store(e) => e,
+            OutboxError::Poisoned => StoreError::Unavailable,
+            OutboxError::Task(message) => StoreError::Task(message),
+        }
+    }
+}
+
 /// Now, for timestamps in the store.
 pub fn now() -> DateTimeOffset {
     let now = time::OffsetDateTime::now_utc();

@@ -249,7 +249,9 @@ fn failed(item: &OutboxItem, step: Step, error: &GraphError) -> (Settlement, The
             queued(was_unknown),
             Then::Stop(Stop::Unreachable(error.user_message())),
         ),
-        GraphError::InsecureUrl { .. } | GraphError::InvalidUrl { .. } => (
+        GraphError::InsecureUrl { .. }
+        | GraphError::InvalidUrl { .. }
+        | GraphError::NotAvailable { .. } => (
             queued(was_unknown),
             Then::Stop(Stop::Config(error.user_message())),
         ),

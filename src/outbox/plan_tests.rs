@@ -245,6 +245,23 @@ fn answers_and_refusals_settle_the_item() {
 }
 
 #[test]
+fn a_call_this_session_lacks_keeps_the_item_queued_and_stops() {
+    let (s, _, then) = settle(
+        &item(false),
+        Step::Send,
+        &Answer::Failed(GraphError::NotAvailable { what: "sending" }),
+        at(),
+    );
+    assert_eq!((s.state, s.unknown_outcome), (ItemState::Queued, false));
+    match then {
+        Then::Stop(Stop::Config(text)) => {
+            assert_eq!(text, "sending is not available in this session")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn already_exists_for_an_item_this_ledger_sent_before_is_ours() {
     // Sent once without a definite answer (checked, not found yet, sent
     // again): the service now saying it exists means the first send landed.

@@ -10,7 +10,7 @@ use super::services::Services;
 use super::tenant::TenantRunner;
 use crate::app::{Effect, Msg, OutboxEffect, RequestId, SignInEffect, SignInMsg};
 use crate::domain::DateTimeOffset;
-use crate::store::ProfileFact;
+use crate::store::{ProfileFact, StoreFailure, StoreTask};
 
 /// Now, as the messages carry it (the app reads no clock).
 pub fn now() -> DateTimeOffset {
@@ -137,7 +137,7 @@ impl EffectRunner {
                     let done = services.with_store(move |s| s.record_recent(&entry)).await;
                     let _ = tx.send(match done {
                         Ok(()) => Msg::RecentRecorded,
-                        Err(e) => Msg::StoreError(format!("could not save to Recent: {e}")),
+                        Err(e) => Msg::StoreError(StoreFailure::new(StoreTask::SaveRecent, e)),
                     });
                 });
             }
@@ -147,7 +147,7 @@ impl EffectRunner {
                     let loaded = services.with_store(move |s| s.recent_page(&asked)).await;
                     let _ = tx.send(match loaded {
                         Ok(entries) => Msg::RecentPage { page, entries },
-                        Err(e) => Msg::StoreError(format!("could not load Recent: {e}")),
+                        Err(e) => Msg::StoreError(StoreFailure::new(StoreTask::LoadRecent, e)),
                     });
                 });
             }
@@ -157,11 +157,12 @@ impl EffectRunner {
             }
             Effect::RememberCreateRouteMissing { profile } => {
                 tokio::spawn(async move {
-                    let key = ProfileFact::CreateUnusable.key(&profile);
-                    let saved = services.with_store(move |s| s.set_setting(&key, "1")).await;
+                    let saved = services
+                        .with_store(move |s| s.learn(ProfileFact::CreateUnusable, &profile))
+                        .await;
                     let _ = tx.send(match saved {
                         Ok(()) => Msg::SettingSaved,
-                        Err(e) => Msg::StoreError(format!("could not save a setting: {e}")),
+                        Err(e) => Msg::StoreError(StoreFailure::new(StoreTask::SaveSetting, e)),
                     });
                 });
             }

@@ -14,7 +14,7 @@ use crate::domain::ImportedDeviceIdentity;
 use crate::graph::{GraphError, SubmitOutcome};
 use crate::outbox::plan::{Answer, Step, settle};
 use crate::outbox::{Outbox, now};
-use crate::store::{ItemState, LiveCopy, Slot};
+use crate::store::{ItemState, LiveCopy, Slot, StoreFailure, StoreTask};
 
 /// Journals the form's identity; returns its item, or `None` when the
 /// ledger has no item for it to claim (held by another sender, or created
@@ -24,7 +24,7 @@ pub fn journal_form(
     owner: &str,
     draft: Option<i64>,
     identity: &ImportedDeviceIdentity,
-) -> Result<Option<i64>, String> {
+) -> Result<Option<i64>, StoreFailure> {
     let slots = outbox
         .with_store_now(|s, p| {
             s.journal_sends(
@@ -37,7 +37,7 @@ pub fn journal_form(
                 now(),
             )
         })
-        .map_err(|e| format!("could not record the submission in the ledger: {e}"))?;
+        .map_err(StoreTask::JournalSubmission.failed())?;
     Ok(match slots.first() {
         Some(Slot::Send { id, .. }) => Some(*id),
         _ => None,
@@ -50,7 +50,7 @@ pub async fn settle_form(
     owner: &str,
     id: i64,
     result: &Result<SubmitOutcome, GraphError>,
-) -> Result<(), String> {
+) -> Result<(), StoreFailure> {
     let answer = match result {
         Ok(outcome) => Answer::Sent(outcome.clone()),
         Err(e) => Answer::Failed(e.clone()),
@@ -78,17 +78,17 @@ pub async fn settle_form(
             Ok(())
         })
         .await;
-    settled.map_err(|e| format!("could not record the answer in the ledger: {e}"))
+    settled.map_err(StoreTask::RecordAnswer.failed())
 }
 
 /// A cancelled send the service did not apply: its item goes back to a draft.
-pub async fn cancelled(outbox: &Outbox, owner: &str, id: i64) -> Result<(), String> {
+pub async fn cancelled(outbox: &Outbox, owner: &str, id: i64) -> Result<(), StoreFailure> {
     let owner = owner.to_string();
     outbox
         .with_store(move |s, _| s.back_to_draft(id, &owner, Some("cancelled"), now()))
         .await
         .map(|_| ())
-        .map_err(|e| format!("could not record the cancel in the ledger: {e}"))
+        .map_err(StoreTask::RecordCancel.failed())
 }
 
 /// Detail's questions to the ledger and the edits it keeps there.
@@ -106,7 +106,7 @@ pub fn run_for_detail(
                         service_id,
                         created_here,
                     }),
-                    Err(e) => Msg::StoreError(format!("could not read the ledger: {e}")),
+                    Err(e) => Msg::StoreError(StoreFailure::new(StoreTask::ReadLedger, e)),
                 }
             }
             LedgerEffect::RecordEdit { identity, at } => {
@@ -116,7 +116,7 @@ pub fn run_for_detail(
                 };
                 match services.with_store(move |s| s.record_live_for(&live)).await {
                     Ok(()) => return,
-                    Err(e) => Msg::StoreError(format!("could not keep the edit in Recent: {e}")),
+                    Err(e) => Msg::StoreError(StoreFailure::new(StoreTask::KeepEdit, e)),
                 }
             }
         };

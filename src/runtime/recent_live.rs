@@ -9,7 +9,7 @@ use super::effects::now;
 use super::services::Services;
 use crate::app::Msg;
 use crate::app::recent_live::{LiveRefreshed, LiveTarget};
-use crate::store::LiveCopy;
+use crate::store::{LiveCopy, StoreFailure, StoreTask};
 
 /// Reads in flight at once.
 const IN_FLIGHT: usize = 4;
@@ -49,9 +49,7 @@ pub async fn refresh(services: Services, tx: UnboundedSender<Msg>, targets: Vec<
         })
         .await;
     if let Err(e) = stored {
-        let _ = tx.send(Msg::StoreError(format!(
-            "could not keep the live state: {e}"
-        )));
+        let _ = tx.send(Msg::StoreError(StoreFailure::new(StoreTask::KeepLive, e)));
     }
     let _ = tx.send(Msg::RecentLive(LiveRefreshed {
         fetched_at,

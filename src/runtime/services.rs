@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use crate::app::recent::RecentPage;
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::{GraphError, SubmitOutcome, Submitter};
-use crate::store::{LiveCopy, RecentEntry, Store};
+use crate::store::{LiveCopy, ProfileFact, RecentEntry, Store, StoreError};
 
 use super::tenant::{Clipboard, Osc52Clipboard, TenantService};
 
@@ -22,11 +22,11 @@ pub trait SubmitService: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<SubmitOutcome, GraphError>>;
 
     /// The identity the service holds for this identifier, if any: used to
-    /// learn the outcome of a cancelled submission. Errors are user-facing text.
+    /// learn the outcome of a cancelled submission.
     fn find_existing<'a>(
         &'a self,
         identity: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>>;
 
     /// `importDeviceIdentityList` (scan mode, imports). Fakes may leave it out.
     fn import_rows<'a>(
@@ -35,7 +35,7 @@ pub trait SubmitService: Send + Sync + 'static {
         overwrite: bool,
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentityResult>, GraphError>> {
         let _ = (rows, overwrite);
-        Box::pin(async { Err(not_available()) })
+        Box::pin(async { Err(not_available("importing (importDeviceIdentityList)")) })
     }
 
     /// `searchExistingIdentities`. Fakes may leave it out.
@@ -44,7 +44,7 @@ pub trait SubmitService: Send + Sync + 'static {
         rows: &'a [ImportedDeviceIdentity],
     ) -> BoxFuture<'a, Result<Vec<ImportedDeviceIdentity>, GraphError>> {
         let _ = rows;
-        Box::pin(async { Err(not_available()) })
+        Box::pin(async { Err(not_available("searching (searchExistingIdentities)")) })
     }
 
     /// Reads one identity by id (Recent's live state). Fakes may leave it out.
@@ -53,7 +53,7 @@ pub trait SubmitService: Send + Sync + 'static {
         id: &'a str,
     ) -> BoxFuture<'a, Result<ImportedDeviceIdentity, GraphError>> {
         let _ = id;
-        Box::pin(async { Err(not_available()) })
+        Box::pin(async { Err(not_available("reading an identity")) })
     }
 
     /// Whether the service paces its own writes (the Graph client's one
@@ -65,15 +65,12 @@ pub trait SubmitService: Send + Sync + 'static {
     /// Deletes an identity by id. Fakes may leave it out.
     fn delete_identity<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
         let _ = id;
-        Box::pin(async { Err(not_available()) })
+        Box::pin(async { Err(not_available("deleting an identity")) })
     }
 }
 
-fn not_available() -> GraphError {
-    GraphError::InvalidUrl {
-        url: String::new(),
-        reason: "not available in this session".into(),
-    }
+fn not_available(what: &'static str) -> GraphError {
+    GraphError::NotAvailable { what }
 }
 
 impl SubmitService for Submitter {
@@ -87,12 +84,8 @@ impl SubmitService for Submitter {
     fn find_existing<'a>(
         &'a self,
         identity: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            Submitter::find_existing(self, identity)
-                .await
-                .map_err(|e| e.user_message())
-        })
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>> {
+        Box::pin(Submitter::find_existing(self, identity))
     }
 
     fn import_rows<'a>(
@@ -126,11 +119,11 @@ impl SubmitService for Submitter {
     }
 }
 
-/// The local database, as the runtime uses it. Errors are user-facing text.
+/// The local database, as the runtime uses it. Errors stay typed until drawn.
 pub trait LocalStore: Send + 'static {
-    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String>;
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, StoreError>;
     /// One page of Recent, filtered (by default from `recent`, in memory).
-    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, String> {
+    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, StoreError> {
         let text = page.query.text.to_uppercase();
         Ok(self
             .recent(page.offset.saturating_add(page.limit).max(page.limit))?
@@ -147,35 +140,36 @@ pub trait LocalStore: Send + 'static {
             .take(page.limit)
             .collect())
     }
-    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String>;
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), String>;
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), StoreError>;
+    /// Remembers `fact` for `profile` (kept in the settings table under its key).
+    fn learn(&self, fact: ProfileFact, profile: &str) -> Result<(), StoreError>;
     /// Keeps the copy of a created item just read from the tenant.
-    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), String> {
+    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), StoreError> {
         let _ = (item_id, live);
         Ok(())
     }
     /// Keeps a copy just written to the tenant on the items that created it.
-    fn record_live_for(&self, live: &LiveCopy) -> Result<(), String> {
+    fn record_live_for(&self, live: &LiveCopy) -> Result<(), StoreError> {
         let _ = live;
         Ok(())
     }
     /// Whether this machine created the identity with this id in the tenant.
-    fn created_here(&self, service_id: &str) -> Result<bool, String> {
+    fn created_here(&self, service_id: &str) -> Result<bool, StoreError> {
         let _ = service_id;
         Ok(false)
     }
     /// A number that changes when another connection wrote to the ledger
     /// (`None`: not watched).
-    fn data_version(&self) -> Result<Option<i64>, String> {
+    fn data_version(&self) -> Result<Option<i64>, StoreError> {
         Ok(None)
     }
 }
 
 impl LocalStore for Store {
-    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String> {
-        Store::recent(self, limit).map_err(|e| e.to_string())
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, StoreError> {
+        Store::recent(self, limit)
     }
-    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, String> {
+    fn recent_page(&self, page: &RecentPage) -> Result<Vec<RecentEntry>, StoreError> {
         let text = (!page.query.text.is_empty()).then_some(page.query.text.as_str());
         Store::recent_page(
             self,
@@ -187,30 +181,24 @@ impl LocalStore for Store {
                 ..crate::store::LedgerQuery::default()
             },
         )
-        .map_err(|e| e.to_string())
     }
-    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
-        Store::record_recent(self, entry).map_err(|e| e.to_string())
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), StoreError> {
+        Store::record_recent(self, entry)
     }
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
-        Store::set_setting(self, key, value).map_err(|e| e.to_string())
+    fn learn(&self, fact: ProfileFact, profile: &str) -> Result<(), StoreError> {
+        Store::learn(self, fact, profile)
     }
-    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), String> {
+    fn record_live(&self, item_id: i64, live: &LiveCopy) -> Result<(), StoreError> {
         Store::record_live(self, item_id, &live.identity, live.fetched_at)
-            .map_err(|e| e.to_string())
     }
-    fn record_live_for(&self, live: &LiveCopy) -> Result<(), String> {
-        Store::record_live_for(self, &live.identity, live.fetched_at)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+    fn record_live_for(&self, live: &LiveCopy) -> Result<(), StoreError> {
+        Store::record_live_for(self, &live.identity, live.fetched_at).map(|_| ())
     }
-    fn created_here(&self, service_id: &str) -> Result<bool, String> {
-        Store::created_here(self, service_id).map_err(|e| e.to_string())
+    fn created_here(&self, service_id: &str) -> Result<bool, StoreError> {
+        Store::created_here(self, service_id)
     }
-    fn data_version(&self) -> Result<Option<i64>, String> {
-        Store::data_version(self)
-            .map(Some)
-            .map_err(|e| e.to_string())
+    fn data_version(&self) -> Result<Option<i64>, StoreError> {
+        Store::data_version(self).map(Some)
     }
 }
 
@@ -264,16 +252,14 @@ impl Services {
     /// Runs a store call on a blocking thread.
     pub async fn with_store<T: Send + 'static>(
         &self,
-        call: impl FnOnce(&dyn LocalStore) -> Result<T, String> + Send + 'static,
-    ) -> Result<T, String> {
+        call: impl FnOnce(&dyn LocalStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let store = Arc::clone(&self.store);
         let joined = tokio::task::spawn_blocking(move || {
-            let guard = store.lock().map_err(|_| {
-                "the local database is unavailable after an earlier failure".to_string()
-            })?;
+            let guard = store.lock().map_err(|_| StoreError::Unavailable)?;
             call(&*guard)
         })
         .await;
-        joined.unwrap_or_else(|e| Err(format!("local database task failed: {e}")))
+        joined.unwrap_or_else(|e| Err(StoreError::Task(e.to_string())))
     }
 }

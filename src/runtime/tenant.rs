@@ -20,9 +20,9 @@ use crate::graph::{GraphError, ListedPage};
 use crate::tenant::{ExportFormat, Exporter, ViewSnapshot, write_admin_files};
 
 /// The list, update and delete calls, behind a trait for fakes. A page
-/// comes with the request id of its answer and fails with the
-/// [`GraphError`] itself, so a stop can name the request; the update and
-/// delete errors are user-facing text.
+/// comes with the request id of its answer; every call fails with the
+/// [`GraphError`] itself, so a stop can name the request and the text is
+/// made when it is drawn.
 pub trait TenantService: Send + Sync + 'static {
     fn list_first(&self) -> BoxFuture<'_, Result<ListedPage, GraphError>>;
     fn list_next<'a>(&'a self, next_link: &'a str)
@@ -32,8 +32,8 @@ pub trait TenantService: Send + Sync + 'static {
         &'a self,
         id: &'a str,
         patch: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>>;
-    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>>;
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>>;
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>>;
 }
 
 /// Where copied text goes: the terminal's OSC 52 by default.
@@ -54,7 +54,10 @@ fn send(tx: &UnboundedSender<Msg>, msg: TenantMsg) {
     let _ = tx.send(Msg::Tenant(msg));
 }
 
-const NO_SERVICE: &str = "the tenant list is not available in this session";
+/// A session without the Tenant list's calls.
+const NO_SERVICE: GraphError = GraphError::NotAvailable {
+    what: "the tenant list",
+};
 
 async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSender<Msg>) {
     let failed = |error: GraphError| TenantMsg::LoadFailed {
@@ -128,7 +131,7 @@ impl TenantRunner {
             TenantEffect::Load { load } => {
                 self.loads.retain(|_, h| !h.is_finished());
                 let Some(service) = service else {
-                    let error = LoadError::Unavailable(NO_SERVICE.to_string());
+                    let error = LoadError::Graph(NO_SERVICE);
                     return send(&tx, TenantMsg::LoadFailed { load, error });
                 };
                 let task = tokio::spawn(load_all(service, load, tx));
@@ -148,7 +151,7 @@ impl TenantRunner {
                     for id in ids {
                         let result = match &service {
                             Some(s) => s.delete(&id).await,
-                            None => Err(NO_SERVICE.to_string()),
+                            None => Err(NO_SERVICE),
                         };
                         results.push((id, result));
                     }
@@ -177,7 +180,7 @@ impl TenantRunner {
                             .update(&id, &patch)
                             .await
                             .map(|answer| answer.map(Box::new).unwrap_or(identity)),
-                        None => Err(NO_SERVICE.to_string()),
+                        None => Err(NO_SERVICE),
                     };
                     let received_at = now();
                     send(

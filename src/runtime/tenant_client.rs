@@ -60,18 +60,10 @@ impl TenantService for TenantClient {
         &'a self,
         id: &'a str,
         patch: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            TenantClient::update(self, id, patch)
-                .await
-                .map_err(|e| e.user_message())
-        })
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>> {
+        Box::pin(TenantClient::update(self, id, patch))
     }
-    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            TenantClient::delete(self, id)
-                .await
-                .map_err(|e| e.user_message())
-        })
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), GraphError>> {
+        Box::pin(TenantClient::delete(self, id))
     }
 }

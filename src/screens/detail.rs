@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::LABEL_WIDTH;
 use crate::app::ledger_detail::Provenance;
 use crate::app::{App, DetailView};
-use crate::domain::DateTimeOffset;
+use crate::domain::{DateTimeOffset, RecordedMethod};
 use crate::sanitize::sanitize;
 use crate::widgets::Theme;
 use crate::widgets::modal::wrap;
@@ -29,11 +29,11 @@ fn date(value: Option<&DateTimeOffset>, raw: Option<&str>, never_if_min: bool) -
     }
 }
 
-fn method_text(method: &str) -> String {
+fn method_text(method: RecordedMethod) -> &'static str {
     match method {
-        "create" => "create (POST importedDeviceIdentities)".to_string(),
-        "import" => "import (importDeviceIdentityList)".to_string(),
-        other => sanitize(other).into_owned(),
+        RecordedMethod::Create => "create (POST importedDeviceIdentities)",
+        RecordedMethod::Import => "import (importDeviceIdentityList)",
+        RecordedMethod::Checked => "checked",
     }
 }
 
@@ -122,8 +122,8 @@ fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> 
             theme.text,
         ),
     ];
-    if let Some(method) = &view.method {
-        rows.push(("Sent with", method_text(method), theme.muted));
+    if let Some(method) = view.method {
+        rows.push(("Sent with", method_text(method).to_string(), theme.muted));
     }
     if let Some(request_id) = &view.request_id {
         rows.push(("Request id", sanitize(request_id).into_owned(), theme.muted));

@@ -66,11 +66,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         TenantModal::Results { title, lines } => {
             let mut out = Vec::new();
-            let failed: Vec<&(bool, String)> = lines.iter().filter(|(ok, _)| !ok).collect();
-            let ok: Vec<&(bool, String)> = lines.iter().filter(|(ok, _)| *ok).collect();
+            let failed = lines.iter().filter(|line| !line.succeeded());
+            let ok = lines.iter().filter(|line| line.succeeded());
             // Failures first: they are what needs attention.
-            for (good, text) in failed.iter().chain(ok.iter()).take(LISTED * 2) {
-                let (mark, style) = if *good {
+            for line in failed.chain(ok).take(LISTED * 2) {
+                let text = line.text();
+                let (mark, style) = if line.succeeded() {
                     ("✓", theme.success)
                 } else {
                     ("✗", theme.error)

@@ -4,6 +4,7 @@
 
 mod batch;
 mod facts;
+mod failure;
 mod health;
 pub mod lease;
 mod ledger;
@@ -12,6 +13,7 @@ mod outbox;
 mod recent;
 
 pub use facts::ProfileFact;
+pub use failure::{StoreFailure, StoreTask};
 pub use ledger::{LedgerQuery, Queued, Slot};
 pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
 pub use recent::{LiveCopy, RecentEntry};
@@ -42,6 +44,12 @@ pub enum StoreError {
         detail: String,
         copy: String,
     },
+    /// An earlier call panicked while holding the database.
+    #[error("the local database is unavailable after an earlier failure")]
+    Unavailable,
+    /// The blocking task running a call failed.
+    #[error("local database task failed: {0}")]
+    Task(String),
 }
 
 /// What a failed write tells the user: a full disk (or a file that may not

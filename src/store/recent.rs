@@ -9,7 +9,9 @@ use super::ledger::LedgerQuery;
 use super::outbox::json;
 use super::{OutboxItem, Store, StoreError};
 use crate::domain::validate::identity_key;
-use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::domain::{
+    DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult, RecordedMethod,
+};
 
 /// One identity created from this machine, with the service's response.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +19,8 @@ pub struct RecentEntry {
     pub recorded_at: DateTimeOffset,
     /// The profile name, or "sandbox".
     pub profile: String,
-    /// "create", "import" or "checked".
-    pub method: String,
+    /// How it was sent, or that it was found after a cancel.
+    pub method: RecordedMethod,
     pub result: ImportedDeviceIdentityResult,
     /// The response body as the service sent it.
     pub raw: serde_json::Value,
@@ -55,7 +57,7 @@ impl RecentEntry {
         Some(RecentEntry {
             recorded_at: item.updated_at,
             profile: item.profile,
-            method: item.method.unwrap_or_else(|| "create".to_string()),
+            method: recorded_method(item.method.as_deref()),
             result,
             raw,
             origin: item.origin,
@@ -175,7 +177,7 @@ impl Store {
                         id,
                         identity.id,
                         entry.raw.to_string(),
-                        entry.method,
+                        entry.method.as_str(),
                         at.to_string(),
                         unix_ns(at)
                     ],
@@ -194,7 +196,7 @@ impl Store {
                         json(identity),
                         identity.id,
                         entry.raw.to_string(),
-                        entry.method,
+                        entry.method.as_str(),
                         entry.origin,
                         at.to_string(),
                         unix_ns(at)
@@ -205,6 +207,14 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The method an item was recorded with; an item that names none (or a name
+/// this version does not know) was created with a POST.
+fn recorded_method(stored: Option<&str>) -> RecordedMethod {
+    stored
+        .and_then(RecordedMethod::parse)
+        .unwrap_or(RecordedMethod::Create)
 }
 
 /// The stored live copy, when both halves are there and readable.
@@ -236,7 +246,7 @@ mod tests {
         RecentEntry {
             recorded_at: DateTimeOffset::parse(at).unwrap(),
             profile: "sandbox".into(),
-            method: "create".into(),
+            method: RecordedMethod::Create,
             raw: serde_json::to_value(&result).unwrap(),
             result,
             origin: "form".into(),
@@ -280,6 +290,43 @@ mod tests {
     }
 
     #[test]
+    fn each_method_is_stored_as_its_name_and_read_back() {
+        let store = Store::open_in_memory().unwrap();
+        for (n, method) in RecordedMethod::ALL.into_iter().enumerate() {
+            let mut e = entry(&format!("35693803564380{n}"), "2026-01-01T10:00:00Z");
+            e.method = method;
+            store.record_recent(&e).unwrap();
+        }
+        let stored: Vec<String> = store
+            .conn
+            .prepare("SELECT method FROM outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(stored, ["create", "import", "checked"]);
+        let mut read: Vec<RecordedMethod> =
+            store.recent(10).unwrap().iter().map(|e| e.method).collect();
+        read.sort_by_key(|m| m.as_str());
+        assert_eq!(
+            read,
+            [
+                RecordedMethod::Checked,
+                RecordedMethod::Create,
+                RecordedMethod::Import
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_without_a_known_method_reads_as_created_with_a_post() {
+        assert_eq!(recorded_method(None), RecordedMethod::Create);
+        assert_eq!(recorded_method(Some("later")), RecordedMethod::Create);
+        assert_eq!(recorded_method(Some("checked")), RecordedMethod::Checked);
+    }
+
+    #[test]
     fn an_old_recent_table_is_carried_into_the_ledger() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(super::super::migrations::STEPS[0])
@@ -301,7 +348,7 @@ mod tests {
         let recent = store.recent(10).unwrap();
         assert_eq!(recent.len(), 1);
         assert_eq!(recent[0].result, e.result);
-        assert_eq!(recent[0].method, "import");
+        assert_eq!(recent[0].method, RecordedMethod::Import);
         // Queuing it again adds nothing: it is created already.
         let queued = store
             .enqueue_checked(

@@ -18,7 +18,7 @@ use enroll_console::sandbox::{
     self, Faults, NextLinkCycle, RunningSandbox, SANDBOX_TOKEN, SandboxOptions,
 };
 use enroll_console::screens::render_to_string;
-use enroll_console::store::RecentEntry;
+use enroll_console::store::{ProfileFact, RecentEntry, StoreError};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use ui_support::*;
 
@@ -60,20 +60,20 @@ impl SubmitService for Unused {
         _: &'a enroll_console::domain::ImportedDeviceIdentity,
     ) -> futures::future::BoxFuture<
         'a,
-        Result<Option<enroll_console::domain::ImportedDeviceIdentity>, String>,
+        Result<Option<enroll_console::domain::ImportedDeviceIdentity>, GraphError>,
     > {
         unreachable!("no submissions in these tests")
     }
 }
 
 impl LocalStore for Unused {
-    fn recent(&self, _: usize) -> Result<Vec<RecentEntry>, String> {
+    fn recent(&self, _: usize) -> Result<Vec<RecentEntry>, StoreError> {
         Ok(Vec::new())
     }
-    fn record_recent(&self, _: &RecentEntry) -> Result<(), String> {
+    fn record_recent(&self, _: &RecentEntry) -> Result<(), StoreError> {
         Ok(())
     }
-    fn set_setting(&self, _: &str, _: &str) -> Result<(), String> {
+    fn learn(&self, _: ProfileFact, _: &str) -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -231,7 +231,7 @@ async fn loads_every_page_and_edits_and_deletes_reach_the_sandbox() {
     match pump.app.tenant().modal() {
         Some(TenantModal::Results { title, lines }) => {
             assert_eq!(title, "Deleted 2 of 3");
-            assert!(!lines[1].0, "{lines:?}");
+            assert!(!lines[1].succeeded(), "{lines:?}");
         }
         other => panic!("{other:?}"),
     }

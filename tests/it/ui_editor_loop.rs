@@ -38,7 +38,7 @@ impl SubmitService for NoSubmissions {
     fn find_existing<'a>(
         &'a self,
         _identity: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>> {
         Box::pin(async { Ok(None) })
     }
 }

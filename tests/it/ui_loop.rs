@@ -12,7 +12,7 @@ use enroll_console::domain::ImportedDeviceIdentity;
 use enroll_console::graph::{GraphError, SubmitOutcome, UsedMethod};
 use enroll_console::runtime::{LocalStore, Services, SubmitService, run_loop};
 use enroll_console::screens::buffer_to_string;
-use enroll_console::store::RecentEntry;
+use enroll_console::store::{ProfileFact, RecentEntry, StoreError};
 use futures::channel::mpsc as input;
 use futures::future::BoxFuture;
 use ratatui::Terminal;
@@ -59,7 +59,7 @@ impl SubmitService for FakeSubmitter {
     fn find_existing<'a>(
         &'a self,
         _identity: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>> {
         Box::pin(async move { Ok(self.existing.clone()) })
     }
 }
@@ -77,24 +77,24 @@ struct FakeStore {
 }
 
 impl LocalStore for FakeStore {
-    fn recent(&self, _limit: usize) -> Result<Vec<RecentEntry>, String> {
+    fn recent(&self, _limit: usize) -> Result<Vec<RecentEntry>, StoreError> {
         Ok(recent_entries())
     }
-    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), StoreError> {
         self.recorded
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|_| StoreError::Unavailable)?
             .entries
             .push(entry.clone());
         let _ = self.done.send("recent");
         Ok(())
     }
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
+    fn learn(&self, fact: ProfileFact, profile: &str) -> Result<(), StoreError> {
         self.recorded
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(|_| StoreError::Unavailable)?
             .settings
-            .push((key.into(), value.into()));
+            .push((fact.key(profile), "1".into()));
         let _ = self.done.send("setting");
         Ok(())
     }
@@ -341,7 +341,10 @@ async fn with_the_real_store_recent_is_loaded_and_the_submission_recorded() {
         .and_then(|s| s.recent(10).ok())
         .unwrap_or_default();
     assert_eq!(stored[0].result.identity.identifier(), "490154203237518");
-    assert_eq!(stored[0].method, "create");
+    assert_eq!(
+        stored[0].method,
+        enroll_console::domain::RecordedMethod::Create
+    );
     assert_eq!(
         stored[1].result.identity.identifier(),
         earlier.result.identity.identifier()
@@ -365,18 +368,18 @@ struct ObservedStore {
 }
 
 impl LocalStore for ObservedStore {
-    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, String> {
+    fn recent(&self, limit: usize) -> Result<Vec<RecentEntry>, StoreError> {
         let result = LocalStore::recent(&self.inner, limit);
         let _ = self.loads.send(());
         result
     }
-    fn record_recent(&self, entry: &RecentEntry) -> Result<(), String> {
+    fn record_recent(&self, entry: &RecentEntry) -> Result<(), StoreError> {
         let result = LocalStore::record_recent(&self.inner, entry);
         self.recorded
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         result
     }
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
-        LocalStore::set_setting(&self.inner, key, value)
+    fn learn(&self, fact: ProfileFact, profile: &str) -> Result<(), StoreError> {
+        LocalStore::learn(&self.inner, fact, profile)
     }
 }

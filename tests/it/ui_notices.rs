@@ -30,9 +30,7 @@ fn with_messages() -> App {
     type_text(&mut app, "490154203237518");
     send(&mut app, [ctrl('d'), key(KeyCode::F(6))]);
     app.update(Msg::Clock(at("2024-05-01T09:45:40Z")));
-    app.update(Msg::StoreError(
-        "could not save: disk full \u{1b}]0;pwned\u{7}(os error 28)".into(),
-    ));
+    app.update(store_failed("disk full \u{1b}]0;pwned\u{7}(os error 28)"));
     send(&mut app, [key(KeyCode::F(6))]);
     app
 }
@@ -66,7 +64,7 @@ fn a_toast_shows_for_about_four_seconds_of_ticks() {
 #[test]
 fn an_error_stays_in_the_status_bar_until_the_next_key() {
     let mut app = app();
-    app.update(Msg::StoreError("could not save: disk full".into()));
+    app.update(store_failed("disk full"));
     assert!(app.notices().toast().is_none());
     for _ in 0..TOAST_TICKS * 3 {
         app.update(Msg::Tick);
@@ -78,7 +76,9 @@ fn an_error_stays_in_the_status_bar_until_the_next_key() {
             .map(str::to_string)
     };
     assert!(
-        status_line(&app).is_some_and(|l| l.contains("could not save: disk full")),
+        status_line(&app).is_some_and(
+            |l| l.contains("could not save to Recent: local database task failed: disk full")
+        ),
         "{:?}",
         status_line(&app)
     );
@@ -193,7 +193,7 @@ fn the_wheel_moves_in_the_open_log_and_clicks_do_not_reach_the_screen_below() {
 fn a_click_is_an_action_too_the_error_goes() {
     use crossterm::event::{MouseButton, MouseEventKind};
     let mut app = app();
-    app.update(Msg::StoreError("could not save: disk full".into()));
+    app.update(store_failed("disk full"));
     app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
     assert_eq!(app.notices().sticky_error(), None);
 }

@@ -102,10 +102,7 @@ fn states() -> Vec<App> {
     toast.update(ctrl('d'));
     states.push(toast);
     let mut log = app();
-    log.update(Msg::StoreError(format!(
-        "could not save: {}",
-        "disk full ".repeat(40)
-    )));
+    log.update(store_failed(&"disk full ".repeat(40)));
     log.update(ctrl('d'));
     log.update(key(KeyCode::F(9)));
     states.push(log);
@@ -202,7 +199,6 @@ fn hostile_entry() -> RecentEntry {
     identity.imported_device_identifier = Some(format!("4901{HOSTILE}"));
     identity.description = Some(format!("desc{HOSTILE}"));
     identity.platform = Some(enroll_console::domain::Platform::Other(HOSTILE.into()));
-    entry.method = format!("create{HOSTILE}");
     entry
 }
 
@@ -230,7 +226,7 @@ fn assert_printable(screen: &str) {
 fn hostile_text_from_store_service_and_paste_is_drawn_printable() {
     let mut app = app();
     app.update(Msg::RecentLoaded(vec![hostile_entry()]));
-    app.update(Msg::StoreError(format!("store{HOSTILE}")));
+    app.update(store_failed(&format!("store{HOSTILE}")));
     app.update(Msg::Paste(format!("C02{HOSTILE}\n")));
     assert_printable(&render_to_string(&app, 100, 30));
 
@@ -263,7 +259,7 @@ fn hostile_text_from_store_service_and_paste_is_drawn_printable() {
 #[test]
 fn hostile_text_in_toasts_and_the_message_log_is_drawn_printable() {
     let mut app = app();
-    app.update(Msg::StoreError(format!("store{HOSTILE}")));
+    app.update(store_failed(&format!("store{HOSTILE}")));
     app.update(Msg::Paste(format!("C02{HOSTILE}\n")));
     type_text(&mut app, "4901");
     app.update(ctrl('d'));

@@ -17,7 +17,7 @@ use enroll_console::runtime::{
     Clipboard, LocalStore, Services, SignInService, SubmitService, run_loop,
 };
 use enroll_console::screens::buffer_to_string;
-use enroll_console::store::RecentEntry;
+use enroll_console::store::{ProfileFact, RecentEntry, StoreError};
 use futures::channel::mpsc as input;
 use futures::future::BoxFuture;
 use ratatui::Terminal;
@@ -61,7 +61,7 @@ impl SubmitService for RefusesOnce {
     fn find_existing<'a>(
         &'a self,
         _identity: &'a ImportedDeviceIdentity,
-    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, String>> {
+    ) -> BoxFuture<'a, Result<Option<ImportedDeviceIdentity>, GraphError>> {
         Box::pin(async { Ok(None) })
     }
 }
@@ -69,13 +69,13 @@ impl SubmitService for RefusesOnce {
 struct NoStore;
 
 impl LocalStore for NoStore {
-    fn recent(&self, _limit: usize) -> Result<Vec<RecentEntry>, String> {
+    fn recent(&self, _limit: usize) -> Result<Vec<RecentEntry>, StoreError> {
         Ok(Vec::new())
     }
-    fn record_recent(&self, _entry: &RecentEntry) -> Result<(), String> {
+    fn record_recent(&self, _entry: &RecentEntry) -> Result<(), StoreError> {
         Ok(())
     }
-    fn set_setting(&self, _key: &str, _value: &str) -> Result<(), String> {
+    fn learn(&self, _fact: ProfileFact, _profile: &str) -> Result<(), StoreError> {
         Ok(())
     }
 }

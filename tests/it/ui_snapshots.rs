@@ -5,7 +5,7 @@ use crate::ui_support;
 
 use crossterm::event::KeyCode;
 use enroll_console::app::{App, Msg};
-use enroll_console::graph::UsedMethod;
+use enroll_console::graph::{GraphError, UsedMethod};
 use enroll_console::screens::render_to_string;
 use ui_support::*;
 
@@ -138,7 +138,14 @@ fn form_with_error_panel_after_an_unchecked_cancel() {
     app.update(Msg::SubmitChecked {
         request,
         received_at: at("2024-05-01T09:30:13Z"),
-        result: Err("The service is throttling requests; retry after 20 s (HTTP 429, request id 7d1c7a52-0000-4000-8000-000000000001)".into()),
+        result: Err(GraphError::Service {
+            status: 429,
+            code: String::new(),
+            message: String::new(),
+            request_id: Some("7d1c7a52-0000-4000-8000-000000000001".into()),
+            client_request_id: String::new(),
+            retry_after_secs: Some(20),
+        }),
     });
     snapshot_all("form_error_panel", &app);
 }

@@ -309,10 +309,13 @@ fn the_list_navigates_and_opens_detail() {
 #[test]
 fn store_errors_are_shown_sanitised() {
     let mut app = app();
-    app.update(Msg::StoreError("disk \u{1b}[2Jfull".into()));
+    app.update(store_failed("disk \u{1b}[2Jfull"));
     assert_eq!(
         app.status().map(|s| (s.text.as_str(), s.tone)),
-        Some(("disk full", Tone::Error))
+        Some((
+            "could not save to Recent: local database task failed: disk full",
+            Tone::Error
+        ))
     );
 }
 

@@ -6,7 +6,7 @@ use crate::ui_support;
 use crossterm::event::KeyCode;
 use enroll_console::app::submission::CREATE_ROUTE_MISSING_NOTICE;
 use enroll_console::app::{App, Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
-use enroll_console::domain::Platform;
+use enroll_console::domain::{Platform, RecordedMethod};
 use enroll_console::graph::UsedMethod;
 use enroll_console::widgets::Tone;
 use ui_support::*;
@@ -36,7 +36,7 @@ fn success_opens_detail_records_recent_and_f2_gives_an_empty_form() {
         result: Ok(outcome(result.clone(), UsedMethod::Create)),
     });
     assert!(
-        matches!(effects.as_slice(), [Effect::RecordRecent(e), Effect::Outbox(OutboxEffect::FinishDraft)] if e.result == result && e.method == "create")
+        matches!(effects.as_slice(), [Effect::RecordRecent(e), Effect::Outbox(OutboxEffect::FinishDraft)] if e.result == result && e.method == RecordedMethod::Create)
     );
     assert_eq!(app.screen(), Screen::Detail);
     assert_eq!(app.detail().map(|d| &d.result), Some(&result));
@@ -104,7 +104,9 @@ fn status_false_is_shown_as_a_failure_and_keeps_the_form() {
         received_at: at("2024-05-01T09:30:13Z"),
         result: Ok(outcome(result, UsedMethod::Import)),
     });
-    assert!(matches!(effects.as_slice(), [Effect::RecordRecent(e)] if e.method == "import"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::RecordRecent(e)] if e.method == RecordedMethod::Import)
+    );
     assert_eq!(app.screen(), Screen::Detail);
     assert_eq!(app.status().map(|s| s.tone), Some(Tone::Error));
     app.update(key(KeyCode::Esc));
@@ -193,9 +195,9 @@ fn a_cancelled_submission_that_was_created_opens_detail() {
     assert!(matches!(
         effects.as_slice(),
         [
-            Effect::RecordRecent(_),
+            Effect::RecordRecent(e),
             Effect::Outbox(OutboxEffect::FinishDraft)
-        ]
+        ] if e.method == RecordedMethod::Checked
     ));
     assert_eq!(app.screen(), Screen::Detail);
     assert!(

@@ -11,6 +11,7 @@ use enroll_console::app::{
 use enroll_console::domain::{
     EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
 };
+use enroll_console::graph::GraphError;
 use enroll_console::screens::render_to_string;
 use enroll_console::tenant::{Column, ExportFormat};
 use ui_support::*;
@@ -331,7 +332,17 @@ fn bulk_delete_asks_once_and_reports_each_row() {
     assert_eq!(ids.len(), 3);
     let results = vec![
         (ids[0].clone(), Ok(())),
-        (ids[1].clone(), Err("not found (404)".to_string())),
+        (
+            ids[1].clone(),
+            Err(GraphError::Service {
+                status: 404,
+                code: "ResourceNotFound".into(),
+                message: "not found".into(),
+                request_id: None,
+                client_request_id: String::new(),
+                retry_after_secs: None,
+            }),
+        ),
         (ids[2].clone(), Ok(())),
     ];
     app.update(Msg::Tenant(TenantMsg::Deleted {
@@ -342,7 +353,7 @@ fn bulk_delete_asks_once_and_reports_each_row() {
     match app.tenant().modal() {
         Some(TenantModal::Results { title, lines }) => {
             assert_eq!(title, "Deleted 2 of 3");
-            assert_eq!(lines.iter().filter(|(ok, _)| !ok).count(), 1);
+            assert_eq!(lines.iter().filter(|line| !line.succeeded()).count(), 1);
         }
         other => panic!("{other:?}"),
     }

@@ -12,6 +12,7 @@ pub mod datetime_input;
 pub mod enums;
 pub mod identity;
 pub mod odata_error;
+pub mod recorded;
 pub mod validate;
 
 pub use datetime::{DateTimeOffset, UnreadableDates};
@@ -22,3 +23,4 @@ pub use identity::{
     ImportedDeviceIdentityResult, Page, SearchExistingIdentitiesRequest,
 };
 pub use odata_error::{InnerError, ODataError, ODataErrorBody};
+pub use recorded::RecordedMethod;

@@ -8,11 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use enroll_console::app::{App, Effect, ImportMsg, Msg, SessionInfo, TenantEffect, TenantMsg};
 use enroll_console::domain::{
     DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
-    ImportedDeviceIdentityType, Platform,
+    ImportedDeviceIdentityType, Platform, RecordedMethod,
 };
 use enroll_console::graph::{SubmitOutcome, UsedMethod};
 use enroll_console::session::{Paths, Target};
-use enroll_console::store::{DraftFields, ItemState, OutboxItem, RecentEntry};
+use enroll_console::store::{
+    DraftFields, ItemState, OutboxItem, RecentEntry, StoreError, StoreFailure, StoreTask,
+};
 
 pub fn info() -> SessionInfo {
     SessionInfo {
@@ -153,9 +155,9 @@ pub fn recent_entries() -> Vec<RecentEntry> {
                 recorded_at: at(&format!("2024-05-0{}T0{}:15:01Z", 4 - i, 9 - i)),
                 profile: "sandbox".into(),
                 method: if i == 3 {
-                    "import".into()
+                    RecordedMethod::Import
                 } else {
-                    "create".into()
+                    RecordedMethod::Create
                 },
                 result: ImportedDeviceIdentityResult {
                     identity,
@@ -257,4 +259,12 @@ pub fn load_import_preview(app: &mut App) {
     app.update(Msg::Import(ImportMsg::TenantChecked(
         Ok(Default::default()),
     )));
+}
+
+/// A failed save to Recent whose error says `text` (as a failed store task does).
+pub fn store_failed(text: &str) -> Msg {
+    Msg::StoreError(StoreFailure::new(
+        StoreTask::SaveRecent,
+        StoreError::Task(text.into()),
+    ))
 }

@@ -1,0 +1,84 @@
+//! A failed call to the local database on its way to the screen: what the
+//! console was doing, and the typed error. It becomes text only when drawn.
+
+use super::StoreError;
+
+/// What the console was doing with the local database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreTask {
+    /// Journalling a form's submission before it is sent.
+    JournalSubmission,
+    /// Recording the service's answer to a form's submission.
+    RecordAnswer,
+    /// Recording that a cancelled submission was not applied.
+    RecordCancel,
+    SaveRecent,
+    LoadRecent,
+    SaveSetting,
+    ReadLedger,
+    /// Keeping a description edited on Detail as the live copy.
+    KeepEdit,
+    /// Keeping the live copies just read from the tenant.
+    KeepLive,
+}
+
+impl StoreTask {
+    /// The head of the message: "could not …".
+    pub fn failed_text(self) -> &'static str {
+        match self {
+            StoreTask::JournalSubmission => "could not record the submission in the ledger",
+            StoreTask::RecordAnswer => "could not record the answer in the ledger",
+            StoreTask::RecordCancel => "could not record the cancel in the ledger",
+            StoreTask::SaveRecent => "could not save to Recent",
+            StoreTask::LoadRecent => "could not load Recent",
+            StoreTask::SaveSetting => "could not save a setting",
+            StoreTask::ReadLedger => "could not read the ledger",
+            StoreTask::KeepEdit => "could not keep the edit in Recent",
+            StoreTask::KeepLive => "could not keep the live state",
+        }
+    }
+}
+
+/// A local-database call that failed, and what it was for.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {error}", task.failed_text())]
+pub struct StoreFailure {
+    pub task: StoreTask,
+    pub error: StoreError,
+}
+
+impl StoreFailure {
+    pub fn new(task: StoreTask, error: impl Into<StoreError>) -> Self {
+        StoreFailure {
+            task,
+            error: error.into(),
+        }
+    }
+}
+
+/// `.map_err(StoreTask::X.failed())` on a store call's result.
+impl StoreTask {
+    pub fn failed<E: Into<StoreError>>(self) -> impl FnOnce(E) -> StoreFailure {
+        move |error| StoreFailure::new(self, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_names_the_task_then_the_error() {
+        let failure = StoreFailure::new(StoreTask::SaveRecent, StoreError::Unavailable);
+        assert_eq!(
+            failure.to_string(),
+            "could not save to Recent: the local database is unavailable after an earlier failure"
+        );
+        let failure = StoreTask::LoadRecent.failed()(StoreError::Task("cancelled".into()));
+        assert_eq!(
+            failure.to_string(),
+            "could not load Recent: local database task failed: cancelled"
+        );
+        assert!(matches!(failure.error, StoreError::Task(_)));
+    }
+}

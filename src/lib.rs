@@ -6,12 +6,10 @@ pub mod build_info;
 pub mod cli;
 pub mod config;
 pub mod csvfile;
-pub mod domain;
 pub mod graph;
 pub mod logging;
 pub mod outbox;
 pub mod paths;
-pub mod sandbox;
 pub mod session;
 pub mod store;
 
@@ -23,3 +21,8 @@ pub mod screens;
 pub mod tenant;
 pub mod terminal;
 pub mod widgets;
+
+// The domain and the sandbox are crates of their own (crates/domain, crates/sandbox); under
+// these names every `crate::domain::…` and `crate::sandbox::…` path keeps working.
+pub use enroll_domain as domain;
+pub use enroll_sandbox as sandbox;

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
+use crate::graph::GraphError;
 use crate::tenant::{DEFAULT_STALE_DAYS, ExportFormat, Sort, Stale, TenantView};
 use crate::widgets::TextField;
 
@@ -20,7 +21,47 @@ pub enum LoadOutcome {
     Pending,
     Complete,
     Cancelled,
-    Failed(String),
+    Failed(LoadError),
+}
+
+/// Why a load stopped before its end, kept as it came (the request id
+/// included) and turned into text only when drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// A page the service refused or that failed after the engine's
+    /// retries, or paging that went round in a cycle or past the page cap.
+    Graph(GraphError),
+    /// No tenant to list in this session (user-facing text).
+    Unavailable(String),
+}
+
+impl LoadError {
+    /// One line for the status bar and the message log.
+    pub fn user_message(&self) -> String {
+        match self {
+            LoadError::Graph(e) => e.user_message(),
+            LoadError::Unavailable(text) => text.clone(),
+        }
+    }
+
+    /// The id support asks for: the service's request id, else the
+    /// `client-request-id` this console sent.
+    pub fn support_id(&self) -> Option<String> {
+        let LoadError::Graph(e) = self else {
+            return None;
+        };
+        match (e.request_id(), e.client_request_id()) {
+            (Some(r), _) if !r.is_empty() => Some(format!("request-id {r}")),
+            (_, Some(c)) if !c.is_empty() => Some(format!("client-request-id {c}")),
+            _ => None,
+        }
+    }
+}
+
+impl From<GraphError> for LoadError {
+    fn from(e: GraphError) -> Self {
+        LoadError::Graph(e)
+    }
 }
 
 /// A dialog over the Tenant list or Detail; it takes every key while open.
@@ -79,6 +120,8 @@ pub struct TenantState {
     pub(super) now: Option<DateTimeOffset>,
     pub(super) modal: Option<TenantModal>,
     pub(super) raw_json: bool,
+    /// The running export was asked for before the load reached its end.
+    pub(super) export_incomplete: bool,
 }
 
 impl Default for TenantState {
@@ -101,6 +144,7 @@ impl Default for TenantState {
             now: None,
             modal: None,
             raw_json: false,
+            export_incomplete: false,
         }
     }
 }

@@ -18,10 +18,10 @@ pub enum TenantMsg {
         identities: Vec<ImportedDeviceIdentity>,
         last: bool,
     },
-    /// The load stopped on an error (user-facing text).
+    /// The load stopped before its end; the pages before it were sent.
     LoadFailed {
         load: LoadId,
-        error: String,
+        error: super::tenant::LoadError,
     },
     /// The load was stopped on request.
     LoadCancelled {

@@ -309,6 +309,8 @@ impl App {
             return Vec::new();
         }
         self.set_status("exporting…", Tone::Info);
+        self.tenant.export_incomplete =
+            self.tenant.loading || self.tenant.outcome != LoadOutcome::Complete;
         tenant(TenantEffect::Export {
             path: PathBuf::from(path),
             format,
@@ -338,8 +340,8 @@ impl App {
             TenantMsg::LoadFailed { load, error } => {
                 if load == self.tenant.load && self.tenant.loading {
                     self.tenant.loading = false;
-                    let error = sanitize(&error).into_owned();
-                    self.set_status(format!("tenant list: {error}"), Tone::Error);
+                    let text = sanitize(&error.user_message()).into_owned();
+                    self.set_status(format!("tenant list: {text}"), Tone::Error);
                     self.tenant.outcome = LoadOutcome::Failed(error);
                 }
             }
@@ -379,7 +381,15 @@ impl App {
                     } else {
                         format!("exported {} identities to {}", count(total), shown.join(""))
                     };
-                    self.set_status(text, Tone::Success);
+                    if self.tenant.export_incomplete {
+                        // What was loaded, not the tenant: say so.
+                        let text = format!(
+                            "{text} — only what was loaded: the list did not load to its end"
+                        );
+                        self.set_status(text, Tone::Warning);
+                    } else {
+                        self.set_status(text, Tone::Success);
+                    }
                 }
                 Err(e) => self.set_status(sanitize(&e).into_owned(), Tone::Error),
             },

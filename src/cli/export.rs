@@ -1,7 +1,7 @@
 //! `enroll-console export`: the tenant's identities (or a filtered, stale
 //! view of them) as CSV, admin-center CSV or JSON, streamed page by page.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -69,24 +69,101 @@ pub async fn run(global: &GlobalArgs, args: ExportArgs, paths: &Paths) -> Result
 
 async fn export_streamed(client: &GraphClient, args: &ExportArgs) -> Result<Exit, Failure> {
     match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", path.display())))?;
-            let mut exporter =
-                Exporter::new(args.format, std::io::BufWriter::new(file)).map_err(export_err)?;
-            let n = each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await?;
-            exporter.finish().map_err(export_err)?;
-            eprintln!("exported {n} identities to {}", path.display());
-        }
+        Some(path) => export_to_file(client, args, path).await,
         None => {
             let stdout = std::io::stdout();
             let out = std::io::BufWriter::new(stdout.lock());
             let mut exporter = Exporter::new(args.format, out).map_err(export_err)?;
-            each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await?;
+            let listed =
+                each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await;
+            if let Err(failure) = listed {
+                // What was written stays written; a JSON array is left open,
+                // so no reader takes it for the whole view.
+                let n = exporter.written();
+                drop(exporter);
+                return Err(stopped(
+                    failure,
+                    format!(
+                        "{n} identities were written before it stopped; the output is incomplete"
+                    ),
+                ));
+            }
             exporter.finish().map_err(export_err)?;
+            Ok(Exit::Ok)
         }
     }
+}
+
+/// `FILE.partial.EXT` beside `FILE.EXT`: where an export is written until
+/// the listing reached its end, and what is left of one that did not.
+pub fn partial_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}.partial.{}", ext.to_string_lossy()),
+        None => format!("{stem}.partial"),
+    };
+    path.with_file_name(name)
+}
+
+/// Streams into `FILE.partial.EXT`, renamed to `FILE` only once every page
+/// was read: a listing that stops (a cycle of next-page links, the page cap,
+/// a failure after the retries) never leaves a file that looks complete.
+async fn export_to_file(
+    client: &GraphClient,
+    args: &ExportArgs,
+    path: &Path,
+) -> Result<Exit, Failure> {
+    let partial = partial_path(path);
+    let file = std::fs::File::create(&partial)
+        .map_err(|e| Failure::usage(format!("cannot create {}: {e}", partial.display())))?;
+    let mut exporter =
+        Exporter::new(args.format, std::io::BufWriter::new(file)).map_err(export_err)?;
+    let listed = each_identity(client, args, |i| exporter.write(i).map_err(export_err)).await;
+    let n = match listed {
+        Ok(n) => n,
+        Err(failure) => {
+            let n = exporter.written();
+            let kept = exporter.finish().is_ok() && n > 0;
+            let note = if kept {
+                format!(
+                    "{n} identities were read before it stopped; they are in {}, and {} was not written",
+                    partial.display(),
+                    path.display()
+                )
+            } else {
+                let _ = std::fs::remove_file(&partial);
+                format!(
+                    "{n} identities were read before it stopped; {} was not written",
+                    path.display()
+                )
+            };
+            return Err(stopped(failure, note));
+        }
+    };
+    exporter.finish().map_err(export_err)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        Failure::usage(format!(
+            "cannot move {} to {}: {e}",
+            partial.display(),
+            path.display()
+        ))
+    })?;
+    eprintln!("exported {n} identities to {}", path.display());
     Ok(Exit::Ok)
+}
+
+/// A listing's failure with what became of the rows read before it.
+fn stopped(failure: Failure, note: String) -> Failure {
+    if failure.message.is_empty() {
+        return failure;
+    }
+    Failure {
+        exit: failure.exit,
+        message: format!("{}\n{note}", failure.message),
+    }
 }
 
 /// The admin center reads one dialect per file: a view holding Windows
@@ -94,11 +171,19 @@ async fn export_streamed(client: &GraphClient, args: &ExportArgs) -> Result<Exit
 /// refused on standard output.
 async fn export_admin(client: &GraphClient, args: &ExportArgs) -> Result<Exit, Failure> {
     let mut identities = Vec::new();
-    each_identity(client, args, |i| {
+    let listed = each_identity(client, args, |i| {
         identities.push(i.clone());
         Ok(())
     })
-    .await?;
+    .await;
+    if let Err(failure) = listed {
+        // Nothing is written until every page was read.
+        let n = identities.len();
+        return Err(stopped(
+            failure,
+            format!("{n} identities were read before it stopped; nothing was written"),
+        ));
+    }
     match &args.output {
         Some(path) => {
             let files = write_admin_files(path, &identities).map_err(export_err)?;

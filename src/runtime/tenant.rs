@@ -12,19 +12,21 @@ use tokio::task::AbortHandle;
 
 use super::effects::now;
 use super::services::Services;
-use crate::app::tenant::LoadId;
+use crate::app::tenant::{LoadError, LoadId};
 use crate::app::{Msg, TenantEffect, TenantMsg};
-use crate::domain::{ImportedDeviceIdentity, Page};
+use crate::domain::ImportedDeviceIdentity;
 use crate::graph::paging::PageGuard;
+use crate::graph::{GraphError, ListedPage};
 use crate::tenant::{ExportFormat, Exporter, ViewSnapshot, write_admin_files};
 
-/// The list, update and delete calls, behind a trait for fakes. Errors are user-facing text.
+/// The list, update and delete calls, behind a trait for fakes. A page
+/// comes with the request id of its answer and fails with the
+/// [`GraphError`] itself, so a stop can name the request; the update and
+/// delete errors are user-facing text.
 pub trait TenantService: Send + Sync + 'static {
-    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>>;
-    fn list_next<'a>(
-        &'a self,
-        next_link: &'a str,
-    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>>;
+    fn list_first(&self) -> BoxFuture<'_, Result<ListedPage, GraphError>>;
+    fn list_next<'a>(&'a self, next_link: &'a str)
+    -> BoxFuture<'a, Result<ListedPage, GraphError>>;
     /// PATCH; `Some` when the service answered with the entity.
     fn update<'a>(
         &'a self,
@@ -55,34 +57,38 @@ fn send(tx: &UnboundedSender<Msg>, msg: TenantMsg) {
 const NO_SERVICE: &str = "the tenant list is not available in this session";
 
 async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSender<Msg>) {
-    let mut page = match service.list_first().await {
-        Ok(page) => page,
-        Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
+    let failed = |error: GraphError| TenantMsg::LoadFailed {
+        load,
+        error: LoadError::Graph(error),
     };
-    // Stops on any cycle of next-page links and on the page cap.
+    let mut listed = match service.list_first().await {
+        Ok(listed) => listed,
+        Err(error) => return send(&tx, failed(error)),
+    };
+    // Stops on any cycle of next-page links and on the page cap, naming the
+    // request whose answer sent the link.
     let mut guard = PageGuard::default();
     loop {
-        let next = page.next_link.take();
+        let next = listed.page.next_link.take();
         let last = next.is_none();
         send(
             &tx,
             TenantMsg::Page {
                 load,
                 received_at: now(),
-                identities: std::mem::take(&mut page.value),
+                identities: std::mem::take(&mut listed.page.value),
                 last,
             },
         );
         let Some(link) = next else {
             return;
         };
-        if let Err(e) = guard.follow(&link, None) {
-            let error = e.user_message();
-            return send(&tx, TenantMsg::LoadFailed { load, error });
+        if let Err(error) = guard.follow(&link, listed.request_id.as_deref()) {
+            return send(&tx, failed(error));
         }
-        page = match service.list_next(&link).await {
-            Ok(page) => page,
-            Err(error) => return send(&tx, TenantMsg::LoadFailed { load, error }),
+        listed = match service.list_next(&link).await {
+            Ok(listed) => listed,
+            Err(error) => return send(&tx, failed(error)),
         };
     }
 }
@@ -122,7 +128,7 @@ impl TenantRunner {
             TenantEffect::Load { load } => {
                 self.loads.retain(|_, h| !h.is_finished());
                 let Some(service) = service else {
-                    let error = NO_SERVICE.to_string();
+                    let error = LoadError::Unavailable(NO_SERVICE.to_string());
                     return send(&tx, TenantMsg::LoadFailed { load, error });
                 };
                 let task = tokio::spawn(load_all(service, load, tx));

@@ -7,8 +7,8 @@
 use futures::future::BoxFuture;
 
 use super::tenant::TenantService;
-use crate::domain::{ImportedDeviceIdentity, Page};
-use crate::graph::{Clock, GraphClient, GraphError, ListQuery, RetryPolicy, Sleeper};
+use crate::domain::ImportedDeviceIdentity;
+use crate::graph::{Clock, GraphClient, GraphError, ListQuery, ListedPage, RetryPolicy, Sleeper};
 
 /// [`GraphClient`] as the Tenant list uses it.
 #[derive(Debug, Clone)]
@@ -46,25 +46,15 @@ impl TenantClient {
     }
 }
 
-/// A page's error for the Tenant tab, which keeps what it loaded.
-fn page_error(e: GraphError) -> String {
-    e.user_message()
-}
-
 impl TenantService for TenantClient {
-    fn list_first(&self) -> BoxFuture<'_, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move {
-            self.client
-                .list_first(&ListQuery::default())
-                .await
-                .map_err(page_error)
-        })
+    fn list_first(&self) -> BoxFuture<'_, Result<ListedPage, GraphError>> {
+        Box::pin(async move { self.client.list_first_listed(&ListQuery::default()).await })
     }
     fn list_next<'a>(
         &'a self,
         next_link: &'a str,
-    ) -> BoxFuture<'a, Result<Page<ImportedDeviceIdentity>, String>> {
-        Box::pin(async move { self.client.list_next(next_link).await.map_err(page_error) })
+    ) -> BoxFuture<'a, Result<ListedPage, GraphError>> {
+        Box::pin(self.client.list_next_listed(next_link))
     }
     fn update<'a>(
         &'a self,

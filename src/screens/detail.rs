@@ -17,9 +17,13 @@ use crate::widgets::modal::wrap;
 /// The service's `status: false`, in words.
 pub const STATUS_FALSE_TEXT: &str = "not imported: the service returned status false (already present with other details, or rejected)";
 
-fn date(value: Option<&DateTimeOffset>, never_if_min: bool) -> String {
+/// `raw`: the service's text of a date-time that could not be read.
+fn date(value: Option<&DateTimeOffset>, raw: Option<&str>, never_if_min: bool) -> String {
     match value {
-        None => "—".to_string(),
+        None => match raw {
+            Some(raw) => sanitize(&crate::domain::datetime::unreadable_label(raw)).into_owned(),
+            None => "—".to_string(),
+        },
         Some(d) if never_if_min && d.is_min() => "never".to_string(),
         Some(d) => d.to_string(),
     }
@@ -36,6 +40,7 @@ fn method_text(method: &str) -> String {
 /// (label, value, style) rows.
 fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> {
     let identity = &view.result.identity;
+    let unreadable = identity.unreadable_dates.as_deref();
     let clean = |s: Option<&str>| {
         s.map(|s| sanitize(s).into_owned())
             .unwrap_or_else(|| "—".to_string())
@@ -91,17 +96,29 @@ fn rows(view: &DetailView, theme: &Theme) -> Vec<(&'static str, String, Style)> 
         ),
         (
             "Last contacted",
-            date(identity.last_contacted_date_time.as_ref(), true),
+            date(
+                identity.last_contacted_date_time.as_ref(),
+                unreadable.and_then(|u| u.last_contacted_date_time.as_deref()),
+                true,
+            ),
             theme.text,
         ),
         (
             "Created",
-            date(identity.created_date_time.as_ref(), false),
+            date(
+                identity.created_date_time.as_ref(),
+                unreadable.and_then(|u| u.created_date_time.as_deref()),
+                false,
+            ),
             theme.text,
         ),
         (
             "Last modified",
-            date(identity.last_modified_date_time.as_ref(), false),
+            date(
+                identity.last_modified_date_time.as_ref(),
+                unreadable.and_then(|u| u.last_modified_date_time.as_deref()),
+                false,
+            ),
             theme.text,
         ),
     ];

@@ -144,7 +144,8 @@ fn columns(width: u16) -> Vec<Column> {
     cols
 }
 
-/// A tab's title with its count, e.g. `2 Tenant (100,000)`.
+/// A tab's title with its count, e.g. `2 Tenant (100,000)`, or `2 Tenant (21+)`
+/// while the Tenant list is loading or after it stopped before its end.
 fn tab_title(app: &App, tab: ListTab) -> String {
     if tab == ListTab::Recent && app.recent().is_loaded() && app.recent().has_more() {
         // Loaded so far; more come as the list scrolls.
@@ -159,9 +160,13 @@ fn tab_title(app: &App, tab: ListTab) -> String {
             .then(|| app.tenant().view().total()),
         ListTab::Outbox => app.outbox().is_loaded().then(|| app.outbox().items().len()),
     };
+    // A Tenant list not (yet) loaded to its end: what was loaded, and more.
+    let more = tab == ListTab::Tenant
+        && app.tenant().outcome() != &crate::app::tenant::LoadOutcome::Complete;
+    let plus = if more { "+" } else { "" };
     let number = tab.index() + 1;
     match count {
-        Some(n) => format!(" {number} {} ({}) ", tab.title(), thousands(n)),
+        Some(n) => format!(" {number} {} ({}{plus}) ", tab.title(), thousands(n)),
         None => format!(" {number} {} ", tab.title()),
     }
 }

@@ -12,7 +12,7 @@ use crate::app::tenant::LoadOutcome;
 use crate::app::{Action, App, Keymap, Scope, TenantState, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::sanitize::sanitize;
-use crate::tenant::rows::date_text;
+use crate::tenant::rows::date_cell;
 use crate::tenant::{Column, RowRef};
 use crate::widgets::Theme;
 use crate::widgets::modal::{truncate, truncate_identifier};
@@ -33,6 +33,7 @@ fn date_only(text: String) -> String {
 
 fn cell_text(row: &RowRef<'_>, column: Column) -> String {
     let label = |s: Option<String>| s.unwrap_or_else(|| "—".into());
+    let unreadable = row.unreadable_dates();
     match column {
         Column::Identifier => sanitize(row.identifier()).into_owned(),
         Column::Type => short_type(row.identity_type()),
@@ -41,8 +42,14 @@ fn cell_text(row: &RowRef<'_>, column: Column) -> String {
             row.enrollment_state()
                 .map(|s| sanitize(s.label()).into_owned()),
         ),
-        Column::LastContacted => date_only(date_text(row.last_contacted().as_ref())),
-        Column::Created => date_only(date_text(row.created().as_ref())),
+        Column::LastContacted => date_only(date_cell(
+            row.last_contacted().as_ref(),
+            unreadable.and_then(|u| u.last_contacted_date_time.as_deref()),
+        )),
+        Column::Created => date_only(date_cell(
+            row.created().as_ref(),
+            unreadable.and_then(|u| u.created_date_time.as_deref()),
+        )),
         Column::Description => sanitize(row.description()).into_owned(),
     }
 }
@@ -92,12 +99,23 @@ fn status_line(t: &TenantState, keys: &Keymap, theme: &Theme) -> Line<'static> {
     } else {
         match t.outcome() {
             LoadOutcome::Complete => (format!("{} identities", thousands(total)), theme.text),
+            // A listing that did not reach its end never shows a count
+            // that reads as the tenant's.
             LoadOutcome::Cancelled => (
-                format!("{} identities (stopped; r reloads)", thousands(total)),
+                format!("{}+ loaded (stopped; r reloads)", thousands(total)),
                 theme.warning,
             ),
-            LoadOutcome::Failed(_) => (
-                format!("{} identities (load failed; r retries)", thousands(total)),
+            LoadOutcome::Failed(error) => (
+                sanitize(&format!(
+                    "{}+ loaded, stopped{} (r retries): {}",
+                    thousands(total),
+                    error
+                        .support_id()
+                        .map(|id| format!(", {id}"))
+                        .unwrap_or_default(),
+                    error.user_message()
+                ))
+                .into_owned(),
                 theme.error,
             ),
             LoadOutcome::Pending => ("Not loaded".to_string(), theme.muted),
@@ -148,7 +166,7 @@ fn empty_text(t: &TenantState, keys: &Keymap) -> String {
     }
     match t.outcome() {
         _ if t.is_loading() => "  Loading the tenant's identities…".into(),
-        LoadOutcome::Failed(e) => format!("  Could not load: {}", sanitize(e)),
+        LoadOutcome::Failed(e) => format!("  Could not load: {}", sanitize(&e.user_message())),
         LoadOutcome::Complete => "  No identities in this tenant yet.".into(),
         _ => "  Not loaded. r loads the tenant's identities.".into(),
     }

@@ -158,8 +158,13 @@ impl<W: Write> Exporter<W> {
 }
 
 fn headered_record(i: &ImportedDeviceIdentity) -> Vec<String> {
-    let date =
-        |d: Option<&crate::domain::DateTimeOffset>| d.map(|d| d.to_string()).unwrap_or_default();
+    // A date-time the service sent unreadably is written as it was sent.
+    let unreadable = i.unreadable_dates.as_deref();
+    let date = |d: Option<&crate::domain::DateTimeOffset>, raw: Option<&String>| match (d, raw) {
+        (Some(d), _) => d.to_string(),
+        (None, Some(raw)) => neutralise(raw),
+        (None, None) => String::new(),
+    };
     vec![
         neutralise(i.id.as_deref().unwrap_or("")),
         neutralise(i.identifier()),
@@ -175,9 +180,18 @@ fn headered_record(i: &ImportedDeviceIdentity) -> Vec<String> {
             .as_ref()
             .map(|s| neutralise(s.as_str()))
             .unwrap_or_default(),
-        date(i.last_contacted_date_time.as_ref()),
-        date(i.created_date_time.as_ref()),
-        date(i.last_modified_date_time.as_ref()),
+        date(
+            i.last_contacted_date_time.as_ref(),
+            unreadable.and_then(|u| u.last_contacted_date_time.as_ref()),
+        ),
+        date(
+            i.created_date_time.as_ref(),
+            unreadable.and_then(|u| u.created_date_time.as_ref()),
+        ),
+        date(
+            i.last_modified_date_time.as_ref(),
+            unreadable.and_then(|u| u.last_modified_date_time.as_ref()),
+        ),
         neutralise(i.description.as_deref().unwrap_or("")),
     ]
 }

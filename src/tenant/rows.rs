@@ -5,6 +5,7 @@
 
 use crate::domain::{
     DateTimeOffset, EnrollmentState, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
+    UnreadableDates,
 };
 
 /// The code of an absent enum value.
@@ -70,6 +71,8 @@ struct Row {
     created: Option<DateTimeOffset>,
     contacted: Option<DateTimeOffset>,
     modified: Option<DateTimeOffset>,
+    /// Date-times the service sent that could not be read, as sent (rare).
+    unreadable: Option<Box<UnreadableDates>>,
 }
 
 /// The rows of a tenant, in the order they arrived. Rows are never moved:
@@ -107,6 +110,15 @@ pub fn date_text(value: Option<&DateTimeOffset>) -> String {
     }
 }
 
+/// [`date_text`], or the mark of a date-time the service sent unreadably
+/// (`raw`, its text): never a bare "—" for a value that was there.
+pub fn date_cell(value: Option<&DateTimeOffset>, raw: Option<&str>) -> String {
+    match (value, raw) {
+        (None, Some(raw)) => crate::domain::datetime::unreadable_short(raw).to_string(),
+        _ => date_text(value),
+    }
+}
+
 /// What a row's search text is made of, lowercased; the CLI matches the same.
 /// Only what the table's columns show: the id, never shown, is left out so a
 /// word cannot match through it.
@@ -120,13 +132,20 @@ pub fn search_text(identity: &ImportedDeviceIdentity) -> String {
     let ty = identity.imported_device_identity_type.as_ref();
     let platform = identity.platform.as_ref();
     let state = identity.enrollment_state.as_ref();
+    let unreadable = identity.unreadable_dates.as_deref();
     [
         identity.identifier().to_string(),
         enum_text(ty.map(|t| t.as_str()), ty.map(|t| t.label())),
         enum_text(platform.map(|p| p.as_str()), platform.map(|p| p.label())),
         enum_text(state.map(|s| s.as_str()), state.map(|s| s.label())),
-        date_text(identity.last_contacted_date_time.as_ref()),
-        date_text(identity.created_date_time.as_ref()),
+        date_cell(
+            identity.last_contacted_date_time.as_ref(),
+            unreadable.and_then(|u| u.last_contacted_date_time.as_deref()),
+        ),
+        date_cell(
+            identity.created_date_time.as_ref(),
+            unreadable.and_then(|u| u.created_date_time.as_deref()),
+        ),
         identity.description.clone().unwrap_or_default(),
     ]
     .join(&sep)
@@ -201,6 +220,7 @@ impl TenantRows {
             created: identity.created_date_time,
             contacted: identity.last_contacted_date_time,
             modified: identity.last_modified_date_time,
+            unreadable: identity.unreadable_dates.clone(),
         };
         self.rows.push(row);
         self.live += 1;
@@ -336,6 +356,10 @@ impl<'a> RowRef<'a> {
     pub fn last_modified(&self) -> Option<DateTimeOffset> {
         self.row.modified
     }
+    /// The date-times the service sent that could not be read, as sent.
+    pub fn unreadable_dates(&self) -> Option<&UnreadableDates> {
+        self.row.unreadable.as_deref()
+    }
     pub fn is_deleted(&self) -> bool {
         self.row.deleted
     }
@@ -354,6 +378,7 @@ impl<'a> RowRef<'a> {
             description: text(self.description()),
             enrollment_state: self.enrollment_state(),
             platform: self.platform(),
+            unreadable_dates: self.row.unreadable.clone(),
         }
     }
 }

@@ -188,10 +188,90 @@ async fn listings_whose_next_links_go_round_exit_4_within_a_few_requests() {
             assert!(err.contains("request-id"), "{cycle:?} {args:?}: {err}");
             // Never a count that looks complete.
             assert!(!out.contains(" identities"), "{cycle:?} {args:?}: {out}");
+            // Nothing under the asked name; the rows read are in a file
+            // named partial, and the message says how many.
+            assert!(!std::path::Path::new(&file).exists(), "{cycle:?} {args:?}");
+            if args[0] == "export" {
+                let read = read_before_stop(&err);
+                assert!(read > 0, "{cycle:?} {args:?}: {err}");
+                if args.contains(&"--output") {
+                    let partial = dir.path().join("out.partial.csv");
+                    assert!(err.contains("out.partial.csv"), "{err}");
+                    let rows: Vec<serde_json::Value> =
+                        serde_json::from_slice(&std::fs::read(&partial).unwrap()).unwrap();
+                    assert_eq!(rows.len(), read, "{cycle:?}: {err}");
+                    std::fs::remove_file(&partial).unwrap();
+                } else {
+                    assert_eq!(out.lines().count(), read + 1, "{cycle:?}: header and rows");
+                }
+            }
             eprintln!("{cycle:?} {args:?}: exit {code} after {requests} list requests");
         }
         sb.shutdown().await;
     }
+}
+
+/// N of "N identities were read/written before it stopped".
+fn read_before_stop(err: &str) -> usize {
+    let at = err
+        .find(" identities were ")
+        .unwrap_or_else(|| panic!("no count of rows read: {err}"));
+    let digits: String = err[..at]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_existing_file_is_left_alone_by_an_export_that_stops() {
+    use enroll_console::sandbox::{Faults, NextLinkCycle};
+    let sb = faulty(
+        30,
+        7,
+        Faults {
+            next_link_cycle: NextLinkCycle::Pair,
+            ..Faults::default()
+        },
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tenant.json");
+    std::fs::write(&file, "yesterday's export").unwrap();
+    let (code, _, err) = run(
+        &sb,
+        &[
+            "export",
+            "--format",
+            "csv-admin",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(read_before_stop(&err) > 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "yesterday's export"
+    );
+    let (code, _, err) = run(
+        &sb,
+        &["export", "--format", "json", "-o", file.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "yesterday's export"
+    );
+    assert!(dir.path().join("tenant.partial.json").exists(), "{err}");
+    sb.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -252,3 +252,119 @@ fn tenant_detail_marks_only_what_this_machine_created() {
     t.keys(&["C-c"]);
     t.wait_exit();
 }
+
+/// Issue 13's race: the console's own auto-sync and two `drafts sync` from
+/// other processes on 300 queued items. Each identity is created once, every
+/// item is filed as created by this machine (none as "already exists"), and
+/// the service sees at most 330 writes for the 300 items.
+#[test]
+fn the_console_and_two_cli_syncs_share_300_items_without_misfiling_one() {
+    use enroll_console::domain::{
+        DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform,
+    };
+    use enroll_console::store::{ItemState, Store};
+
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    // 20 ms a request: the console is still sending when the CLI syncs start.
+    let sandbox = Standalone::start(&["--latency-ms", "20"], home.path());
+    let url = sandbox.url.as_str();
+    let profile = format!("url:{url}");
+    let db = home.path().join("data").join("console.db");
+    let serials: Vec<String> = (0..300).map(|i| format!("SHARED{i:06}")).collect();
+    {
+        let store = Store::open(&db).expect("open the ledger");
+        let rows: Vec<_> = serials
+            .iter()
+            .map(|s| {
+                ImportedDeviceIdentity::new(
+                    s,
+                    ImportedDeviceIdentityType::SerialNumber,
+                    Platform::Android,
+                )
+            })
+            .collect();
+        let at = DateTimeOffset::parse("2026-01-01T10:00:00Z").expect("a date");
+        store
+            .enqueue(&profile, &rows, "offline", at)
+            .expect("queue 300 items");
+    }
+
+    let t = console(home.path(), &["--graph-url", url]);
+    // The console has claimed its first item before the other senders start.
+    t.wait_for("syncing");
+    let syncs: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(BIN)
+                .args(["--graph-url", url, "drafts", "sync"])
+                .env("ENROLL_CONSOLE_HOME", home.path())
+                .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start drafts sync")
+        })
+        .collect();
+    let mut cli_created = 0;
+    for sync in syncs {
+        let out = sync.wait_with_output().expect("drafts sync ends");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        cli_created += stderr
+            .split(" created,")
+            .next()
+            .and_then(|head| head.trim().rsplit(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+    }
+    assert!(cli_created < 300, "the console sent some: {cli_created}");
+
+    // The console settles what it claimed; wait for the ledger to say so.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let items = loop {
+        let store = Store::open(&db).expect("open the ledger");
+        let items = store.outbox_items(Some(&profile)).expect("read the outbox");
+        let settled = items
+            .iter()
+            .filter(|i| !matches!(i.state, ItemState::Queued | ItemState::Sending))
+            .count();
+        if settled == 300 {
+            break items;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{settled} of 300 settled:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let created = items
+        .iter()
+        .filter(|i| i.state == ItemState::Created)
+        .count();
+    assert_eq!(created, 300, "every item filed as created by this machine");
+    let stats = sandbox.stats();
+    let count = |kind: &str| stats[kind].as_u64().unwrap_or(0);
+    let writes = count("create") + count("import") + count("search");
+    assert!(writes <= 330, "{writes} writes for 300 items: {stats}");
+    assert!(count("create") + count("import") >= 300, "{stats}");
+    println!(
+        "console + 2 syncs: the CLI syncs created {cli_created}, the console {}; {writes} writes",
+        300 - cli_created
+    );
+    t.keys(&["C-c"]);
+    t.wait_exit();
+
+    // Each identity once in the tenant.
+    let out = Command::new(BIN)
+        .args(["--graph-url", url, "list", "--json"])
+        .env("ENROLL_CONSOLE_HOME", home.path())
+        .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
+        .output()
+        .expect("list");
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list --json");
+    let listed = listed.as_array().expect("an array");
+    assert_eq!(listed.len(), 300, "each identity created once");
+}

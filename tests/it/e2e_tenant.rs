@@ -1,7 +1,8 @@
 //! End to end: the built console in tmux against a standalone sandbox
 //! holding 100,000 identities served 1,000 a page. The Tenant tab shows rows
 //! while the rest load, answers keys meanwhile, counts to 100,000, and
-//! filters down to one identifier. (Timing is the benchmarks' job.)
+//! filters down to one identifier. (Timing is the benchmarks' job.) Against
+//! next-page links that go round, the tab stops and says so.
 
 use crate::support;
 
@@ -83,6 +84,50 @@ fn tenant_tab_at_100000_rows_loads_in_the_background_and_filters() {
     t.keys(&["Enter"]);
     let detail = t.wait_for("Device identity");
     assert!(detail.contains("SBX000099998"), "{detail}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
+
+#[test]
+fn tenant_tab_stops_on_a_next_link_cycle_and_names_the_request() {
+    if !tmux::available() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    // 30 identities, 7 a page, the second page linking back to the first.
+    let sandbox = Standalone::start(
+        &[
+            "--seed-identities",
+            "30",
+            "--page-size",
+            "7",
+            "--next-link-cycle",
+            "pair",
+        ],
+        home.path(),
+    );
+    let home_s = home.path().display().to_string();
+    let t = Tmux::start(
+        Path::new(BIN),
+        &["--graph-url", &sandbox.url],
+        &[
+            ("ENROLL_CONSOLE_HOME", home_s.as_str()),
+            ("ENROLL_CONSOLE_TOKEN", "e2e-token"),
+        ],
+        home.path(),
+        120,
+        30,
+    );
+    t.wait_for("New device identity");
+    t.keys(&["F4"]);
+    t.wait_for("Recent");
+    t.keys(&["2"]);
+    let stopped = t.wait_for("21+ loaded, stopped, request-id ");
+    assert!(!stopped.contains(" identities"), "{stopped}");
+    assert!(stopped.contains("stopped before its end"), "{stopped}");
+    assert!(stopped.contains("Tenant (21+)"), "{stopped}");
+    let list = sandbox.stats()["list"].as_u64().unwrap_or(0);
+    assert_eq!(list, 3, "A→B→A costs three list requests");
     t.keys(&["C-c"]);
     t.wait_exit();
 }

@@ -7,7 +7,6 @@
 
 mod auth_support;
 mod client_support;
-mod sandbox_support;
 mod support;
 mod ui_support;
 
@@ -24,10 +23,8 @@ mod cli_tenant;
 mod client_sandbox;
 mod client_scripted;
 mod client_submit;
+mod dates_unreadable;
 mod docs_keys;
-mod domain_fixtures;
-mod domain_props;
-mod domain_validate_props;
 #[cfg(unix)]
 mod e2e_editor;
 #[cfg(target_os = "linux")]
@@ -50,9 +47,6 @@ mod outbox_sync;
 #[cfg(target_os = "linux")]
 mod readme_commands;
 mod reliability_props;
-mod sandbox_faults;
-mod sandbox_http;
-mod sandbox_paging;
 mod store_crash;
 mod tenant_sandbox;
 mod terminal_safety;

@@ -8,12 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
+use enroll_console::app::tenant::{LoadError, LoadOutcome};
 use enroll_console::app::{App, Effect, Msg, Screen, TenantModal};
 use enroll_console::graph::{BearerToken, ClientConfig, GraphClient, GraphError, ListQuery};
 use enroll_console::graph::{RetryPolicy, Sleeper};
 use enroll_console::runtime::tenant::TenantRunner;
 use enroll_console::runtime::{Clipboard, LocalStore, Services, SubmitService, TenantClient};
-use enroll_console::sandbox::{self, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions};
+use enroll_console::sandbox::{
+    self, Faults, NextLinkCycle, RunningSandbox, SANDBOX_TOKEN, SandboxOptions,
+};
+use enroll_console::screens::render_to_string;
 use enroll_console::store::RecentEntry;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use ui_support::*;
@@ -258,6 +262,11 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
         pump.app.update(msg);
     }
     assert_eq!(pump.app.tenant().view().total(), stopped_at);
+    let screen = render_to_string(&pump.app, 100, 20);
+    assert!(
+        screen.contains(&format!("{stopped_at}+ loaded (stopped; r reloads)")),
+        "a stopped load shows no count that reads as complete: {screen}"
+    );
 
     // Export what is shown, as JSON, into a temporary folder.
     let dir = tempfile::tempdir().unwrap();
@@ -274,6 +283,8 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
         app.status().is_some_and(|s| s.text.starts_with("exported"))
     })
     .await;
+    let said = pump.app.status().unwrap().text.clone();
+    assert!(said.contains("did not load to its end"), "{said}");
     let written: Vec<enroll_console::domain::ImportedDeviceIdentity> =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(written.len(), stopped_at);
@@ -329,4 +340,102 @@ async fn bulk_delete_rides_out_throttling_and_dropped_connections() {
     assert_eq!(graph.count(None).await.unwrap(), 40);
     assert_eq!(pump.app.tenant().view().total(), 40);
     sb.shutdown().await;
+}
+
+async fn faulty(identities: usize, page_size: usize, faults: Faults) -> RunningSandbox {
+    let options = SandboxOptions {
+        page_size,
+        seed_identities: identities,
+        faults,
+        ..SandboxOptions::default()
+    };
+    sandbox::start("127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_tenant_tab_loads_every_row_through_throttling() {
+    let sb = faulty(
+        60,
+        20,
+        Faults {
+            throttle_rate: 0.5,
+            retry_after_secs: 1,
+            seed: Some(12),
+            ..Faults::default()
+        },
+    )
+    .await;
+    // The client's clock is virtual: the Retry-After waits cost no time.
+    let mut pump = Pump::new(&sb);
+    pump.load().await;
+    let stats = sb.stats();
+    assert_eq!(
+        pump.app.tenant().outcome(),
+        &LoadOutcome::Complete,
+        "{stats:?}"
+    );
+    assert_eq!(pump.app.tenant().view().total(), 60);
+    assert!(stats.throttled429 >= 1, "no 429 was served: {stats:?}");
+    // Three pages, each asked again after every 429 it got.
+    assert_eq!(stats.list, 3 + stats.throttled429, "{stats:?}");
+    let screen = render_to_string(&pump.app, 100, 20);
+    assert!(screen.contains(" 60 identities"), "{screen}");
+    eprintln!(
+        "Tenant tab at 50 % throttling: {} list requests, {} answered 429",
+        stats.list, stats.throttled429
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_tenant_tab_stops_on_a_next_link_cycle_and_names_the_request() {
+    for cycle in [NextLinkCycle::SelfLoop, NextLinkCycle::Pair] {
+        let sb = faulty(
+            30,
+            7,
+            Faults {
+                next_link_cycle: cycle,
+                ..Faults::default()
+            },
+        )
+        .await;
+        let mut pump = Pump::new(&sb);
+        pump.load().await;
+        let requests = sb.stats().list;
+        assert!(requests <= 20, "{cycle:?}: {requests} list requests");
+        let loaded = pump.app.tenant().view().total();
+        let request_id = match pump.app.tenant().outcome() {
+            LoadOutcome::Failed(LoadError::Graph(GraphError::Paging {
+                request_id: Some(id),
+                ..
+            })) => id.clone(),
+            other => panic!("{cycle:?}: {other:?}"),
+        };
+        assert!(loaded > 0, "{cycle:?}: the pages before the stop are kept");
+        // The status line says it stopped, names the request, and shows no
+        // count that reads as the tenant's.
+        let screen = render_to_string(&pump.app, 120, 20);
+        assert!(
+            screen.contains(&format!(
+                "{loaded}+ loaded, stopped, request-id {request_id}"
+            )),
+            "{cycle:?}: {screen}"
+        );
+        assert!(!screen.contains(" identities"), "{cycle:?}: {screen}");
+        let status = pump
+            .app
+            .status()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        assert!(
+            status.contains("stopped before its end") && status.contains(&request_id),
+            "{cycle:?}: {status}"
+        );
+        eprintln!(
+            "Tenant tab, next-link cycle {cycle:?}: stopped after {requests} list requests, {loaded} rows kept"
+        );
+        sb.shutdown().await;
+    }
 }

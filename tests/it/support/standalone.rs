@@ -48,6 +48,22 @@ impl Standalone {
     pub fn root(&self) -> &str {
         self.url.trim_end_matches("/beta")
     }
+
+    /// What it served, by kind (`GET /_sandbox/stats`).
+    pub fn stats(&self) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let host = self.root().trim_start_matches("http://").to_string();
+        let mut stream = std::net::TcpStream::connect(&host).expect("connect to the sandbox");
+        write!(
+            stream,
+            "GET /_sandbox/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("ask for the stats");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read the stats");
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("stats JSON ({e}): {answer}"))
+    }
 }
 
 impl Drop for Standalone {

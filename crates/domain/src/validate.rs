@@ -78,7 +78,7 @@ impl ProductBarcode {
 /// How identifiers compare (as the service does): upper-cased and trimmed;
 /// Windows tuples also without punctuation or spaces inside each part.
 /// Two identities with one key are one identity to the tenant and the ledger.
-pub fn identity_key(identity: &crate::domain::ImportedDeviceIdentity) -> String {
+pub fn identity_key(identity: &crate::ImportedDeviceIdentity) -> String {
     identifier_key(
         identity.identifier(),
         identity.imported_device_identity_type.as_ref(),

@@ -68,6 +68,7 @@ pub(crate) fn identities(n: usize) -> Vec<ImportedDeviceIdentity> {
                 description: (i % 3 == 0).then(|| format!("synthetic device {i}")),
                 enrollment_state: Some(state),
                 platform: Some(platform),
+                unreadable_dates: None,
             }
         })
         .collect()
@@ -85,7 +86,7 @@ fn imei(i: usize) -> String {
 mod tests {
     use super::*;
     use crate::domain::validate::is_valid_imei15;
-    use crate::sandbox::rules::row_is_valid;
+    use crate::rules::row_is_valid;
 
     #[test]
     fn deterministic_and_valid() {

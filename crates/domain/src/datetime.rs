@@ -60,6 +60,12 @@ impl DateTimeOffset {
         self.0.year() <= 1
     }
 
+    /// `2024-05-01T09:30:00`: whole seconds, no offset, as Graph writes an
+    /// error's `innerError.date` (the time as it stands, in its own offset).
+    pub fn whole_seconds(&self) -> String {
+        WholeSeconds(self.0).to_string()
+    }
+
     /// A short local-independent text for tables: `2024-05-01 09:30`.
     pub fn short(&self) -> String {
         let t = self.0;
@@ -74,7 +80,11 @@ impl DateTimeOffset {
     }
 }
 
-impl fmt::Display for DateTimeOffset {
+/// `2024-05-01T09:30:00`: the date and the time to the second, no fraction
+/// and no offset (the start of every [`DateTimeOffset`] text).
+struct WholeSeconds(OffsetDateTime);
+
+impl fmt::Display for WholeSeconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.0;
         write!(
@@ -86,7 +96,14 @@ impl fmt::Display for DateTimeOffset {
             t.hour(),
             t.minute(),
             t.second()
-        )?;
+        )
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        write!(f, "{}", WholeSeconds(t))?;
         let ticks = t.nanosecond() / 100;
         if ticks != 0 {
             write!(f, ".{ticks:07}")?;
@@ -122,6 +139,67 @@ impl<'de> Deserialize<'de> for DateTimeOffset {
     }
 }
 
+/// A date-time property as it came from the service: read, or kept as the
+/// text it was when it could not be read (most often written without an
+/// offset, which leaves its time zone unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WireDate {
+    At(DateTimeOffset),
+    Unreadable(String),
+}
+
+impl<'de> Deserialize<'de> for WireDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(match DateTimeOffset::parse(&s) {
+            Ok(at) => WireDate::At(at),
+            Err(e) => {
+                tracing::warn!(error = %e, "a date-time field could not be read; kept as sent");
+                WireDate::Unreadable(s.into_owned())
+            }
+        })
+    }
+}
+
+/// The text of the date-time properties the service sent that could not be
+/// read, by property, exactly as sent. Written back under the same names
+/// when an identity is serialized (`list --json`, exports, the store).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadableDates {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_date_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_contacted_date_time: Option<String>,
+}
+
+/// How an unreadable date-time is shown in full (Detail): its own text,
+/// marked, never a bare "—".
+pub fn unreadable_label(raw: &str) -> String {
+    if lacks_offset(raw) {
+        format!("{} (no offset: time zone unknown)", raw.trim())
+    } else {
+        format!("{} (unreadable)", raw.trim())
+    }
+}
+
+/// How an unreadable date-time is shown in a narrow column (10 characters).
+pub fn unreadable_short(raw: &str) -> &'static str {
+    if lacks_offset(raw) {
+        "no offset?"
+    } else {
+        "unreadable"
+    }
+}
+
+/// Whether `raw` is an ISO 8601 date-time that only lacks its offset.
+pub fn lacks_offset(raw: &str) -> bool {
+    let with_utc = format!("{}Z", raw.trim());
+    DateTimeOffset::parse(&with_utc).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +225,31 @@ mod tests {
         assert_eq!(b.to_string(), "2024-01-01T00:00:00.1234567Z");
         assert!(DateTimeOffset::parse("2024-01-01").is_err());
         assert!(DateTimeOffset::parse("2024-01-01T00:00:00").is_err());
+    }
+
+    #[test]
+    fn whole_seconds_drop_the_fraction_and_the_offset() {
+        let t = DateTimeOffset::parse("2017-01-01T00:00:35.1329464-08:00").unwrap();
+        assert_eq!(t.whole_seconds(), "2017-01-01T00:00:35");
+        assert!(t.to_string().starts_with(&t.whole_seconds()));
+        let never = DateTimeOffset::parse("0001-01-01T00:00:00Z").unwrap();
+        assert_eq!(never.whole_seconds(), "0001-01-01T00:00:00");
+    }
+
+    #[test]
+    fn an_unreadable_date_is_shown_marked_with_its_own_text() {
+        assert!(lacks_offset("2024-05-01T09:30:00.1234567"));
+        assert!(!lacks_offset("yesterday"));
+        assert_eq!(
+            unreadable_label("2024-05-01T09:30:00"),
+            "2024-05-01T09:30:00 (no offset: time zone unknown)"
+        );
+        assert_eq!(unreadable_label("soon"), "soon (unreadable)");
+        assert_eq!(unreadable_short("2024-05-01T09:30:00"), "no offset?");
+        assert!(unreadable_short("soon").chars().count() <= 10);
+        let d: WireDate = serde_json::from_str("\"2024-05-01T09:30:00\"").unwrap();
+        assert_eq!(d, WireDate::Unreadable("2024-05-01T09:30:00".into()));
+        let d: WireDate = serde_json::from_str("\"2024-05-01T09:30:00Z\"").unwrap();
+        assert!(matches!(d, WireDate::At(_)));
     }
 }

@@ -1,11 +1,9 @@
 //! Property tests for the domain's parsing and validation.
 
-use enroll_console::domain::validate::{
+use enroll_domain::validate::{
     Severity, detect_type, imei_check_digit, is_valid_imei15, validate_identifier,
 };
-use enroll_console::domain::{
-    DateTimeOffset, EnrollmentState, ImportedDeviceIdentityType, Platform,
-};
+use enroll_domain::{DateTimeOffset, EnrollmentState, ImportedDeviceIdentityType, Platform};
 use proptest::prelude::*;
 use time::{OffsetDateTime, UtcOffset};
 

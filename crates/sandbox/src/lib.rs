@@ -2,7 +2,15 @@
 //! `deviceManagement/importedDeviceIdentities` endpoints, with Graph and
 //! Intune error bodies, paging, persistence and fault injection.
 //!
-//! Depends only on `crate::domain`.
+//! Depends only on the domain crate (`enroll-domain`), named `crate::domain` inside.
+
+// The domain under the name the modules here have always used for it.
+pub(crate) use enroll_domain as domain;
+
+// The README's library example is compiled and run as a doctest, so it cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 mod actions;
 mod assertion;

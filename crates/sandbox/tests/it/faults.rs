@@ -1,13 +1,13 @@
 //! Fault injection, the create route's modes (documented, no route, server
 //! error), the import's 500, persistence across restarts and shutdown.
 
-use crate::sandbox_support;
+use crate::support as sandbox_support;
 
 use std::time::{Duration, Instant};
 
-use enroll_console::sandbox::{
-    self, CreateRoute, DEFAULT_CREATE_ROUTE, Faults, ImportRoute, ManualClock, SandboxOptions,
-    Storage, WriteLimit,
+use enroll_sandbox::{
+    self as sandbox, CreateRoute, DEFAULT_CREATE_ROUTE, Faults, ImportRoute, ManualClock,
+    SandboxOptions, Storage, WriteLimit,
 };
 use reqwest::StatusCode;
 use sandbox_support::*;

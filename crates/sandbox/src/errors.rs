@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
-use crate::domain::{InnerError, ODataError, ODataErrorBody};
+use crate::domain::{DateTimeOffset, InnerError, ODataError, ODataErrorBody};
 
 /// The ids of one request, echoed in headers and error bodies.
 #[derive(Debug, Clone)]
@@ -162,17 +162,9 @@ impl IntoResponse for GraphFailure {
     }
 }
 
-/// `innerError.date`: ISO 8601 without an offset, whole seconds.
+/// `innerError.date`: ISO 8601 without an offset, whole seconds (the domain's formatter).
 pub(crate) fn inner_error_date(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    DateTimeOffset(t).whole_seconds()
 }
 
 /// Intune's `{"_version": 3, "Message": ...}` document, CRLF-separated;

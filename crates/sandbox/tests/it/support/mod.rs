@@ -3,8 +3,8 @@
 
 use std::net::SocketAddr;
 
-use enroll_console::sandbox::{
-    self, CreateRoute, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions,
+use enroll_sandbox::{
+    self as sandbox, CreateRoute, Faults, RunningSandbox, SANDBOX_TOKEN, SandboxOptions,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};

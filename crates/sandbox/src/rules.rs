@@ -143,6 +143,7 @@ pub(crate) fn new_identity(
                 .unwrap_or(EnrollmentState::NotContacted),
         ),
         platform: Some(platform),
+        unreadable_dates: None,
     }
 }
 

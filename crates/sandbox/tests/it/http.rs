@@ -1,7 +1,7 @@
 //! The sandbox's routes over HTTP: create, get, update, delete, the two
 //! actions, validation, authentication and the Graph error shape.
 
-use crate::sandbox_support;
+use crate::support as sandbox_support;
 
 use reqwest::StatusCode;
 use sandbox_support::*;
@@ -343,7 +343,7 @@ async fn unknown_enum_members_and_bad_json_are_400() {
         let r = sb
             .client
             .post(sb.url("/importDeviceIdentityList"))
-            .bearer_auth(enroll_console::sandbox::SANDBOX_TOKEN)
+            .bearer_auth(enroll_sandbox::SANDBOX_TOKEN)
             .header("content-type", "application/json")
             .body(text)
             .send()

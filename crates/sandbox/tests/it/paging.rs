@@ -2,12 +2,12 @@
 //! a 100,000-identity tenant, action answers in pages, looping nextLinks, and
 //! identities that read as enrolled after a while.
 
-use crate::sandbox_support;
+use crate::support as sandbox_support;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use enroll_console::sandbox::{Faults, ManualClock, NextLinkCycle, SandboxOptions};
+use enroll_sandbox::{Faults, ManualClock, NextLinkCycle, SandboxOptions};
 use reqwest::StatusCode;
 use sandbox_support::*;
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@ use super::{
     Finding, NormalizeOptions, ProductBarcode, detect_type, has_control_chars,
     normalize_identifier_with, product_barcode, validate_identifier,
 };
-use crate::domain::enums::ImportedDeviceIdentityType;
+use crate::enums::ImportedDeviceIdentityType;
 
 /// What scan mode does with a token.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! Property tests for identifier validation: the check digits catch what
 //! they must, normalisation is stable, and classification never panics.
 
-use enroll_console::domain::ImportedDeviceIdentityType as T;
-use enroll_console::domain::validate::{
+use enroll_domain::ImportedDeviceIdentityType as T;
+use enroll_domain::validate::{
     NormalizeOptions, ProductBarcode, ScanVerdict, classify, imei_check_digit, is_valid_imei15,
     normalize_identifier_with, product_barcode, validate_identifier,
 };

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::datetime::DateTimeOffset;
+use super::datetime::{DateTimeOffset, UnreadableDates, WireDate};
 use super::enums::{EnrollmentState, ImportedDeviceIdentityType, Platform};
 
 /// `@odata.type` of an identity.
@@ -14,61 +14,101 @@ pub const RESULT_ODATA_TYPE: &str = "#microsoft.graph.importedDeviceIdentityResu
 /// `microsoft.graph.importedDeviceIdentity`. Every property is optional on
 /// the wire: requests omit the server-assigned ones, and responses have been
 /// seen without some of the non-nullable ones.
+///
+/// A date-time the service wrote without an offset (or unreadably) does not
+/// fail the whole page or answer it came in: that field reads as `None`, its
+/// text is kept in [`Self::unreadable_dates`] (shown marked, written back
+/// as it came), and the row is kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "WireIdentity")]
 pub struct ImportedDeviceIdentity {
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_device_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_device_identity_type: Option<ImportedDeviceIdentityType>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_date",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<DateTimeOffset>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_date",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTimeOffset>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_date",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_contacted_date_time: Option<DateTimeOffset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_state: Option<EnrollmentState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+    /// The date-time properties that could not be read, as the service sent them.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub unreadable_dates: Option<Box<UnreadableDates>>,
 }
 
-/// A date-time the service wrote without an offset (or unreadably) does not
-/// fail the whole page or answer it came in: that one field reads as absent
-/// ("—" where it is shown) and the row is kept.
-fn lenient_date<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTimeOffset>, D::Error> {
-    let text = Option::<std::borrow::Cow<'de, str>>::deserialize(d)?;
-    Ok(text.and_then(|t| match DateTimeOffset::parse(&t) {
-        Ok(at) => Some(at),
-        Err(e) => {
-            tracing::warn!(error = %e, "a date-time field could not be read; shown as absent");
-            None
+/// The identity as it is read from the wire, before its date-times are sorted
+/// into read and unreadable ones.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireIdentity {
+    #[serde(rename = "@odata.type", default)]
+    odata_type: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    imported_device_identifier: Option<String>,
+    #[serde(default)]
+    imported_device_identity_type: Option<ImportedDeviceIdentityType>,
+    #[serde(default)]
+    last_modified_date_time: Option<WireDate>,
+    #[serde(default)]
+    created_date_time: Option<WireDate>,
+    #[serde(default)]
+    last_contacted_date_time: Option<WireDate>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    enrollment_state: Option<EnrollmentState>,
+    #[serde(default)]
+    platform: Option<Platform>,
+}
+
+impl From<WireIdentity> for ImportedDeviceIdentity {
+    fn from(w: WireIdentity) -> Self {
+        let mut unreadable = UnreadableDates::default();
+        let split = |date: Option<WireDate>, raw: &mut Option<String>| match date {
+            Some(WireDate::At(at)) => Some(at),
+            Some(WireDate::Unreadable(text)) => {
+                *raw = Some(text);
+                None
+            }
+            None => None,
+        };
+        let last_modified_date_time = split(
+            w.last_modified_date_time,
+            &mut unreadable.last_modified_date_time,
+        );
+        let created_date_time = split(w.created_date_time, &mut unreadable.created_date_time);
+        let last_contacted_date_time = split(
+            w.last_contacted_date_time,
+            &mut unreadable.last_contacted_date_time,
+        );
+        ImportedDeviceIdentity {
+            odata_type: w.odata_type,
+            id: w.id,
+            imported_device_identifier: w.imported_device_identifier,
+            imported_device_identity_type: w.imported_device_identity_type,
+            last_modified_date_time,
+            created_date_time,
+            last_contacted_date_time,
+            description: w.description,
+            enrollment_state: w.enrollment_state,
+            platform: w.platform,
+            unreadable_dates: (unreadable != UnreadableDates::default())
+                .then(|| Box::new(unreadable)),
         }
-    }))
+    }
 }
 
 impl ImportedDeviceIdentity {
@@ -100,6 +140,8 @@ impl ImportedDeviceIdentity {
             id: None,
             created_date_time: None,
             last_modified_date_time: None,
+            // Never sent back: the service would refuse the text it wrote.
+            unreadable_dates: None,
             ..self.clone()
         }
     }

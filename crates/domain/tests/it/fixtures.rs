@@ -2,7 +2,7 @@
 //! encodes back to the same JSON (dates compared as instants with their
 //! offset, enum members case-insensitively).
 
-use enroll_console::domain::{
+use enroll_domain::{
     DateTimeOffset, EnrollmentState, EntityResponse, ImportDeviceIdentityListRequest,
     ImportedDeviceIdentity, ImportedDeviceIdentityResult, ImportedDeviceIdentityType,
     ODataErrorBody, Page, Platform, SearchExistingIdentitiesRequest,
@@ -221,7 +221,7 @@ fn error_bodies_decode_with_message_and_request_ids() {
 
 #[test]
 fn one_date_without_an_offset_does_not_fail_its_page() {
-    let page: enroll_console::domain::Page<ImportedDeviceIdentity> = serde_json::from_value(serde_json::json!({
+    let page: enroll_domain::Page<ImportedDeviceIdentity> = serde_json::from_value(serde_json::json!({
         "value": [
             {"id": "a", "importedDeviceIdentifier": "A1", "createdDateTime": "2024-06-01T10:00:00Z",
              "lastContactedDateTime": "2024-06-02T10:00:00"},

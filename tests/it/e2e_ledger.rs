@@ -25,14 +25,18 @@ fn console(home: &Path, args: &[&str]) -> Tmux {
     t
 }
 
+/// `enroll-console ARGS…` on this home, signed in to the sandbox.
+fn cli(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env("ENROLL_CONSOLE_HOME", home)
+        .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN);
+    cmd
+}
+
 /// `enroll-console ARGS…` on this home; panics with its stderr on failure.
 fn run(home: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("ENROLL_CONSOLE_HOME", home)
-        .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
-        .output()
-        .expect("run the console");
+    let out = cli(home, args).output().expect("run the console");
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -297,10 +301,7 @@ fn the_console_and_two_cli_syncs_share_300_items_without_misfiling_one() {
     t.wait_for("syncing");
     let syncs: Vec<_> = (0..2)
         .map(|_| {
-            Command::new(BIN)
-                .args(["--graph-url", url, "drafts", "sync"])
-                .env("ENROLL_CONSOLE_HOME", home.path())
-                .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
+            cli(home.path(), &["--graph-url", url, "drafts", "sync"])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -358,10 +359,7 @@ fn the_console_and_two_cli_syncs_share_300_items_without_misfiling_one() {
     t.wait_exit();
 
     // Each identity once in the tenant.
-    let out = Command::new(BIN)
-        .args(["--graph-url", url, "list", "--json"])
-        .env("ENROLL_CONSOLE_HOME", home.path())
-        .env("ENROLL_CONSOLE_TOKEN", support::console::TOKEN)
+    let out = cli(home.path(), &["--graph-url", url, "list", "--json"])
         .output()
         .expect("list");
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list --json");

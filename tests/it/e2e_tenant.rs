@@ -20,6 +20,27 @@ fn selected_line(screen: &str) -> Option<&str> {
         .find(|l| l.trim_start_matches('│').starts_with('>'))
 }
 
+/// The console on `sandbox` in a terminal `width` wide, on its Tenant tab.
+fn on_the_tenant_tab(home: &Path, sandbox: &Standalone, width: u16) -> Tmux {
+    let home_s = home.display().to_string();
+    let t = Tmux::start(
+        Path::new(BIN),
+        &["--graph-url", &sandbox.url],
+        &[
+            ("ENROLL_CONSOLE_HOME", home_s.as_str()),
+            ("ENROLL_CONSOLE_TOKEN", "e2e-token"),
+        ],
+        home,
+        width,
+        30,
+    );
+    t.wait_for("New device identity");
+    t.keys(&["F4"]);
+    t.wait_for("Recent");
+    t.keys(&["2"]);
+    t
+}
+
 #[test]
 fn tenant_tab_at_100000_rows_loads_in_the_background_and_filters() {
     if !tmux::available() {
@@ -38,22 +59,7 @@ fn tenant_tab_at_100000_rows_loads_in_the_background_and_filters() {
         ],
         home.path(),
     );
-    let home_s = home.path().display().to_string();
-    let t = Tmux::start(
-        Path::new(BIN),
-        &["--graph-url", &sandbox.url],
-        &[
-            ("ENROLL_CONSOLE_HOME", home_s.as_str()),
-            ("ENROLL_CONSOLE_TOKEN", "e2e-token"),
-        ],
-        home.path(),
-        100,
-        30,
-    );
-    t.wait_for("New device identity");
-    t.keys(&["F4"]);
-    t.wait_for("Recent");
-    t.keys(&["2"]);
+    let t = on_the_tenant_tab(home.path(), &sandbox, 100);
     // The first rows show while the rest load.
     let first = t.wait_for("350000000000006");
     assert!(first.contains("Loading…"), "{first}");
@@ -106,22 +112,7 @@ fn tenant_tab_stops_on_a_next_link_cycle_and_names_the_request() {
         ],
         home.path(),
     );
-    let home_s = home.path().display().to_string();
-    let t = Tmux::start(
-        Path::new(BIN),
-        &["--graph-url", &sandbox.url],
-        &[
-            ("ENROLL_CONSOLE_HOME", home_s.as_str()),
-            ("ENROLL_CONSOLE_TOKEN", "e2e-token"),
-        ],
-        home.path(),
-        120,
-        30,
-    );
-    t.wait_for("New device identity");
-    t.keys(&["F4"]);
-    t.wait_for("Recent");
-    t.keys(&["2"]);
+    let t = on_the_tenant_tab(home.path(), &sandbox, 120);
     let stopped = t.wait_for("21+ loaded, stopped, request-id ");
     assert!(!stopped.contains(" identities"), "{stopped}");
     assert!(stopped.contains("stopped before its end"), "{stopped}");

@@ -8,6 +8,7 @@ pub mod config;
 pub mod csvfile;
 pub mod graph;
 pub mod logging;
+pub mod model;
 pub mod outbox;
 pub mod paths;
 pub mod session;

@@ -3,7 +3,7 @@
 
 use super::form::{FieldId, FormState, TypeChoice};
 use crate::domain::{EnrollmentState, ImportedDeviceIdentityType, Platform};
-use crate::store::DraftFields;
+use crate::model::DraftFields;
 use crate::widgets::{Picker, TextField};
 
 impl FormState {

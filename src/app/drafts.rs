@@ -9,7 +9,7 @@ use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::outbox::OutboxEffect;
 use super::{App, Screen};
-use crate::store::{DraftFields, ItemState, OutboxItem};
+use crate::model::{DraftFields, ItemState, OutboxItem};
 use crate::widgets::Tone;
 
 fn wrap(effects: Vec<OutboxEffect>) -> Vec<Effect> {
@@ -66,7 +66,7 @@ impl App {
 
     /// A created item opens on Detail, as Recent shows it.
     fn open_created_item(&mut self, item: &OutboxItem) -> Vec<Effect> {
-        match crate::store::RecentEntry::from_item(item.clone()) {
+        match crate::model::RecentEntry::from_item(item.clone()) {
             Some(entry) => {
                 self.detail = Some(super::DetailView::from_recent(&entry));
                 self.detail_back = Screen::List;

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::app::{ListTab, Msg, OutboxMsg};
 use crate::domain::DateTimeOffset;
-use crate::store::{OutboxCounts, OutboxItem};
+use crate::model::{OutboxCounts, OutboxItem};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

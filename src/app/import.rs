@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keymap::Action;
-use crate::bulk::{ImportPlan, Report, RowResult, RowStatus, dedupe_key};
 use crate::csvfile::Parsed;
 use crate::domain::ImportedDeviceIdentity;
+use crate::domain::validate::identity_key as dedupe_key;
+use crate::model::{ImportPlan, Report, RowResult, RowStatus};
 use crate::widgets::TextField;
 
 /// Import-screen messages, wrapped by `Msg::Import`.
@@ -265,7 +266,7 @@ impl ImportState {
                     .iter()
                     .filter(|r| r.sendable() && (r.in_tenant.is_some() && r.overwrite) == overwrite)
                     .map(|r| (r.line, r.identity.clone(), None)),
-                crate::bulk::DEFAULT_CHUNK,
+                crate::model::DEFAULT_CHUNK,
             )
         };
         let (create, overwrite) = (pick(false), pick(true));

@@ -5,7 +5,7 @@
 
 use super::{App, Effect, Screen};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
-use crate::store::LiveCopy;
+use crate::model::LiveCopy;
 
 /// Where the identity on Detail came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,7 +105,7 @@ mod tests {
     use super::*;
     use crate::app::{DetailView, TenantMsg};
     use crate::domain::{ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform};
-    use crate::store::RecentEntry;
+    use crate::model::RecentEntry;
 
     fn identity(id: &str, description: &str) -> ImportedDeviceIdentity {
         let mut identity = ImportedDeviceIdentity::new(

@@ -56,8 +56,8 @@ pub use tenant_update::thousands;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult, RecordedMethod};
 use crate::graph::SubmitOutcome;
+use crate::model::RecentEntry;
 use crate::session::{Paths, Session, Target};
-use crate::store::RecentEntry;
 use crate::widgets::{Theme, Tone};
 
 /// How often the runtime sends `Msg::Tick` while something animates.

@@ -6,7 +6,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::{GraphError, SubmitOutcome};
-use crate::store::RecentEntry;
+use crate::model::RecentEntry;
 
 /// Identifies one submission, so late results of an older one are ignored.
 pub type RequestId = u64;
@@ -60,7 +60,7 @@ pub enum Msg {
     RecentRecorded,
     SettingSaved,
     /// A local-database call failed (drawn as text on the status bar).
-    StoreError(crate::store::StoreFailure),
+    StoreError(crate::model::StoreFailure),
     /// What the ledger says about the identity on Detail.
     Ledger(super::ledger_detail::LedgerMsg),
     /// Progress of the device code sign-in.

@@ -11,9 +11,9 @@ use super::msg::Effect;
 use super::{App, Screen};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
+use crate::model::{DraftFields, ItemState, OutboxCounts, OutboxItem};
 use crate::outbox::{Stop, SyncProgress, SyncReport};
 use crate::sanitize::sanitize;
-use crate::store::{DraftFields, ItemState, OutboxCounts, OutboxItem};
 use crate::widgets::Tone;
 
 /// The longest a change to the form waits before it is saved, in ms (the

@@ -276,7 +276,7 @@ fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
         ]
     );
     // The reload shows the item waiting: no sync (no loop of empty syncs).
-    let mut item = crate::store::OutboxItem {
+    let mut item = crate::model::OutboxItem {
         id: 1,
         profile: "sandbox".into(),
         state: ItemState::Queued,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use super::recent_live::{LiveTarget, is_enrolled};
 use super::viewport::Viewport;
-use crate::store::{LiveCopy, RecentEntry};
+use crate::model::{LiveCopy, RecentEntry};
 
 /// How many entries one load from the store brings.
 pub const RECENT_PAGE: usize = 500;

@@ -6,7 +6,7 @@
 use super::msg::Effect;
 use super::{App, ListTab, Screen};
 use crate::domain::{DateTimeOffset, EnrollmentState, ImportedDeviceIdentity};
-use crate::store::LiveCopy;
+use crate::model::LiveCopy;
 use crate::widgets::Tone;
 
 /// How often the live state is read while Recent is open.
@@ -162,8 +162,8 @@ mod tests {
     use super::*;
     use crate::app::{Msg, SessionInfo};
     use crate::domain::{ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform};
+    use crate::model::RecentEntry;
     use crate::session::{Paths, Target};
-    use crate::store::RecentEntry;
 
     fn at(s: &str) -> DateTimeOffset {
         DateTimeOffset::parse(s).unwrap()

@@ -10,7 +10,7 @@ use super::keymap::{Action, Scope};
 
 use super::recent::{ORIGINS, RECENT_PAGE, RecentPage, RecentQuery};
 use super::{App, Effect, ListTab, Screen};
-use crate::store::RecentEntry;
+use crate::model::RecentEntry;
 
 impl App {
     /// The first page of Recent as filtered now.
@@ -149,7 +149,3 @@ impl App {
         Some(effects)
     }
 }
-
-#[cfg(test)]
-#[path = "recent_query_tests.rs"]
-mod tests;

@@ -7,9 +7,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::bulk::{RowResult, RowStatus, dedupe_key};
+use crate::domain::validate::identity_key as dedupe_key;
 use crate::domain::validate::{NormalizeOptions, ScanVerdict, classify};
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType as T, Platform};
+use crate::model::{RowResult, RowStatus};
 use crate::widgets::Tone;
 
 pub use super::scan_entry::{EntryState, ScanCounts, ScanEntry};

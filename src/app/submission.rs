@@ -8,8 +8,8 @@ use crate::domain::{
     DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult, RecordedMethod,
 };
 use crate::graph::{GraphError, SubmitOutcome, UsedMethod};
+use crate::model::RecentEntry;
 use crate::sanitize::sanitize;
-use crate::store::RecentEntry;
 use crate::widgets::Tone;
 
 /// Shown once when auto mode had to fall back to the import action.

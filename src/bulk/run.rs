@@ -16,11 +16,10 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::plan::{ImportPlan, PlannedRow};
-use super::report::{Report, RowResult, RowStatus, StopReason};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult};
 use crate::graph::limiter::WriteWindow;
 use crate::graph::{GraphClient, GraphError, RetryPolicy, Sleeper, same_identifier};
+use crate::model::{ImportPlan, PlannedRow, Report, RowResult, RowStatus, StopReason};
 
 /// The two calls an import makes. The Graph client implements it; tests may fake it.
 pub trait ImportService: Sync {

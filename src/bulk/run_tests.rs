@@ -2,7 +2,7 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
 use super::*;
-use crate::bulk::plan::dedupe_key;
+use crate::domain::validate::identity_key;
 use crate::domain::{ImportedDeviceIdentityType, Platform};
 
 /// What the fake does on its next calls, in order; then it behaves.
@@ -48,7 +48,7 @@ impl Fake {
         let mut tenant = self.tenant.lock().unwrap();
         rows.iter()
             .map(|r| {
-                let fresh = tenant.insert(dedupe_key(r));
+                let fresh = tenant.insert(identity_key(r));
                 let mut identity = r.clone();
                 identity.id = Some(format!("id-{}", r.identifier()));
                 ImportedDeviceIdentityResult {
@@ -108,10 +108,10 @@ impl ImportService for Fake {
             let tenant = self.tenant.lock().unwrap();
             Ok(rows
                 .iter()
-                .filter(|r| tenant.contains(&dedupe_key(r)))
+                .filter(|r| tenant.contains(&identity_key(r)))
                 .map(|r| {
                     let mut found = r.clone();
-                    if self.old.contains(&dedupe_key(r)) {
+                    if self.old.contains(&identity_key(r)) {
                         found.created_date_time =
                             DateTimeOffset::parse("2024-01-01T08:00:00Z").ok();
                     }
@@ -196,8 +196,8 @@ async fn a_row_the_tenant_held_before_is_not_called_created_after_an_unanswered_
         ImportedDeviceIdentityType::SerialNumber,
         Platform::Unknown,
     );
-    fake.tenant.lock().unwrap().insert(dedupe_key(&existing));
-    fake.old.insert(dedupe_key(&existing));
+    fake.tenant.lock().unwrap().insert(identity_key(&existing));
+    fake.old.insert(identity_key(&existing));
     let options = ImportOptions {
         started_at: DateTimeOffset::parse("2026-11-30T09:00:00Z").ok(),
         ..ImportOptions::default()

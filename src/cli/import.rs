@@ -91,7 +91,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs, paths: &Paths) -> Result
     };
     let parsed = csvfile::parse_with(&bytes, args.dialect, options)
         .map_err(|e| Failure::usage(format!("{}: {e}", args.file.display())))?;
-    let plan = ImportPlan::new(&parsed, args.chunk);
+    let plan = bulk::plan_file(&parsed, args.chunk);
     let chunks = plan.chunks.len();
     if !args.json {
         for w in &parsed.warnings {

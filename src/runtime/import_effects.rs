@@ -9,8 +9,8 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use super::scan_effects::{Via, send_journaled_with};
 use super::services::Services;
 use crate::app::{ImportEffect, ImportMsg, Msg};
-use crate::bulk::dedupe_key;
 use crate::bulk::{DEFAULT_CHUNK, ImportOptions, ImportPlan, Progress, Report};
+use crate::domain::validate::identity_key;
 
 fn send(tx: &UnboundedSender<Msg>, msg: ImportMsg) {
     let _ = tx.send(Msg::Import(msg));
@@ -46,7 +46,7 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
                     match services.submitter.search_rows(part).await {
                         Ok(existing) => {
                             for e in existing {
-                                found.insert(dedupe_key(&e), e.id.unwrap_or_default());
+                                found.insert(identity_key(&e), e.id.unwrap_or_default());
                             }
                         }
                         Err(e) => {

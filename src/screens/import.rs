@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 use crate::app::import::{ImportPhase, PreviewRow};
 use crate::app::import_path::candidates_line;
 use crate::app::{Action, App, Scope};
-use crate::bulk::{Report, RowStatus};
+use crate::model::{Report, RowStatus};
 use crate::sanitize::sanitize;
 use crate::widgets::Tone;
 use crate::widgets::modal::{truncate, truncate_identifier, wrap};

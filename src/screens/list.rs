@@ -12,8 +12,8 @@ use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 use crate::app::recent_live::live_label;
 use crate::app::{Action, App, ListTab, Scope, thousands};
 use crate::domain::ImportedDeviceIdentityType;
+use crate::model::RecentEntry;
 use crate::sanitize::sanitize;
-use crate::store::RecentEntry;
 use crate::widgets::Theme;
 use crate::widgets::modal::truncate;
 

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::{Action, App, Scope, SyncState};
+use crate::model::{ItemState, OutboxItem};
 use crate::sanitize::sanitize;
-use crate::store::{ItemState, OutboxItem};
 use crate::widgets::Theme;
 use crate::widgets::modal::truncate;
 

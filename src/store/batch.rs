@@ -204,7 +204,7 @@ impl Store {
                     state: ItemState::Queued,
                 },
                 (None, None) => {
-                    return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
+                    return Err(StoreError::from(rusqlite::Error::QueryReturnedNoRows));
                 }
             };
             out.push(q);
@@ -393,7 +393,7 @@ impl Store {
                 Pending::New { key, check } => Slot::Send {
                     id: *new
                         .get(&key)
-                        .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?,
+                        .ok_or(StoreError::from(rusqlite::Error::QueryReturnedNoRows))?,
                     check,
                 },
             });

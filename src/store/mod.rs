@@ -4,7 +4,6 @@
 
 mod batch;
 mod facts;
-mod failure;
 mod health;
 pub mod lease;
 mod ledger;
@@ -12,44 +11,25 @@ mod migrations;
 mod outbox;
 mod recent;
 
+pub use crate::model::{
+    DraftFields, ItemState, LiveCopy, OutboxCounts, OutboxItem, RecentEntry, SqliteError,
+    StoreError, StoreFailure, StoreTask,
+};
 pub use facts::ProfileFact;
-pub use failure::{StoreFailure, StoreTask};
 pub use ledger::{LedgerQuery, Queued, Slot};
-pub use outbox::{Attempt, DraftFields, ItemState, NewItem, OutboxCounts, OutboxItem, Settlement};
-pub use recent::{LiveCopy, RecentEntry};
+pub use outbox::{Attempt, NewItem, Settlement};
 
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("local database error: {}", sqlite_message(.0))]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("could not create the data folder {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(
-        "the local database is from a newer enroll-console (schema {found}, this build knows {known})"
-    )]
-    TooNew { found: i64, known: i64 },
-    #[error(
-        "the local database {path} is damaged ({detail}); a copy was kept as {copy}. Move the \
-         file away to start with an empty one, or restore it from a backup"
-    )]
-    Damaged {
-        path: String,
-        detail: String,
-        copy: String,
-    },
-    /// An earlier call panicked while holding the database.
-    #[error("the local database is unavailable after an earlier failure")]
-    Unavailable,
-    /// The blocking task running a call failed.
-    #[error("local database task failed: {0}")]
-    Task(String),
+/// SQLite's error, worded for the user (see `sqlite_message`).
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(SqliteError {
+            message: sqlite_message(&e),
+        })
+    }
 }
 
 /// What a failed write tells the user: a full disk (or a file that may not
@@ -153,7 +133,7 @@ mod tests {
     #[test]
     fn a_full_disk_is_named_in_the_message() {
         let failure = |code, extended_code| {
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            StoreError::from(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error {
                     code,
                     extended_code,

@@ -7,65 +7,10 @@ use rusqlite::{OptionalExtension, params};
 use super::lease::unix_ns;
 use super::ledger::LedgerQuery;
 use super::outbox::json;
-use super::{OutboxItem, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::validate::identity_key;
-use crate::domain::{
-    DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult, RecordedMethod,
-};
-
-/// One identity created from this machine, with the service's response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecentEntry {
-    pub recorded_at: DateTimeOffset,
-    /// The profile name, or "sandbox".
-    pub profile: String,
-    /// How it was sent, or that it was found after a cancel.
-    pub method: RecordedMethod,
-    pub result: ImportedDeviceIdentityResult,
-    /// The response body as the service sent it.
-    pub raw: serde_json::Value,
-    /// Where it came from: "form", "scan" or "import".
-    pub origin: String,
-    /// Its item in the ledger (none until it is stored).
-    pub item_id: Option<i64>,
-    /// The copy last read from the tenant (GET by id), and when.
-    pub live: Option<Box<LiveCopy>>,
-}
-
-/// An identity as the tenant last showed it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LiveCopy {
-    pub identity: ImportedDeviceIdentity,
-    pub fetched_at: DateTimeOffset,
-}
-
-impl RecentEntry {
-    /// The entry of a created item (`None`: the item holds no identity).
-    pub fn from_item(item: OutboxItem) -> Option<RecentEntry> {
-        let raw = item.result.clone().unwrap_or(serde_json::Value::Null);
-        let result = serde_json::from_value::<ImportedDeviceIdentityResult>(raw.clone())
-            .ok()
-            .filter(|r| r.identity.id.is_some())
-            .or_else(|| {
-                let mut identity = item.identity.clone()?;
-                identity.id = identity.id.or(item.service_id.clone());
-                Some(ImportedDeviceIdentityResult {
-                    identity,
-                    status: Some(true),
-                })
-            })?;
-        Some(RecentEntry {
-            recorded_at: item.updated_at,
-            profile: item.profile,
-            method: recorded_method(item.method.as_deref()),
-            result,
-            raw,
-            origin: item.origin,
-            item_id: Some(item.id),
-            live: None,
-        })
-    }
-}
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
+use crate::model::{LiveCopy, RecentEntry};
 
 impl Store {
     /// Created items, newest first, paged: `limit` from `offset`.
@@ -209,14 +154,6 @@ impl Store {
     }
 }
 
-/// The method an item was recorded with; an item that names none (or a name
-/// this version does not know) was created with a POST.
-fn recorded_method(stored: Option<&str>) -> RecordedMethod {
-    stored
-        .and_then(RecordedMethod::parse)
-        .unwrap_or(RecordedMethod::Create)
-}
-
 /// The stored live copy, when both halves are there and readable.
 fn live_copy(json: Option<&str>, at: Option<&str>) -> Option<LiveCopy> {
     let identity = serde_json::from_str(json?).ok()?;
@@ -230,7 +167,9 @@ fn live_copy(json: Option<&str>, at: Option<&str>) -> Option<LiveCopy> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ImportedDeviceIdentityType, Platform};
+    use crate::domain::{
+        ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform, RecordedMethod,
+    };
 
     fn entry(identifier: &str, at: &str) -> RecentEntry {
         let mut identity = ImportedDeviceIdentity::new(
@@ -317,13 +256,6 @@ mod tests {
                 RecordedMethod::Import
             ]
         );
-    }
-
-    #[test]
-    fn an_item_without_a_known_method_reads_as_created_with_a_post() {
-        assert_eq!(recorded_method(None), RecordedMethod::Create);
-        assert_eq!(recorded_method(Some("later")), RecordedMethod::Create);
-        assert_eq!(recorded_method(Some("checked")), RecordedMethod::Checked);
     }
 
     #[test]

@@ -61,6 +61,7 @@ mod ui_mouse;
 mod ui_notices;
 mod ui_outbox;
 mod ui_outbox_loop;
+mod ui_recent_ledger;
 mod ui_render_props;
 mod ui_scan;
 mod ui_sign_in;

@@ -1,20 +1,20 @@
 //! Recent paged and filtered, against a real ledger: the app's page
-//! requests answered by the store, as the runtime does.
+//! requests answered by the store, as the runtime does, and what the list
+//! then shows.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::*;
-use crate::app::Msg;
-use crate::domain::{
+use crossterm::event::KeyCode;
+use enroll_console::app::recent::{RECENT_PAGE, RecentPage, RecentQuery};
+use enroll_console::app::{App, Effect, Msg};
+use enroll_console::domain::{
     DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
     ImportedDeviceIdentityType, Platform,
 };
-use crate::runtime::LocalStore;
-use crate::store::Store;
+use enroll_console::model::RecentEntry;
+use enroll_console::runtime::LocalStore;
+use enroll_console::screens::render_to_string;
+use enroll_console::store::Store;
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
+use crate::ui_support::{app, key};
 
 /// A ledger of `n` created identities, SERIAL00000 the oldest; every
 /// third came from a scan.
@@ -37,7 +37,7 @@ fn ledger(n: usize) -> Store {
             .record_recent(&RecentEntry {
                 recorded_at: at,
                 profile: "sandbox".into(),
-                method: crate::domain::RecordedMethod::Create,
+                method: enroll_console::domain::RecordedMethod::Create,
                 raw: serde_json::to_value(&result).unwrap(),
                 result,
                 origin: if i % 3 == 0 { "scan" } else { "form" }.into(),
@@ -77,7 +77,7 @@ fn selected(app: &App) -> String {
 #[test]
 fn recent_pages_well_past_a_thousand_entries_to_the_last_one() {
     let store = ledger(2_500);
-    let mut app = App::for_tests();
+    let mut app = app();
     assert_eq!(run(&mut app, &store, key(KeyCode::F(4))), 1);
     assert_eq!(app.recent().len(), RECENT_PAGE);
     assert!(app.recent().has_more());
@@ -109,7 +109,7 @@ fn recent_pages_well_past_a_thousand_entries_to_the_last_one() {
 #[test]
 fn a_move_while_end_follows_the_pages_stops_the_following() {
     let store = ledger(1_200);
-    let mut app = App::for_tests();
+    let mut app = app();
     run(&mut app, &store, key(KeyCode::F(4)));
     // End asks for the next page; Home before it arrives stays on top.
     let effects = app.update(key(KeyCode::End));
@@ -125,7 +125,7 @@ fn a_move_while_end_follows_the_pages_stops_the_following() {
 #[test]
 fn the_filter_prompt_and_the_origin_key_list_what_matches() {
     let store = ledger(30);
-    let mut app = App::for_tests();
+    let mut app = app();
     run(&mut app, &store, key(KeyCode::F(4)));
     assert_eq!(app.recent().len(), 30);
     // `/` opens the prompt; letters go to it, not to the keymap.
@@ -157,13 +157,13 @@ fn the_filter_prompt_and_the_origin_key_list_what_matches() {
     assert_eq!(app.recent().query().origin.as_deref(), Some("scan"));
     assert!(app.recent().entries().iter().all(|e| e.origin == "scan"));
     assert_eq!(app.recent().len(), 3);
-    let screen = crate::screens::render_to_string(&app, 100, 24);
+    let screen = render_to_string(&app, 100, 24);
     assert!(screen.contains("origin: scan"), "{screen}");
     assert!(screen.contains("SERIAL00018"), "{screen}");
     // Then import (none), then all again.
     run(&mut app, &store, key(KeyCode::Char('f')));
     assert_eq!(app.recent().len(), 0);
-    let screen = crate::screens::render_to_string(&app, 100, 24);
+    let screen = render_to_string(&app, 100, 24);
     assert!(
         screen.contains("Nothing from this machine matches"),
         "{screen}"
@@ -181,7 +181,7 @@ fn the_filter_prompt_and_the_origin_key_list_what_matches() {
 #[test]
 fn a_page_of_an_earlier_filter_is_dropped() {
     let store = ledger(5);
-    let mut app = App::for_tests();
+    let mut app = app();
     run(&mut app, &store, key(KeyCode::F(4)));
     let stale = RecentPage {
         query: RecentQuery {
@@ -201,10 +201,10 @@ fn a_page_of_an_earlier_filter_is_dropped() {
 #[test]
 fn each_entry_shows_where_it_came_from() {
     let store = ledger(3);
-    let mut app = App::for_tests();
+    let mut app = app();
     run(&mut app, &store, key(KeyCode::F(4)));
     for width in [60, 80, 120] {
-        let screen = crate::screens::render_to_string(&app, width, 20);
+        let screen = render_to_string(&app, width, 20);
         assert!(screen.contains("Origin"), "{width}: {screen}");
         assert!(
             screen

@@ -1,7 +1,7 @@
 //! A failed call to the local database on its way to the screen: what the
 //! console was doing, and the typed error. It becomes text only when drawn.
-
-use super::StoreError;
+//! The store turns SQLite's own errors into [`StoreError::Sqlite`] (with
+//! their text worded for the user), so nothing here needs the database.
 
 /// What the console was doing with the local database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,45 @@ impl StoreTask {
             StoreTask::KeepLive => "could not keep the live state",
         }
     }
+}
+
+/// An error SQLite reported, as the user reads it: the store words it when
+/// it converts SQLite's error (a full disk is named as such).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SqliteError {
+    pub message: String,
+}
+
+/// Why a call to the local database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("local database error: {0}")]
+    Sqlite(SqliteError),
+    #[error("could not create the data folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "the local database is from a newer enroll-console (schema {found}, this build knows {known})"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error(
+        "the local database {path} is damaged ({detail}); a copy was kept as {copy}. Move the \
+         file away to start with an empty one, or restore it from a backup"
+    )]
+    Damaged {
+        path: String,
+        detail: String,
+        copy: String,
+    },
+    /// An earlier call panicked while holding the database.
+    #[error("the local database is unavailable after an earlier failure")]
+    Unavailable,
+    /// The blocking task running a call failed.
+    #[error("local database task failed: {0}")]
+    Task(String),
 }
 
 /// A local-database call that failed, and what it was for.

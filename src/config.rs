@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::app::{Keymap, KeymapError, KeysConfig};
 use crate::graph::{SubmitMethod, WriteLimit};
+use crate::keymap::{Keymap, KeymapError, KeysConfig};
 use crate::sandbox::{
     CreateRoute, DEFAULT_PAGE_ACTIONS, SandboxOptions, Storage, WriteLimit as SandboxWriteLimit,
     deserialize_write_limit,

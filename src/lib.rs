@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod csvfile;
 pub mod graph;
+pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod outbox;

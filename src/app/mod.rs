@@ -10,12 +10,6 @@ pub mod form;
 pub mod import;
 mod import_keys;
 pub mod import_path;
-pub mod key_names;
-pub mod keymap;
-pub mod keymap_actions;
-pub mod keymap_config;
-pub mod keymap_defaults;
-pub mod keymap_docs;
 mod keys;
 pub mod ledger_detail;
 pub mod mouse;
@@ -37,12 +31,11 @@ mod tenant_msg;
 mod tenant_update;
 pub mod viewport;
 
+pub use crate::keymap::{Action, Keymap, KeymapError, KeysConfig, Scope};
 pub use confirm::{Confirmation, Pending};
 pub use editor::{EditorEffect, EditorMsg};
 pub use form::{FieldId, FormState, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
-pub use keymap::{Action, Keymap, Scope};
-pub use keymap_config::{KeymapError, KeysConfig};
 pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
@@ -53,6 +46,9 @@ pub use submission::Submission;
 pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
 pub use tenant_update::thousands;
+
+// The keymap lives below the app; the features name it as `super::keymap`.
+pub(crate) use crate::keymap;
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult, RecordedMethod};
 use crate::graph::SubmitOutcome;

@@ -81,7 +81,7 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     // Checked with the rest of the file; the defaults if it changed since.
     let keymap = config.keymap().unwrap_or_else(|e| {
         tracing::error!("keys: {e}; using the default keys");
-        crate::app::Keymap::default()
+        crate::keymap::Keymap::default()
     });
     let mut app = App::new(info)
         .with_keymap(keymap)

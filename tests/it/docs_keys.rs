@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use enroll_console::app::keymap_docs::keys_markdown;
+use enroll_console::keymap::docs::keys_markdown;
 
 #[test]
 fn the_keys_doc_matches_the_default_keymap() {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::app::keymap::DEFAULT_BINDINGS;
+use crate::keymap::DEFAULT_BINDINGS;
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> KeySpec {
     KeySpec { code, modifiers }

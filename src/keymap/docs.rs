@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::keymap::{DEFAULT_BINDINGS, KeySpec, Scope};
+use super::{DEFAULT_BINDINGS, KeySpec, Scope};
 
 /// What each scope is, for the table headings.
 fn scope_note(scope: Scope) -> &'static str {
@@ -32,8 +32,8 @@ fn scope_note(scope: Scope) -> &'static str {
 
 const INTRO: &str = r#"# Keys
 
-<!-- Generated from the default keymap (src/app/keymap_defaults.rs) by
-     `enroll_console::app::keymap_docs::keys_markdown`; do not edit by hand.
+<!-- Generated from the default keymap (src/keymap/defaults.rs) by
+     `enroll_console::keymap::docs::keys_markdown`; do not edit by hand.
      Regenerate: UPDATE_DOCS=1 cargo test --test it docs_keys:: -->
 
 Every key can be changed in `config.toml` (see `assets/config.toml`), one

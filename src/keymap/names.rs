@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
-use super::keymap::{Action, DEFAULT_BINDINGS, KeySpec, Scope};
+use super::{Action, DEFAULT_BINDINGS, KeySpec, Scope};
 
 /// Why a key name was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -297,5 +297,5 @@ impl Action {
 }
 
 #[cfg(test)]
-#[path = "key_names_tests.rs"]
+#[path = "names_tests.rs"]
 mod tests;

@@ -1,6 +1,6 @@
 //! What the keymap speaks of: the scopes a binding applies in and the
 //! actions a key can ask for. Their names in `config.toml` are in
-//! `key_names`; the default keys are in `keymap_defaults`.
+//! `names`; the default keys are in `defaults`.
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use crossterm::event::KeyCode;
 
-use super::keymap::{Binding, KeySpec};
-use super::keymap_actions::{Action as A, Scope as S};
+use super::actions::{Action as A, Scope as S};
+use super::{Binding, KeySpec};
 use KeyCode as K;
 
 const fn bind(

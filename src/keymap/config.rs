@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::key_names::KeyNameError;
-use super::keymap::{Action, Binding, DEFAULT_BINDINGS, KeySpec, Keymap, Scope};
+use super::names::KeyNameError;
+use super::{Action, Binding, DEFAULT_BINDINGS, KeySpec, Keymap, Scope};
 
 /// The `[keys]` table: scope → action → keys, each with where it was written.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -349,5 +349,5 @@ fn conflict_errors(bindings: &[Binding], origins: &[Option<Origin>]) -> Vec<Keym
 }
 
 #[cfg(test)]
-#[path = "keymap_config_tests.rs"]
+#[path = "config_tests.rs"]
 mod tests;

@@ -1,14 +1,23 @@
 //! The key bindings and their lookup: one table of (scope, action, keys,
-//! description) — the defaults in `keymap_defaults` — from which key
+//! description) — the defaults in `defaults` — from which key
 //! dispatch, the footer hints and the Help overlay are all derived. `[keys.SCOPE]` in `config.toml` replaces an
-//! action's keys (see `keymap_config`); names are in `key_names`.
+//! action's keys (see `config`); names are in `names`, `docs/KEYS.md` is
+//! generated in `docs`. It names nothing of the app: the app, the
+//! configuration and the widgets all read it.
 
 use std::borrow::Cow;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub use super::keymap_actions::{Action, Scope};
-pub use super::keymap_defaults::DEFAULT_BINDINGS;
+pub mod actions;
+pub mod config;
+pub mod defaults;
+pub mod docs;
+pub mod names;
+
+pub use actions::{Action, Scope};
+pub use config::{KeymapError, KeysConfig};
+pub use defaults::DEFAULT_BINDINGS;
 
 /// A key with its modifiers; `const`-constructible for the static table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

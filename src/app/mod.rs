@@ -59,7 +59,7 @@ use crate::widgets::{Theme, Tone};
 /// How often the runtime sends `Msg::Tick` while something animates.
 pub const TICK_MS: u64 = 100;
 
-/// What the screens need to know about the session.
+/// What the drawing needs to know about the session.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
     pub target: Target,
@@ -89,8 +89,8 @@ pub enum Screen {
     SignIn,
 }
 
-/// The last message set (the screens show it as a toast or in the status
-/// bar, see `notices`).
+/// The last message set (drawn as a toast or in the status bar, see
+/// `notices`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     pub text: String,
@@ -423,11 +423,9 @@ impl App {
                 effects
             }
             Msg::Outbox(msg) => self.on_outbox(msg),
-            Msg::Resize(width, height) => {
-                self.on_resize(width, height);
-                Vec::new()
-            }
-            Msg::Mouse(event) => self.on_mouse(event),
+            Msg::Clicked(click) => self.on_click(click),
+            Msg::Wheel(delta) => self.on_wheel(delta),
+            Msg::HelpFits(max) => self.on_help_fits(max),
             Msg::Tick => {
                 self.tick = self.tick.wrapping_add(1);
                 self.notices.tick();

@@ -1,26 +1,43 @@
 //! Optional mouse support (`mouse = true`): a click focuses a Form field,
 //! selects a List row or tab (a click on the selected row opens it), the
-//! wheel moves through the lists and scrolls Help. Hit-testing uses the
-//! screens' own layout functions with the terminal size from `Msg::Resize`.
+//! wheel moves through the lists and scrolls Help. The runtime finds what
+//! was clicked on the screen as drawn and sends `Msg::Clicked`; how far
+//! Help scrolls comes from its drawing too (`Msg::HelpFits`).
 
-use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use crossterm::event::MouseButton;
 
 use super::msg::Effect;
-use super::{App, ListTab, Screen};
-use crate::screens::hit::{Hit, hit};
-use crate::screens::{frame_areas, help};
+use super::{App, FieldId, ListTab, Screen};
 
 /// Rows one wheel step moves.
 pub const WHEEL_STEP: isize = 1;
 
-/// What mouse handling needs to know.
+/// What is drawn where a click landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClickTarget {
+    /// A field of the Form (its label, value or the lines under it).
+    Field(FieldId),
+    /// A tab title of the List.
+    Tab(ListTab),
+    /// A row of the List's current tab (its index in that list).
+    Row(usize),
+}
+
+/// A mouse button pressed, and what it was pressed on (`None`: nothing
+/// that takes a click).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Click {
+    pub button: MouseButton,
+    pub target: Option<ClickTarget>,
+}
+
+/// What mouse handling and Help's scrolling need to know.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MouseState {
-    /// The terminal's size (from `Msg::Resize`; the runtime sends one at start).
-    pub size: Rect,
     /// Lines the Help overlay is scrolled by.
     pub help_scroll: u16,
+    /// How far Help can scroll, as last drawn (from `Msg::HelpFits`).
+    pub help_max_scroll: u16,
 }
 
 impl App {
@@ -28,8 +45,14 @@ impl App {
         self.mouse.help_scroll
     }
 
-    pub(super) fn on_resize(&mut self, width: u16, height: u16) {
-        self.mouse.size = Rect::new(0, 0, width, height);
+    /// How far Help can scroll, as the runtime last reported it.
+    pub fn help_max_scroll(&self) -> u16 {
+        self.mouse.help_max_scroll
+    }
+
+    pub(super) fn on_help_fits(&mut self, max: u16) -> Vec<Effect> {
+        self.mouse.help_max_scroll = max;
+        Vec::new()
     }
 
     /// Whether something modal has the input (mouse events are ignored).
@@ -41,39 +64,19 @@ impl App {
             || (self.screen == Screen::Form && self.submission.is_busy())
     }
 
-    pub(super) fn on_mouse(&mut self, event: MouseEvent) -> Vec<Effect> {
-        if matches!(event.kind, MouseEventKind::Down(_)) {
-            self.notices.on_user_action();
-        }
-        if self.notices.is_open() {
-            // The message log covers the screen: the wheel moves in it.
-            match event.kind {
-                MouseEventKind::ScrollDown => self.notices.move_selection(WHEEL_STEP),
-                MouseEventKind::ScrollUp => self.notices.move_selection(-WHEEL_STEP),
-                _ => {}
-            }
+    pub(super) fn on_click(&mut self, click: Click) -> Vec<Effect> {
+        self.notices.on_user_action();
+        // Nothing under the message log or a modal takes a click.
+        if self.mouse_blocked() || click.button != MouseButton::Left || self.help_open {
             return Vec::new();
         }
-        if self.mouse_blocked() {
-            return Vec::new();
-        }
-        let position = Position::new(event.column, event.row);
-        match event.kind {
-            MouseEventKind::Down(MouseButton::Left) if !self.help_open => self.on_click(position),
-            MouseEventKind::ScrollDown => self.on_wheel(WHEEL_STEP),
-            MouseEventKind::ScrollUp => self.on_wheel(-WHEEL_STEP),
-            _ => Vec::new(),
-        }
-    }
-
-    fn on_click(&mut self, position: Position) -> Vec<Effect> {
-        match hit(self, self.mouse.size, position) {
-            Some(Hit::Field(field)) => {
+        match click.target {
+            Some(ClickTarget::Field(field)) => {
                 self.form.set_focus(field);
                 Vec::new()
             }
-            Some(Hit::Tab(tab)) => self.show_tab(tab),
-            Some(Hit::Row(index)) => self.click_row(index),
+            Some(ClickTarget::Tab(tab)) => self.show_tab(tab),
+            Some(ClickTarget::Row(index)) => self.click_row(index),
             None => Vec::new(),
         }
     }
@@ -111,15 +114,21 @@ impl App {
 
     /// Scrolls the Help overlay by `delta` lines, within what does not fit.
     pub(super) fn scroll_help(&mut self, delta: isize) {
-        let max = frame_areas(self.mouse.size)
-            .map(|[main, _, _]| help::max_scroll(self, main))
-            .unwrap_or(0);
         let step = i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX });
         let scroll = self.mouse.help_scroll.saturating_add_signed(step);
-        self.mouse.help_scroll = scroll.min(max);
+        self.mouse.help_scroll = scroll.min(self.mouse.help_max_scroll);
     }
 
-    fn on_wheel(&mut self, delta: isize) -> Vec<Effect> {
+    /// The wheel turned by `delta` rows.
+    pub(super) fn on_wheel(&mut self, delta: isize) -> Vec<Effect> {
+        if self.notices.is_open() {
+            // The message log covers the screen: the wheel moves in it.
+            self.notices.move_selection(delta);
+            return Vec::new();
+        }
+        if self.mouse_blocked() {
+            return Vec::new();
+        }
         if self.help_open {
             self.scroll_help(delta);
         } else if self.screen == Screen::List {

@@ -1,7 +1,7 @@
 //! What flows into `App::update` (input and results of background work) and
 //! what comes out of it (work for the runtime to do).
 
-use crossterm::event::{KeyEvent, MouseEvent};
+use crossterm::event::KeyEvent;
 
 use super::scan::{ScanEffect, ScanMsg};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
@@ -16,9 +16,13 @@ pub enum Msg {
     // Input.
     Key(KeyEvent),
     Paste(String),
-    Resize(u16, u16),
-    /// A click or a wheel step (only with `mouse = true`).
-    Mouse(MouseEvent),
+    /// A mouse button pressed (only with `mouse = true`), with what the
+    /// runtime found drawn under it.
+    Clicked(super::mouse::Click),
+    /// The mouse wheel turned (only with `mouse = true`): rows, down positive.
+    Wheel(isize),
+    /// How many lines of Help do not fit, as last drawn: how far it scrolls.
+    HelpFits(u16),
     /// The animation clock (only sent while something animates).
     Tick,
     /// The wall time, sent by the runtime before each batch of messages

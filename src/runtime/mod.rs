@@ -7,6 +7,7 @@ pub mod editor;
 mod effects;
 mod import_effects;
 mod ledger_effects;
+mod mouse;
 mod outbox_effects;
 mod recent_live;
 mod scan_effects;
@@ -22,12 +23,14 @@ use crossterm::event::Event;
 use futures::Stream;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::MissedTickBehavior;
 
 pub use console::{Console, StreamConsole, TerminalConsole};
 pub use editor::Editor;
 pub use effects::now;
+pub use mouse::{help_fits_message, mouse_message};
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::{SignInDone, SignInService};
 pub use tenant::{Clipboard, TenantService};
@@ -134,12 +137,13 @@ pub async fn run(session: Session) -> Result<(), RunError> {
     restored.map_err(RunError::Terminal)
 }
 
-fn message_for(event: Event) -> Option<Msg> {
+/// The message for a terminal event, with `app` drawn on `area` now. A
+/// resize needs none: the next draw lays the screen out anew.
+fn message_for(event: Event, app: &App, area: Rect) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
-        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Mouse(mouse) => mouse_message(app, area, mouse),
         _ => None,
     }
 }
@@ -155,10 +159,11 @@ fn stamp(msg: Msg, app: &App, started: std::time::Instant) -> Msg {
     }
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
+/// Draws the app; returns the area drawn on (the terminal's size).
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<Rect, RunError> {
     terminal
         .draw(|frame| screens::draw(frame, app))
-        .map(|_| ())
+        .map(|drawn| drawn.area)
         .map_err(|e| RunError::Draw(e.to_string()))
 }
 
@@ -239,15 +244,10 @@ where
     B: Backend,
     C: Console,
 {
-    let results = tx.clone();
     let mut runner = EffectRunner::new(services, tx);
     let mut quit = false;
     for effect in app.startup_effects() {
         quit |= runner.run(effect);
-    }
-    // The app lays the screen out for the mouse with the terminal's size.
-    if let Ok(size) = terminal.size() {
-        let _ = results.send(Msg::Resize(size.width, size.height));
     }
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_millis(TICK_MS));
@@ -260,15 +260,20 @@ where
         if quit || app.should_quit() {
             break Ok(());
         }
-        if let Err(e) = draw(terminal, app) {
-            break Err(e);
+        // Input is read against the screen as drawn: a click is found on it.
+        let area = match draw(terminal, app) {
+            Ok(area) => area,
+            Err(e) => break Err(e),
+        };
+        if let Some(fits) = help_fits_message(app, area) {
+            quit |= dispatch(app, &mut runner, fits, &mut None);
         }
         let animating = app.is_animating();
         let msg = tokio::select! {
             biased;
             Some(msg) = rx.recv() => Some(msg),
             event = console.next_event() => match event {
-                Some(Ok(event)) => message_for(event).map(|m| stamp(m, app, started)),
+                Some(Ok(event)) => message_for(event, app, area).map(|m| stamp(m, app, started)),
                 Some(Err(e)) => break Err(RunError::Input(e)),
                 None => break Ok(()),
             },

@@ -1,39 +1,39 @@
-//! Mouse hit-testing: what is drawn at a cell, from the same layout
-//! functions the screens draw with (pure; the app calls it from `update`).
+//! What the input needs to know of the drawing, from the same layout
+//! functions the screens draw with (pure, over the app's state and the
+//! terminal's size; the runtime calls them): what is drawn at a cell, and
+//! how far Help can scroll.
 
 use ratatui::layout::{Position, Rect};
 
-use super::{form, frame_areas, list, outbox, tenant};
-use crate::app::{App, FieldId, ListTab, Screen};
-
-/// What is under the mouse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hit {
-    /// A field of the Form (its label, value or the lines under it).
-    Field(FieldId),
-    /// A tab title of the List.
-    Tab(ListTab),
-    /// A row of the List's current tab (its index in that list).
-    Row(usize),
-}
+use super::{form, frame_areas, help, list, outbox, tenant};
+use crate::app::mouse::ClickTarget;
+use crate::app::{App, ListTab, Screen};
 
 /// What is at `position` on a terminal of `size`, as the app is drawn now.
-pub fn hit(app: &App, size: Rect, position: Position) -> Option<Hit> {
+pub fn hit(app: &App, size: Rect, position: Position) -> Option<ClickTarget> {
     let [main, _, _] = frame_areas(size)?;
     if !main.contains(position) {
         return None;
     }
     let Position { x, y } = position;
     match app.screen() {
-        Screen::Form => form::field_at(app, main, x, y).map(Hit::Field),
+        Screen::Form => form::field_at(app, main, x, y).map(ClickTarget::Field),
         Screen::List => {
             if let Some(tab) = list::tab_at(app, main, x, y) {
-                return Some(Hit::Tab(tab));
+                return Some(ClickTarget::Tab(tab));
             }
-            list_row(app, list::list_inner(main), position).map(Hit::Row)
+            list_row(app, list::list_inner(main), position).map(ClickTarget::Row)
         }
         _ => None,
     }
+}
+
+/// How many lines of the Help overlay do not fit on a terminal of `size`
+/// (how far it scrolls), for the app's current screen.
+pub fn help_max_scroll(app: &App, size: Rect) -> u16 {
+    frame_areas(size)
+        .map(|[main, _, _]| help::max_scroll(app, main))
+        .unwrap_or(0)
 }
 
 /// The index of the row at `position` in the current tab's list.

@@ -1,30 +1,37 @@
-//! Mouse support on the pure `update`: clicks land where the screen draws
-//! things (positions are found in the rendered screen, not hard-coded),
-//! the wheel moves through lists and scrolls Help.
+//! Mouse support on the pure `update`, with mouse events turned into
+//! messages as the runtime does: clicks land where the screen draws things
+//! (positions are found in the rendered screen, not hard-coded), the wheel
+//! moves through lists and scrolls Help.
 
 use crate::ui_support;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use enroll_console::app::{App, FieldId, ListTab, Msg, OutboxMsg, Screen};
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
+use enroll_console::runtime::{help_fits_message, mouse_message};
 use enroll_console::screens::render_to_string;
 use enroll_console::store::{ItemState, OutboxCounts};
+use ratatui::layout::Rect;
 use ui_support::*;
 
 const WIDTH: u16 = 80;
 const HEIGHT: u16 = 24;
 
-fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
-    Msg::Mouse(MouseEvent {
+/// A mouse event on the app drawn at `WIDTH`×`HEIGHT`, as the runtime passes it on.
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
+    let event = MouseEvent {
         kind,
         column,
         row,
         modifiers: KeyModifiers::NONE,
-    })
+    };
+    if let Some(msg) = mouse_message(app, Rect::new(0, 0, WIDTH, HEIGHT), event) {
+        app.update(msg);
+    }
 }
 
 fn click(app: &mut App, (column, row): (u16, u16)) {
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left), column, row));
+    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row);
 }
 
 /// A click on where `text` is drawn.
@@ -34,16 +41,23 @@ fn click_on(app: &mut App, text: &str) {
 }
 
 fn wheel_down(app: &mut App) {
-    app.update(mouse(MouseEventKind::ScrollDown, 10, 10));
+    mouse(app, MouseEventKind::ScrollDown, 10, 10);
 }
 
 fn wheel_up(app: &mut App) {
-    app.update(mouse(MouseEventKind::ScrollUp, 10, 10));
+    mouse(app, MouseEventKind::ScrollUp, 10, 10);
 }
 
-/// An app that knows its terminal is `WIDTH`×`HEIGHT`.
+/// What the runtime tells the app after drawing it at `width`×`height`.
+fn drawn(app: &mut App, width: u16, height: u16) {
+    if let Some(msg) = help_fits_message(app, Rect::new(0, 0, width, height)) {
+        app.update(msg);
+    }
+}
+
+/// An app drawn at `WIDTH`×`HEIGHT`.
 fn sized(mut app: App) -> App {
-    app.update(Msg::Resize(WIDTH, HEIGHT));
+    drawn(&mut app, WIDTH, HEIGHT);
     app
 }
 
@@ -199,8 +213,8 @@ fn outbox_rows_are_selected_and_opened_by_clicks() {
 #[test]
 fn the_wheel_scrolls_help_when_it_does_not_fit() {
     let mut app = app();
-    app.update(Msg::Resize(60, 20));
     app.update(key(KeyCode::F(1)));
+    drawn(&mut app, 60, 20);
     let before = render_to_string(&app, 60, 20);
     assert!(!before.contains("Logs"), "fits already:\n{before}");
     for _ in 0..30 {
@@ -222,8 +236,8 @@ fn the_wheel_scrolls_help_when_it_does_not_fit() {
 #[test]
 fn keys_scroll_help_too_and_say_there_is_more() {
     let mut app = app();
-    app.update(Msg::Resize(60, 20));
     app.update(key(KeyCode::F(1)));
+    drawn(&mut app, 60, 20);
     let top = render_to_string(&app, 60, 20);
     assert!(!top.contains("Logs") && top.contains("j more"), "{top}");
     app.update(key(KeyCode::End));

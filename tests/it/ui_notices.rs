@@ -163,28 +163,32 @@ fn snapshot_empty_message_log() {
     snapshot_all("message_log_empty", &app);
 }
 
-fn mouse(kind: crossterm::event::MouseEventKind) -> Msg {
-    Msg::Mouse(crossterm::event::MouseEvent {
+/// A mouse event on the app drawn at 80×24, as the runtime passes it on.
+fn mouse(app: &mut App, kind: crossterm::event::MouseEventKind) {
+    let event = crossterm::event::MouseEvent {
         kind,
         column: 10,
         row: 5,
         modifiers: crossterm::event::KeyModifiers::NONE,
-    })
+    };
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    if let Some(msg) = enroll_console::runtime::mouse_message(app, area, event) {
+        app.update(msg);
+    }
 }
 
 #[test]
 fn the_wheel_moves_in_the_open_log_and_clicks_do_not_reach_the_screen_below() {
     use crossterm::event::{MouseButton, MouseEventKind};
     let mut app = with_messages();
-    app.update(Msg::Resize(80, 24));
     app.update(Msg::RecentLoaded(recent_entries()));
     send(&mut app, [key(KeyCode::F(4)), key(KeyCode::F(9))]);
     let newest = app.notices().log().len() - 1;
-    app.update(mouse(MouseEventKind::ScrollUp));
+    mouse(&mut app, MouseEventKind::ScrollUp);
     assert_eq!(app.notices().view().map(|v| v.selected), Some(newest - 1));
-    app.update(mouse(MouseEventKind::ScrollDown));
+    mouse(&mut app, MouseEventKind::ScrollDown);
     assert_eq!(app.notices().view().map(|v| v.selected), Some(newest));
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left));
     assert_eq!(app.recent().selected_index(), 0);
     assert!(app.notices().is_open());
 }
@@ -194,6 +198,6 @@ fn a_click_is_an_action_too_the_error_goes() {
     use crossterm::event::{MouseButton, MouseEventKind};
     let mut app = app();
     app.update(store_failed("disk full"));
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left)));
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left));
     assert_eq!(app.notices().sticky_error(), None);
 }

@@ -4,9 +4,9 @@
 use crate::ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::{App, ListTab, Msg, OutboxMsg};
+use enroll_console::app::{App, FormState, ListTab, Msg, OutboxMsg};
 use enroll_console::screens::render_to_string;
-use enroll_console::store::{ItemState, OutboxCounts};
+use enroll_console::store::{DraftFields, ItemState, OutboxCounts};
 use ui_support::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (60, 20)];
@@ -182,4 +182,27 @@ fn enter_on_a_draft_restores_it_and_later_saves_go_to_it() {
         matches!((new_draft, save), (Some(n), Some(s)) if n < s),
         "{effects:?}"
     );
+}
+
+#[test]
+fn the_form_says_which_draft_it_edits() {
+    let mut app = app();
+    let fields = DraftFields {
+        identifier: "OPEN-DRAFT".into(),
+        ..FormState::new().draft_fields()
+    };
+    app.update(Msg::Outbox(OutboxMsg::LatestDraft(Some((5, fields)))));
+    send(&mut app, [key(KeyCode::End), key(KeyCode::Char('X'))]);
+    app.update(Msg::Outbox(OutboxMsg::Loaded {
+        items: Vec::new(),
+        counts: OutboxCounts::default(),
+    }));
+    assert_eq!(app.outbox().form_item(), Some(5));
+    let screen = render_to_string(&app, 80, 24);
+    assert!(screen.contains("Draft 5"), "{screen}");
+    // The runtime says the form saves elsewhere now: the title follows.
+    app.update(Msg::Outbox(OutboxMsg::FormItem(None)));
+    let screen = render_to_string(&app, 80, 24);
+    assert!(screen.contains("New device identity"), "{screen}");
+    assert!(!screen.contains("Draft 5"), "{screen}");
 }

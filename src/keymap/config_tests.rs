@@ -1,3 +1,6 @@
+//! `[keys]` in `config.toml` read into a keymap: replaced keys, and each
+//! kind of error with the line it names.
+
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

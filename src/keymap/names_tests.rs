@@ -1,3 +1,5 @@
+//! Key, scope and action names read and written both ways.
+
 use super::*;
 use crate::keymap::DEFAULT_BINDINGS;
 

@@ -2,7 +2,7 @@
 //! something: a modal question answered with the keys of the `confirm`
 //! scope (y/Enter go ahead, n/Esc keep; both changeable in `config.toml`).
 //! Other keys do nothing while it is open. The Tenant delete dialog answers
-//! with the same keys (see `tenant_keys`).
+//! with the same keys (see `tenant::keys`).
 
 use crossterm::event::KeyEvent;
 

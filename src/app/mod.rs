@@ -25,6 +25,8 @@ pub mod outbox;
 pub mod recent;
 pub mod recent_live;
 mod recent_query;
+mod route_tabs;
+mod route_tenant;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
@@ -32,9 +34,6 @@ pub mod sign_in;
 pub mod submission;
 pub mod tabs;
 pub mod tenant;
-mod tenant_keys;
-mod tenant_msg;
-mod tenant_update;
 pub mod viewport;
 
 pub use confirm::{Confirmation, Pending};
@@ -51,8 +50,7 @@ pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
 pub use tabs::ListTab;
-pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
-pub use tenant_update::thousands;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState, thousands};
 
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentityResult, RecordedMethod};
 use crate::graph::SubmitOutcome;

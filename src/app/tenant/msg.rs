@@ -22,7 +22,7 @@ pub enum TenantMsg {
     /// The load stopped before its end; the pages before it were sent.
     LoadFailed {
         load: LoadId,
-        error: super::tenant::LoadError,
+        error: super::LoadError,
     },
     /// The load was stopped on request.
     LoadCancelled {

@@ -1,7 +1,9 @@
 //! Routing to the Tenant feature (`app::tenant`): keys and messages go to
 //! [`TenantState`](super::tenant::TenantState) with a [`TenantCtx`]; the
 //! [`TenantOutcome`] that comes back is applied here (effects, the status
-//! line, opening, leaving or updating Detail, the ledger).
+//! line, opening, leaving or updating Detail, the ledger, a question).
+
+use std::path::{Path, PathBuf};
 
 use crossterm::event::KeyEvent;
 
@@ -9,6 +11,7 @@ use super::ledger_detail::Provenance;
 use super::tenant::{DetailChange, TenantCtx, TenantMsg, TenantOutcome, TenantState};
 use super::{App, DetailView, Effect, ListTab, Screen};
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::tenant::ExportFormat;
 
 impl DetailView {
     /// An identity from the tenant's list.
@@ -75,12 +78,27 @@ impl App {
         self.apply_tenant_outcome(outcome)
     }
 
+    /// Yes to replacing an export's files.
+    pub(super) fn replace_export(&mut self, path: PathBuf, format: ExportFormat) -> Vec<Effect> {
+        let outcome = self.tenant.replace_export(path, format);
+        self.apply_tenant_outcome(outcome)
+    }
+
+    /// No to replacing them: back to the export prompt.
+    pub(super) fn keep_export(&mut self, path: &Path, format: ExportFormat) {
+        self.tenant.reopen_export(path, format);
+    }
+
     fn apply_tenant_outcome(&mut self, outcome: TenantOutcome) -> Vec<Effect> {
         let TenantOutcome {
             effects,
             status,
             detail,
+            confirm,
         } = outcome;
+        if let Some(confirmation) = confirm {
+            self.ask(confirmation);
+        }
         let mut effects = wrap(effects);
         match detail {
             Some(DetailChange::Open(identity)) => {

@@ -1,8 +1,8 @@
 //! What the Tenant list's and Detail's actions do to the Tenant state:
 //! loading, sorting, the Stale view, marks, opening a row, deleting,
-//! editing a description and exporting.
+//! editing a description and exporting (asking before replacing a file).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::outcome::{DetailChange, TenantOutcome};
 use super::{LoadOutcome, TenantEffect, TenantModal, TenantState};
@@ -242,11 +242,30 @@ impl TenantState {
             self.modal = Some(TenantModal::Export { field, format });
             return TenantOutcome::default();
         }
+        self.export_to(PathBuf::from(path), format, false)
+    }
+
+    /// Yes to replacing the files an export found there: the rows shown
+    /// now are written over them.
+    pub fn replace_export(&mut self, path: PathBuf, format: ExportFormat) -> TenantOutcome {
+        self.export_to(path, format, true)
+    }
+
+    /// No to replacing them: the export prompt again, with its path.
+    pub fn reopen_export(&mut self, path: &Path, format: ExportFormat) {
+        self.modal = Some(TenantModal::Export {
+            field: TextField::with_value(&path.display().to_string()),
+            format,
+        });
+    }
+
+    fn export_to(&mut self, path: PathBuf, format: ExportFormat, overwrite: bool) -> TenantOutcome {
         self.export_incomplete = self.loading || self.outcome != LoadOutcome::Complete;
         TenantOutcome::effect(TenantEffect::Export {
-            path: PathBuf::from(path),
+            path,
             format,
             rows: self.view.snapshot(),
+            overwrite,
         })
         .with_status("exporting…", Tone::Info)
     }

@@ -1,8 +1,9 @@
 //! What the Tenant feature reads from the rest of the app (`TenantCtx`) and
 //! what it hands back for the router to do (`TenantOutcome`): its effects,
-//! a line for the status bar, and a change to Detail.
+//! a line for the status bar, a change to Detail, and a question to ask.
 
 use super::msg::TenantEffect;
+use crate::app::confirm::Confirmation;
 use crate::app::tabs::ListTab;
 use crate::app::{Screen, StatusMessage};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
@@ -38,6 +39,8 @@ pub struct TenantOutcome {
     pub effects: Vec<TenantEffect>,
     pub status: Option<StatusMessage>,
     pub detail: Option<DetailChange>,
+    /// Ask this first (the router's confirmation, see `app::confirm`).
+    pub confirm: Option<Confirmation>,
 }
 
 impl TenantOutcome {

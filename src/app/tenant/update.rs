@@ -1,6 +1,6 @@
 //! How the Tenant list and the Detail actions change with their messages:
-//! pages of a load, its end, deletes, description edits, exports and the
-//! clipboard.
+//! pages of a load, its end, deletes, description edits, exports (and the
+//! question before one replaces a file) and the clipboard.
 
 use std::path::PathBuf;
 
@@ -8,9 +8,12 @@ use super::actions::thousands;
 use super::outcome::{DetailChange, TenantCtx, TenantOutcome};
 use super::{LoadOutcome, ResultLine, TenantModal, TenantMsg, TenantState};
 use crate::app::Screen;
+use crate::app::confirm::{Confirmation, Pending};
+use crate::app::tabs::ListTab;
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
 use crate::sanitize::sanitize;
+use crate::tenant::ExportFormat;
 use crate::widgets::Tone;
 
 impl TenantState {
@@ -57,6 +60,11 @@ impl TenantState {
                 self.learn_now(received_at);
                 self.on_updated(id, result, received_at)
             }
+            TenantMsg::ExportExists {
+                path,
+                format,
+                existing,
+            } => self.on_export_exists(path, format, &existing, ctx),
             TenantMsg::Exported(result) => match result {
                 Ok(files) => self.on_exported(&files),
                 Err(e) => TenantOutcome::status(sanitize(&e).into_owned(), Tone::Error),
@@ -104,6 +112,45 @@ impl TenantState {
             TenantOutcome::status(text, Tone::Warning)
         } else {
             TenantOutcome::status(text, Tone::Success)
+        }
+    }
+
+    /// The export found its files there: ask before replacing them, on the
+    /// Tenant tab with no dialog open; else say it was not written.
+    fn on_export_exists(
+        &self,
+        path: PathBuf,
+        format: ExportFormat,
+        existing: &[PathBuf],
+        ctx: &TenantCtx,
+    ) -> TenantOutcome {
+        let mut names: Vec<String> = existing
+            .iter()
+            .map(|p| sanitize(&p.display().to_string()).into_owned())
+            .collect();
+        let (files, they) = match names.pop() {
+            Some(last) if !names.is_empty() => {
+                (format!("{} and {last}", names.join(", ")), "They exist")
+            }
+            Some(one) => (one, "It exists"),
+            None => (
+                sanitize(&path.display().to_string()).into_owned(),
+                "It exists",
+            ),
+        };
+        let here = ctx.screen == Screen::List && ctx.list_tab == ListTab::Tenant;
+        if !here || self.modal.is_some() {
+            let text = format!("not exported: {files} already there; x exports again");
+            return TenantOutcome::status(text, Tone::Warning);
+        }
+        TenantOutcome {
+            confirm: Some(Confirmation {
+                title: "Replace".into(),
+                question: format!("Replace {files}? {they}."),
+                verb: "replace",
+                pending: Pending::ReplaceExport { path, format },
+            }),
+            ..TenantOutcome::default()
         }
     }
 

@@ -2,13 +2,16 @@
 //! something: a modal question answered with the keys of the `confirm`
 //! scope (y/Enter go ahead, n/Esc keep; both changeable in `config.toml`).
 //! Other keys do nothing while it is open. The Tenant delete dialog answers
-//! with the same keys (see `tenant_keys`).
+//! with the same keys (see `tenant::keys`).
+
+use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
 use super::{App, ListTab, Screen};
+use crate::tenant::ExportFormat;
 use crate::widgets::Tone;
 
 /// What a yes does.
@@ -18,6 +21,9 @@ pub enum Pending {
     DiscardOutboxItem(i64),
     /// Drafts/Outbox: queue this item again, overwriting the tenant's copy.
     OverwriteTenantCopy(i64),
+    /// Tenant: export to `path` over the files there (a no reopens the
+    /// export prompt with the path).
+    ReplaceExport { path: PathBuf, format: ExportFormat },
 }
 
 /// An open question.
@@ -51,8 +57,11 @@ impl App {
     /// A key while the question is open.
     pub(super) fn on_confirm_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         if self.confirm_key_is(key, Action::Keep) {
-            self.confirm = None;
+            let kept = self.confirm.take().map(|c| c.pending);
             self.set_status("Kept", Tone::Info);
+            if let Some(Pending::ReplaceExport { path, format }) = kept {
+                self.keep_export(&path, format);
+            }
             return Vec::new();
         }
         if !self.confirm_key_is(key, Action::Confirm) {
@@ -61,11 +70,12 @@ impl App {
         let Some(confirmation) = self.confirm.take() else {
             return Vec::new();
         };
-        // The question belongs to the Drafts/Outbox tab; it only acts there.
-        if self.screen != Screen::List || self.list_tab != ListTab::Outbox {
-            return Vec::new();
-        }
+        let on_outbox = self.screen == Screen::List && self.list_tab == ListTab::Outbox;
         match confirmation.pending {
+            // The Tenant tab's export (see `route_tenant`).
+            Pending::ReplaceExport { path, format } => self.replace_export(path, format),
+            // The Drafts/Outbox tab's questions only act there.
+            _ if !on_outbox => Vec::new(),
             Pending::DiscardOutboxItem(id) => self.discard_item(id),
             Pending::OverwriteTenantCopy(id) => self.resend_item(id, true),
         }

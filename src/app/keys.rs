@@ -234,7 +234,7 @@ impl App {
                     self.tenant.raw_json = false;
                 }
             }
-            // The tabs, the Tenant list and the Detail actions (tenant_keys.rs).
+            // The tabs (route_tabs.rs), the Tenant list and the Detail actions (tenant/keys.rs).
             Action::NextTab
             | Action::PrevTab
             | Action::SelectTab(_)

@@ -19,6 +19,8 @@ pub mod outbox;
 pub mod recent;
 pub mod recent_live;
 mod recent_query;
+mod route_tabs;
+mod route_tenant;
 pub mod scan;
 mod scan_entry;
 mod scan_keys;
@@ -26,9 +28,6 @@ pub mod sign_in;
 pub mod submission;
 pub mod tabs;
 pub mod tenant;
-mod tenant_keys;
-mod tenant_msg;
-mod tenant_update;
 pub mod viewport;
 
 pub use crate::keymap::{Action, Keymap, KeymapError, KeysConfig, Scope};
@@ -44,8 +43,7 @@ pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
 pub use tabs::ListTab;
-pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
-pub use tenant_update::thousands;
+pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState, thousands};
 
 // The keymap lives below the app; the features name it as `super::keymap`.
 pub(crate) use crate::keymap;

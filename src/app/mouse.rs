@@ -59,7 +59,7 @@ impl App {
     fn mouse_blocked(&self) -> bool {
         self.screen == Screen::SignIn
             || self.notices.is_open()
-            || self.tenant.modal.is_some()
+            || self.tenant.modal().is_some()
             || self.confirm.is_some()
             || (self.screen == Screen::Form && self.submission.is_busy())
     }

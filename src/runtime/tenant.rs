@@ -1,6 +1,7 @@
 //! The Tenant list's work: loading page by page (each page a message,
 //! following `@odata.nextLink` verbatim, stoppable, stopping on a cycle of
-//! links), deletes, description edits, exports and the clipboard.
+//! links), deletes, description edits, exports (asking before replacing a
+//! file) and the clipboard.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,7 +18,9 @@ use crate::app::{Msg, TenantEffect, TenantMsg};
 use crate::domain::ImportedDeviceIdentity;
 use crate::graph::paging::PageGuard;
 use crate::graph::{GraphError, ListedPage};
-use crate::tenant::{ExportFormat, Exporter, ViewSnapshot, write_admin_files};
+use crate::tenant::{
+    ExportFormat, Exporter, ViewSnapshot, admin_targets, create_file, write_admin_files_to,
+};
 
 /// The list, update and delete calls, behind a trait for fakes. A page
 /// comes with the request id of its answer; every call fails with the
@@ -96,26 +99,66 @@ async fn load_all(service: Arc<dyn TenantService>, load: LoadId, tx: UnboundedSe
     }
 }
 
-fn write_export(
+/// Writes an export, or, when it is not to replace files (`overwrite`
+/// false) and one of its files is there, writes nothing and answers with
+/// those files so the user is asked first. The files are then opened with
+/// `create_new`: one that appears after the check is not replaced either.
+fn export(path: PathBuf, format: ExportFormat, rows: &ViewSnapshot, overwrite: bool) -> TenantMsg {
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    // A directory is not a file to replace: writing to it fails and says so.
+    let there = |targets: Vec<PathBuf>| -> Vec<PathBuf> {
+        targets
+            .into_iter()
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
+            .collect()
+    };
+    if format == ExportFormat::CsvAdmin {
+        let identities: Vec<_> = rows.identities().collect();
+        if !overwrite {
+            let existing = there(admin_targets(&path, &identities));
+            if !existing.is_empty() {
+                return TenantMsg::ExportExists {
+                    path,
+                    format,
+                    existing,
+                };
+            }
+        }
+        let written =
+            write_admin_files_to(&path, &identities, overwrite).map_err(|e| e.to_string());
+        return TenantMsg::Exported(
+            written.map(|files| files.into_iter().map(|(p, n)| (absolute(p), n)).collect()),
+        );
+    }
+    if !overwrite && !there(vec![path.clone()]).is_empty() {
+        return TenantMsg::ExportExists {
+            existing: vec![path.clone()],
+            path,
+            format,
+        };
+    }
+    TenantMsg::Exported(write_one(path, format, rows, overwrite))
+}
+
+/// A csv or json export: one file.
+fn write_one(
     path: PathBuf,
     format: ExportFormat,
     rows: &ViewSnapshot,
+    overwrite: bool,
 ) -> Result<Vec<(PathBuf, usize)>, String> {
-    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
-    if format == ExportFormat::CsvAdmin {
-        let identities: Vec<_> = rows.identities().collect();
-        let written = write_admin_files(&path, &identities).map_err(|e| e.to_string())?;
-        return Ok(written.into_iter().map(|(p, n)| (absolute(p), n)).collect());
-    }
     let shown = path.display().to_string();
-    let file = std::fs::File::create(&path).map_err(|e| format!("cannot create {shown}: {e}"))?;
+    let file = create_file(&path, overwrite).map_err(|e| format!("cannot create {shown}: {e}"))?;
     let mut exporter =
         Exporter::new(format, std::io::BufWriter::new(file)).map_err(|e| e.to_string())?;
     for identity in rows.identities() {
         exporter.write(&identity).map_err(|e| e.to_string())?;
     }
     exporter.finish().map_err(|e| e.to_string())?;
-    Ok(vec![(absolute(path), rows.len())])
+    Ok(vec![(
+        std::path::absolute(&path).unwrap_or(path),
+        rows.len(),
+    )])
 }
 
 /// Runs tenant effects; remembers running loads so they can be stopped.
@@ -193,9 +236,14 @@ impl TenantRunner {
                     );
                 });
             }
-            TenantEffect::Export { path, format, rows } => {
+            TenantEffect::Export {
+                path,
+                format,
+                rows,
+                overwrite,
+            } => {
                 tokio::task::spawn_blocking(move || {
-                    send(&tx, TenantMsg::Exported(write_export(path, format, &rows)));
+                    send(&tx, export(path, format, &rows, overwrite));
                 });
             }
             TenantEffect::Copy { text } => {

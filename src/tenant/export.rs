@@ -267,17 +267,52 @@ pub fn split_by_dialect(
         .collect()
 }
 
+/// The files a csv-admin export of `identities` to `path` writes: `path`,
+/// or one file per dialect beside it when both dialects are there.
+pub fn admin_targets(path: &Path, identities: &[ImportedDeviceIdentity]) -> Vec<PathBuf> {
+    let groups = split_by_dialect(identities);
+    if groups.len() > 1 {
+        groups.iter().map(|(d, _)| dialect_path(path, *d)).collect()
+    } else {
+        vec![path.to_path_buf()]
+    }
+}
+
+/// Opens an export's file. With `replace` false the file must not be there
+/// yet (`create_new`): one that appeared after the check is never replaced.
+pub fn create_file(path: &Path, replace: bool) -> std::io::Result<std::fs::File> {
+    if replace {
+        std::fs::File::create(path)
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    }
+}
+
 /// Writes a csv-admin export to `path`, or, when the identities hold both
 /// dialects, one file per dialect beside it (see [`dialect_path`]), so each
 /// file imports again as one dialect. Returns each file with its row count.
+/// Files already there are replaced.
 pub fn write_admin_files(
     path: &Path,
     identities: &[ImportedDeviceIdentity],
 ) -> Result<Vec<(PathBuf, usize)>, ExportError> {
+    write_admin_files_to(path, identities, true)
+}
+
+/// [`write_admin_files`], replacing files already there only if `replace`
+/// (else such a file is an error and is left as it is).
+pub fn write_admin_files_to(
+    path: &Path,
+    identities: &[ImportedDeviceIdentity],
+    replace: bool,
+) -> Result<Vec<(PathBuf, usize)>, ExportError> {
     let groups = split_by_dialect(identities);
     let mixed = groups.len() > 1;
     if groups.is_empty() {
-        std::fs::File::create(path)?;
+        create_file(path, replace)?;
         return Ok(vec![(path.to_path_buf(), 0)]);
     }
     let mut written = Vec::new();
@@ -287,7 +322,7 @@ pub fn write_admin_files(
         } else {
             path.to_path_buf()
         };
-        let file = std::fs::File::create(&target).map_err(|e| {
+        let file = create_file(&target, replace).map_err(|e| {
             ExportError::Io(std::io::Error::new(
                 e.kind(),
                 format!("cannot create {}: {e}", target.display()),
@@ -397,6 +432,25 @@ mod tests {
             dialect_path(Path::new("a/b"), AdminDialect::Windows),
             Path::new("a/b-windows")
         );
+    }
+
+    #[test]
+    fn an_admin_export_not_to_replace_leaves_a_file_there_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let targets = admin_targets(&path, &identities());
+        assert_eq!(
+            targets,
+            [
+                dir.path().join("out-windows.csv"),
+                dir.path().join("out-identifiers.csv")
+            ]
+        );
+        std::fs::write(&targets[0], "yesterday").unwrap();
+        assert!(write_admin_files_to(&path, &identities(), false).is_err());
+        assert_eq!(std::fs::read_to_string(&targets[0]).unwrap(), "yesterday");
+        write_admin_files_to(&path, &identities(), true).unwrap();
+        assert_ne!(std::fs::read_to_string(&targets[0]).unwrap(), "yesterday");
     }
 
     #[test]

@@ -11,7 +11,10 @@ pub mod rows;
 pub mod select;
 pub mod view;
 
-pub use export::{AdminDialect, ExportError, ExportFormat, Exporter, write_admin_files};
+pub use export::{
+    AdminDialect, ExportError, ExportFormat, Exporter, admin_targets, create_file,
+    write_admin_files, write_admin_files_to,
+};
 pub use query::Query;
 pub use rows::{RowRef, TenantRows};
 pub use select::Selection;

@@ -144,6 +144,18 @@ impl Pump {
         }
     }
 
+    /// `x`, JSON (Tab twice), `path` typed over the proposed name, Enter.
+    fn export_json(&mut self, path: &std::path::Path) {
+        self.keys([
+            key(KeyCode::Char('x')),
+            key(KeyCode::Tab),
+            key(KeyCode::Tab),
+            ctrl('u'),
+        ]);
+        self.text(path.to_str().unwrap());
+        self.keys([key(KeyCode::Enter)]);
+    }
+
     async fn load(&mut self) {
         self.keys([key(KeyCode::F(4)), key(KeyCode::Char('2'))]);
         self.until("the load", |app| !app.tenant().is_loading())
@@ -271,14 +283,7 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
     // Export what is shown, as JSON, into a temporary folder.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("view.json");
-    pump.keys([
-        key(KeyCode::Char('x')),
-        key(KeyCode::Tab),
-        key(KeyCode::Tab),
-        ctrl('u'),
-    ]);
-    pump.text(path.to_str().unwrap());
-    pump.keys([key(KeyCode::Enter)]);
+    pump.export_json(&path);
     pump.until("the export", |app| {
         app.status().is_some_and(|s| s.text.starts_with("exported"))
     })
@@ -292,6 +297,59 @@ async fn a_load_can_be_stopped_and_the_view_exports() {
     let mut all = client(&sb).list_all(&ListQuery::default()).await.unwrap();
     all.iter_mut().for_each(|i| i.odata_type = None);
     assert_eq!(written[..], all[..stopped_at]);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_export_over_an_existing_file_asks_first_keeps_it_on_n_and_replaces_it_on_y() {
+    let sb = sandbox(12, 100, 0).await;
+    let mut pump = Pump::new(&sb);
+    pump.load().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("devices.json");
+    std::fs::write(&path, "yesterday's export").unwrap();
+    let asked = |app: &App| {
+        app.confirmation()
+            .is_some_and(|c| c.question.ends_with("devices.json? It exists."))
+    };
+
+    // No: the file is kept, and the export prompt is back with the path.
+    pump.export_json(&path);
+    pump.until("the question", asked).await;
+    pump.keys([key(KeyCode::Char('n'))]);
+    assert!(pump.app.confirmation().is_none());
+    match pump.app.tenant().modal() {
+        Some(TenantModal::Export { field, .. }) => {
+            assert_eq!(field.value(), path.to_str().unwrap());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "yesterday's export"
+    );
+
+    // Yes: the file is replaced by the export.
+    pump.keys([key(KeyCode::Enter)]);
+    pump.until("the question again", asked).await;
+    pump.keys([key(KeyCode::Char('y'))]);
+    pump.until("the export", |app| {
+        app.status().is_some_and(|s| s.text.starts_with("exported"))
+    })
+    .await;
+    let written: Vec<enroll_console::domain::ImportedDeviceIdentity> =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(written.len(), 12);
+
+    // A path that is not there is written without a question.
+    let fresh = dir.path().join("fresh.json");
+    pump.export_json(&fresh);
+    pump.until("the second export", |app| {
+        app.status().is_some_and(|s| s.text.contains("fresh.json"))
+    })
+    .await;
+    assert!(pump.app.confirmation().is_none());
+    assert!(fresh.exists());
     sb.shutdown().await;
 }
 

@@ -400,7 +400,14 @@ fn detail_copy_raw_json_and_export() {
     send(&mut app, [key(KeyCode::Tab)]);
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     match effects.as_slice() {
-        [Effect::Tenant(TenantEffect::Export { path, format, rows })] => {
+        [
+            Effect::Tenant(TenantEffect::Export {
+                path,
+                format,
+                rows,
+                overwrite: false,
+            }),
+        ] => {
             assert_eq!(path.to_str(), Some("identities.csv"));
             assert_eq!(*format, ExportFormat::CsvAdmin);
             assert_eq!(rows.len(), 3);
@@ -408,6 +415,63 @@ fn detail_copy_raw_json_and_export() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The export of `app` asked for with Enter in its prompt: (path, overwrite).
+fn export_asked(effects: &[Effect]) -> Option<(String, bool)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Tenant(TenantEffect::Export {
+            path, overwrite, ..
+        }) => Some((path.display().to_string(), *overwrite)),
+        _ => None,
+    })
+}
+
+#[test]
+fn an_export_over_an_existing_file_asks_and_n_keeps_it_y_replaces_it() {
+    let mut app = loaded(4);
+    send(&mut app, [key(KeyCode::Char('x')), ctrl('u')]);
+    type_text(&mut app, "devices.csv");
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(
+        export_asked(&effects),
+        Some(("devices.csv".into(), false)),
+        "the first try never replaces a file"
+    );
+    let exists = || {
+        Msg::Tenant(TenantMsg::ExportExists {
+            path: "devices.csv".into(),
+            format: ExportFormat::Csv,
+            existing: vec!["devices.csv".into()],
+        })
+    };
+    assert!(app.update(exists()).is_empty());
+    let question = app.confirmation().map(|c| c.question.clone());
+    assert_eq!(question.as_deref(), Some("Replace devices.csv? It exists."));
+    let screen = render_to_string(&app, 80, 24);
+    assert!(screen.contains("Replace devices.csv?"), "{screen}");
+    assert!(screen.contains("replace"), "{screen}");
+
+    // n: nothing is written; the export prompt is back with the path.
+    let effects = send(&mut app, [key(KeyCode::Char('n'))]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(app.confirmation().is_none());
+    match app.tenant().modal() {
+        Some(TenantModal::Export { field, format }) => {
+            assert_eq!(field.value(), "devices.csv");
+            assert_eq!(*format, ExportFormat::Csv);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Enter again asks again; y writes over it.
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(export_asked(&effects), Some(("devices.csv".into(), false)));
+    app.update(exists());
+    let effects = send(&mut app, [key(KeyCode::Char('y'))]);
+    assert_eq!(export_asked(&effects), Some(("devices.csv".into(), true)));
+    assert!(app.confirmation().is_none());
+    assert!(app.tenant().modal().is_none());
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub enum TenantMsg {
     /// The load stopped before its end; the pages before it were sent.
     LoadFailed {
         load: LoadId,
-        error: super::tenant::LoadError,
+        error: super::LoadError,
     },
     /// The load was stopped on request.
     LoadCancelled {
@@ -41,6 +41,13 @@ pub enum TenantMsg {
     },
     /// Where the export went and how many rows it holds.
     Exported(Result<Vec<(PathBuf, usize)>, String>),
+    /// Nothing was written: the export was not to replace files, and these
+    /// of its files are there (the export to `path` as `format` asks first).
+    ExportExists {
+        path: PathBuf,
+        format: ExportFormat,
+        existing: Vec<PathBuf>,
+    },
     Copied(Result<(), String>),
 }
 
@@ -65,10 +72,13 @@ pub enum TenantEffect {
         identity: Box<ImportedDeviceIdentity>,
     },
     /// Write the identities to `path` (relative paths: the current folder).
+    /// Unless `overwrite`, a file already there is left as it is and the
+    /// runtime answers `ExportExists`.
     Export {
         path: PathBuf,
         format: ExportFormat,
         rows: ViewSnapshot,
+        overwrite: bool,
     },
     /// Put text on the clipboard with OSC 52.
     Copy {

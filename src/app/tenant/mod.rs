@@ -1,148 +1,53 @@
-//! The Tenant tab's state (rows, load progress, selection, marks, filter,
-//! Stale view) and the modals it shares with Detail (edit description,
-//! delete confirmation, per-row results, export path). Pure: loads, deletes,
-//! edits and exports are effects; "now" arrives with the messages.
+//! The Tenant feature: the Tenant tab's state (rows, load progress,
+//! selection, marks, filter, Stale view) and the modals it shares with
+//! Detail (edit description, delete confirmation, per-row results, export
+//! path), with its keys (`keys`), its actions (`actions`) and its messages
+//! (`update`). Pure: loads, deletes, edits and exports are effects; "now"
+//! arrives with the messages. What it cannot do itself (the status line,
+//! opening or leaving Detail, the ledger) it returns as a [`TenantOutcome`]
+//! for the router (`app::route_tenant`).
+
+mod actions;
+mod keys;
+mod modal;
+mod msg;
+mod outcome;
+mod update;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use super::viewport::Viewport;
-use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
-use crate::graph::GraphError;
-use crate::tenant::{DEFAULT_STALE_DAYS, ExportFormat, Sort, Stale, TenantView};
+use crate::domain::DateTimeOffset;
+use crate::tenant::{DEFAULT_STALE_DAYS, Sort, Stale, TenantView};
 use crate::widgets::TextField;
 
-pub use super::tenant_msg::{LoadId, TenantEffect, TenantMsg};
-
-/// How the last load ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadOutcome {
-    /// Not loaded yet, or loading.
-    Pending,
-    Complete,
-    Cancelled,
-    Failed(LoadError),
-}
-
-/// Why a load stopped before its end, kept as it came (the request id
-/// included) and turned into text only when drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadError {
-    /// A page the service refused or that failed after the engine's
-    /// retries, paging that went round in a cycle or past the page cap, or
-    /// no tenant to list in this session ([`GraphError::NotAvailable`]).
-    Graph(GraphError),
-}
-
-impl LoadError {
-    /// One line for the status bar and the message log.
-    pub fn user_message(&self) -> String {
-        match self {
-            LoadError::Graph(e) => e.user_message(),
-        }
-    }
-
-    /// The id support asks for: the service's request id, else the
-    /// `client-request-id` this console sent.
-    pub fn support_id(&self) -> Option<String> {
-        let LoadError::Graph(e) = self;
-        match (e.request_id(), e.client_request_id()) {
-            (Some(r), _) if !r.is_empty() => Some(format!("request-id {r}")),
-            (_, Some(c)) if !c.is_empty() => Some(format!("client-request-id {c}")),
-            _ => None,
-        }
-    }
-}
-
-impl From<GraphError> for LoadError {
-    fn from(e: GraphError) -> Self {
-        LoadError::Graph(e)
-    }
-}
-
-/// A dialog over the Tenant list or Detail; it takes every key while open.
-#[derive(Debug, Clone)]
-pub enum TenantModal {
-    /// (id, identifier) of each identity to delete.
-    ConfirmDelete {
-        targets: Vec<(String, String)>,
-    },
-    Deleting {
-        count: usize,
-    },
-    /// A per-row report.
-    Results {
-        title: String,
-        lines: Vec<ResultLine>,
-    },
-    EditDescription {
-        identity: Box<ImportedDeviceIdentity>,
-        field: TextField,
-        error: Option<String>,
-        saving: bool,
-    },
-    Export {
-        field: TextField,
-        format: ExportFormat,
-    },
-}
-
-/// One row of a per-row report: what was done to it, or why it was not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResultLine {
-    Succeeded(String),
-    Failed(String),
-}
-
-impl ResultLine {
-    /// A row that failed: its (sanitized) name and the error's message.
-    pub fn failed(name: &str, error: &GraphError) -> Self {
-        let why = crate::sanitize::sanitize(&error.user_message()).into_owned();
-        ResultLine::Failed(format!("{name}: {why}"))
-    }
-
-    pub fn succeeded(&self) -> bool {
-        matches!(self, ResultLine::Succeeded(_))
-    }
-
-    /// The text shown after its mark (already sanitized).
-    pub fn text(&self) -> &str {
-        match self {
-            ResultLine::Succeeded(text) | ResultLine::Failed(text) => text,
-        }
-    }
-}
-
-impl TenantModal {
-    /// Whether a text field inside has focus.
-    pub fn text_focused(&self) -> bool {
-        matches!(
-            self,
-            TenantModal::EditDescription { saving: false, .. } | TenantModal::Export { .. }
-        )
-    }
-}
+pub use actions::{DEFAULT_EXPORT_NAME, takes_description, thousands};
+pub use modal::{LoadError, LoadOutcome, ResultLine, TenantModal};
+pub use msg::{LoadId, TenantEffect, TenantMsg};
+pub use outcome::{DetailChange, TenantCtx, TenantOutcome};
 
 #[derive(Debug, Clone)]
 pub struct TenantState {
-    pub(super) view: TenantView,
-    pub(super) load: LoadId,
-    pub(super) loading: bool,
-    pub(super) started: bool,
-    pub(super) pages: u32,
-    pub(super) outcome: LoadOutcome,
-    pub(super) selected: usize,
+    view: TenantView,
+    load: LoadId,
+    loading: bool,
+    started: bool,
+    pages: u32,
+    outcome: LoadOutcome,
+    selected: usize,
     viewport: Viewport,
-    pub(super) marked: HashSet<u32>,
-    pub(super) filter_text: String,
-    pub(super) filter_field: Option<TextField>,
-    pub(super) stale_on: bool,
-    pub(super) stale_days: u32,
-    pub(super) now: Option<DateTimeOffset>,
-    pub(super) modal: Option<TenantModal>,
-    pub(super) raw_json: bool,
+    marked: HashSet<u32>,
+    filter_text: String,
+    filter_field: Option<TextField>,
+    stale_on: bool,
+    stale_days: u32,
+    now: Option<DateTimeOffset>,
+    modal: Option<TenantModal>,
+    /// Detail shows the raw JSON; Recent and Outbox reset it when they open Detail.
+    pub(in crate::app) raw_json: bool,
     /// The running export was asked for before the load reached its end.
-    pub(super) export_incomplete: bool,
+    export_incomplete: bool,
 }
 
 impl Default for TenantState {
@@ -227,7 +132,7 @@ impl TenantState {
         self.apply_stale();
     }
 
-    pub(super) fn apply_stale(&mut self) {
+    fn apply_stale(&mut self) {
         let stale = match (self.stale_on, self.now) {
             (true, Some(now)) => Some(Stale {
                 days: self.stale_days,
@@ -239,7 +144,7 @@ impl TenantState {
         self.clamp();
     }
 
-    pub(super) fn learn_now(&mut self, now: DateTimeOffset) {
+    fn learn_now(&mut self, now: DateTimeOffset) {
         let first = self.now.is_none();
         self.now = Some(now);
         if first && self.stale_on {
@@ -248,7 +153,7 @@ impl TenantState {
     }
 
     /// Starts a (re)load: forgets the rows, returns the load's id.
-    pub(super) fn start_load(&mut self) -> LoadId {
+    fn start_load(&mut self) -> LoadId {
         self.load += 1;
         self.view.clear();
         self.marked.clear();
@@ -261,27 +166,28 @@ impl TenantState {
         self.load
     }
 
-    pub(super) fn set_filter(&mut self, text: &str) {
+    fn set_filter(&mut self, text: &str) {
         self.filter_text = text.to_string();
         self.view.set_filter(text);
         self.selected = 0;
         self.viewport.reset();
     }
 
-    pub(super) fn clamp(&mut self) {
+    fn clamp(&mut self) {
         self.selected = self.selected.min(self.view.view().len().saturating_sub(1));
     }
 
-    pub(super) fn move_by(&mut self, delta: isize) {
+    /// Moves the selection (the mouse wheel and clicks move it too).
+    pub(in crate::app) fn move_by(&mut self, delta: isize) {
         let last = self.view.view().len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
-    pub(super) fn page_size(&self) -> isize {
+    fn page_size(&self) -> isize {
         self.viewport.page_size()
     }
 
-    pub(super) fn last(&mut self) {
+    fn last(&mut self) {
         self.selected = self.view.view().len().saturating_sub(1);
     }
 
@@ -297,7 +203,7 @@ impl TenantState {
     }
 
     /// (id, identifier) of the marked rows, or of the selected one.
-    pub(super) fn delete_targets(&self) -> Vec<(String, String)> {
+    fn delete_targets(&self) -> Vec<(String, String)> {
         let rows = self.view.rows();
         let pick = |i: u32| {
             rows.get(i)
@@ -312,3 +218,6 @@ impl TenantState {
         marked.into_iter().filter_map(pick).collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

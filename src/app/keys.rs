@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
-use super::{App, DetailView, ListTab, Screen};
+use super::{App, ListTab, Screen};
 use crate::widgets::Tone;
 
 fn is_ctrl_c(key: &KeyEvent) -> bool {
@@ -162,7 +162,7 @@ impl App {
             Action::EditInEditor => return self.open_editor(),
             Action::ToggleOffline => return self.toggle_offline(),
             Action::SyncOutbox => return self.start_sync(true),
-            Action::Refresh if self.recent_open() => return self.refresh_live_now(),
+            Action::Refresh if self.recent_open() => return self.on_recent_action(action),
             Action::Discard | Action::Resend | Action::ResendOverwrite
                 if self.list_tab != ListTab::Outbox => {}
             Action::Discard => return self.discard_selected(),
@@ -205,35 +205,18 @@ impl App {
                     Screen::SignIn => Screen::SignIn,
                 };
             }
-            Action::MoveUp => self.recent.move_by(-1),
-            Action::MoveDown => {
-                self.recent.move_by(1);
-                return self.more_recent();
-            }
-            Action::PageUp => self.recent.move_by(-self.recent.page_size()),
-            Action::PageDown => {
-                self.recent.move_by(self.recent.page_size());
-                return self.more_recent();
-            }
-            Action::First => self.recent.first(),
-            Action::Last => return self.last_recent(),
-            Action::Filter if self.screen == Screen::List && self.list_tab == ListTab::Recent => {
-                self.open_recent_filter();
-            }
-            Action::CycleOrigin
-                if self.screen == Screen::List && self.list_tab == ListTab::Recent =>
-            {
-                return self.cycle_recent_origin();
+            // Recent (recent/): the moves act on its list whichever screen.
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::OpenSelected => return self.on_recent_action(action),
+            Action::Filter | Action::CycleOrigin if self.recent_open() => {
+                return self.on_recent_action(action);
             }
             Action::CycleOrigin => {}
-            Action::OpenSelected => {
-                if let Some(entry) = self.recent.selected() {
-                    self.detail = Some(DetailView::from_recent(entry));
-                    self.detail_back = Screen::List;
-                    self.screen = Screen::Detail;
-                    self.tenant.raw_json = false;
-                }
-            }
             // The tabs, the Tenant list and the Detail actions (tenant_keys.rs).
             Action::NextTab
             | Action::PrevTab

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::Msg;
+use crate::app::{App, Msg};
 use crate::domain::{
     DateTimeOffset, ImportedDeviceIdentity, ImportedDeviceIdentityResult,
     ImportedDeviceIdentityType, Platform,

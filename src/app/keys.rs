@@ -158,34 +158,17 @@ impl App {
             | Action::ScanSendQueued => return self.on_scan_action(action),
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
-            Action::SaveDraft => return self.save_draft_now(),
             Action::EditInEditor => return self.open_editor(),
-            Action::ToggleOffline => return self.toggle_offline(),
-            Action::SyncOutbox => return self.start_sync(true),
             Action::Refresh if self.recent_open() => return self.on_recent_action(action),
+            // Drafts and the outbox (outbox/): discard and resend only on its tab.
             Action::Discard | Action::Resend | Action::ResendOverwrite
                 if self.list_tab != ListTab::Outbox => {}
-            Action::Discard => return self.discard_selected(),
-            Action::Resend => return self.resend_selected(false),
-            Action::ResendOverwrite => return self.resend_selected(true),
-            Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown
-                if self.list_tab == ListTab::Outbox =>
-            {
-                let by = match action {
-                    Action::MoveUp => -1,
-                    Action::MoveDown => 1,
-                    Action::PageUp => -10,
-                    _ => 10,
-                };
-                self.move_outbox_selection(by);
-            }
-            Action::First if self.list_tab == ListTab::Outbox => self.outbox.selected = 0,
-            Action::Last if self.list_tab == ListTab::Outbox => {
-                self.move_outbox_selection(isize::MAX / 2);
-            }
-            Action::OpenSelected if self.list_tab == ListTab::Outbox => {
-                return self.open_outbox_item();
-            }
+            Action::SaveDraft
+            | Action::ToggleOffline
+            | Action::SyncOutbox
+            | Action::Discard
+            | Action::Resend
+            | Action::ResendOverwrite => return self.on_outbox_action(action),
             Action::NextField => {
                 let next = self.form.focus().next();
                 self.form.set_focus(next);
@@ -205,14 +188,21 @@ impl App {
                     Screen::SignIn => Screen::SignIn,
                 };
             }
-            // Recent (recent/): the moves act on its list whichever screen.
+            // The moves act on the Drafts/Outbox list when it is the list's
+            // tab, else on Recent's (recent/), whichever screen is shown.
             Action::MoveUp
             | Action::MoveDown
             | Action::PageUp
             | Action::PageDown
             | Action::First
             | Action::Last
-            | Action::OpenSelected => return self.on_recent_action(action),
+            | Action::OpenSelected => {
+                return if self.list_tab == ListTab::Outbox {
+                    self.on_outbox_action(action)
+                } else {
+                    self.on_recent_action(action)
+                };
+            }
             Action::Filter | Action::CycleOrigin if self.recent_open() => {
                 return self.on_recent_action(action);
             }

@@ -3,8 +3,6 @@
 //! returned effects describe and reports back with messages.
 
 pub mod confirm;
-pub mod draft;
-mod drafts;
 pub mod editor;
 pub mod form;
 pub mod import;
@@ -22,6 +20,7 @@ pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
+mod route_outbox;
 mod route_recent;
 pub mod scan;
 mod scan_entry;

@@ -19,7 +19,7 @@ use super::{DetailView, Keymap, StatusMessage};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
 use crate::outbox::{SyncProgress, SyncReport};
-use crate::store::{DraftFields, OutboxCounts, OutboxItem};
+use crate::store::{DraftFields, OutboxCounts, OutboxItem, StoreFailure};
 use crate::widgets::Tone;
 
 /// The longest a change to the form waits before it is saved, in ms (the
@@ -62,8 +62,8 @@ pub enum OutboxMsg {
     Probed(Result<(), String>),
     /// The item that waited longest for its next attempt is due (`SyncLater` fired).
     SyncDue,
-    /// A store failure, user-facing text.
-    Error(String),
+    /// A store failure (drawn as text on the status bar).
+    Error(StoreFailure),
     /// The ledger changed (this console's other connection or another
     /// process wrote to it).
     LedgerChanged,

@@ -336,3 +336,19 @@ fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
     assert_eq!(outbox_effects(&app.update(due)), [OutboxEffect::Sync]);
     assert_eq!(app.outbox().next_try(&item), None);
 }
+
+#[test]
+fn a_store_failure_reaches_the_status_bar_as_its_text() {
+    let mut app = app(false);
+    let failure = crate::store::StoreFailure::new(
+        crate::store::StoreTask::Queue,
+        crate::store::StoreError::Unavailable,
+    );
+    app.update(Msg::Outbox(OutboxMsg::Error(failure)));
+    let status = app.status().unwrap();
+    assert_eq!(
+        status.text,
+        "could not queue it: the local database is unavailable after an earlier failure"
+    );
+    assert_eq!(status.tone, crate::widgets::Tone::Error);
+}

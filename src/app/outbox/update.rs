@@ -63,8 +63,8 @@ impl OutboxState {
             OutboxMsg::SyncFinished(result) => self.on_sync_finished(result, ctx.keymap),
             OutboxMsg::SyncDue => OutboxOutcome::effects(vec![OutboxEffect::Load]),
             OutboxMsg::Probed(result) => self.on_probed(result.is_ok(), ctx.keymap),
-            OutboxMsg::Error(text) => {
-                OutboxOutcome::status(sanitize(&text).into_owned(), Tone::Error)
+            OutboxMsg::Error(failure) => {
+                OutboxOutcome::status(sanitize(&failure.to_string()).into_owned(), Tone::Error)
             }
             OutboxMsg::LedgerChanged => {
                 if ctx.tab_shown {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{Action, Scope};
 use super::msg::Effect;
-use super::{App, DetailView, ListTab, Screen};
+use super::{App, ListTab, Screen};
 use crate::widgets::Tone;
 
 fn is_ctrl_c(key: &KeyEvent) -> bool {
@@ -158,34 +158,17 @@ impl App {
             | Action::ScanSendQueued => return self.on_scan_action(action),
             Action::Submit => return self.submit(),
             Action::CancelSubmit => return self.cancel_submit(),
-            Action::SaveDraft => return self.save_draft_now(),
             Action::EditInEditor => return self.open_editor(),
-            Action::ToggleOffline => return self.toggle_offline(),
-            Action::SyncOutbox => return self.start_sync(true),
-            Action::Refresh if self.recent_open() => return self.refresh_live_now(),
+            Action::Refresh if self.recent_open() => return self.on_recent_action(action),
+            // Drafts and the outbox (outbox/): discard and resend only on its tab.
             Action::Discard | Action::Resend | Action::ResendOverwrite
                 if self.list_tab != ListTab::Outbox => {}
-            Action::Discard => return self.discard_selected(),
-            Action::Resend => return self.resend_selected(false),
-            Action::ResendOverwrite => return self.resend_selected(true),
-            Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown
-                if self.list_tab == ListTab::Outbox =>
-            {
-                let by = match action {
-                    Action::MoveUp => -1,
-                    Action::MoveDown => 1,
-                    Action::PageUp => -10,
-                    _ => 10,
-                };
-                self.move_outbox_selection(by);
-            }
-            Action::First if self.list_tab == ListTab::Outbox => self.outbox.selected = 0,
-            Action::Last if self.list_tab == ListTab::Outbox => {
-                self.move_outbox_selection(isize::MAX / 2);
-            }
-            Action::OpenSelected if self.list_tab == ListTab::Outbox => {
-                return self.open_outbox_item();
-            }
+            Action::SaveDraft
+            | Action::ToggleOffline
+            | Action::SyncOutbox
+            | Action::Discard
+            | Action::Resend
+            | Action::ResendOverwrite => return self.on_outbox_action(action),
             Action::NextField => {
                 let next = self.form.focus().next();
                 self.form.set_focus(next);
@@ -205,35 +188,25 @@ impl App {
                     Screen::SignIn => Screen::SignIn,
                 };
             }
-            Action::MoveUp => self.recent.move_by(-1),
-            Action::MoveDown => {
-                self.recent.move_by(1);
-                return self.more_recent();
+            // The moves act on the Drafts/Outbox list when it is the list's
+            // tab, else on Recent's (recent/), whichever screen is shown.
+            Action::MoveUp
+            | Action::MoveDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::OpenSelected => {
+                return if self.list_tab == ListTab::Outbox {
+                    self.on_outbox_action(action)
+                } else {
+                    self.on_recent_action(action)
+                };
             }
-            Action::PageUp => self.recent.move_by(-self.recent.page_size()),
-            Action::PageDown => {
-                self.recent.move_by(self.recent.page_size());
-                return self.more_recent();
-            }
-            Action::First => self.recent.first(),
-            Action::Last => return self.last_recent(),
-            Action::Filter if self.screen == Screen::List && self.list_tab == ListTab::Recent => {
-                self.open_recent_filter();
-            }
-            Action::CycleOrigin
-                if self.screen == Screen::List && self.list_tab == ListTab::Recent =>
-            {
-                return self.cycle_recent_origin();
+            Action::Filter | Action::CycleOrigin if self.recent_open() => {
+                return self.on_recent_action(action);
             }
             Action::CycleOrigin => {}
-            Action::OpenSelected => {
-                if let Some(entry) = self.recent.selected() {
-                    self.detail = Some(DetailView::from_recent(entry));
-                    self.detail_back = Screen::List;
-                    self.screen = Screen::Detail;
-                    self.tenant.raw_json = false;
-                }
-            }
             // The tabs (route_tabs.rs), the Tenant list and the Detail actions (tenant/keys.rs).
             Action::NextTab
             | Action::PrevTab

@@ -3,22 +3,19 @@
 //! returned effects describe and reports back with messages.
 
 pub mod confirm;
-pub mod draft;
-mod drafts;
 pub mod editor;
 pub mod form;
 pub mod import;
 mod import_keys;
 pub mod import_path;
 mod keys;
-pub mod ledger_detail;
 pub mod mouse;
 pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
-pub mod recent_live;
-mod recent_query;
+mod route_outbox;
+mod route_recent;
 mod route_tabs;
 mod route_tenant;
 pub mod scan;
@@ -38,7 +35,7 @@ pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
 pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
-pub use recent::RecentList;
+pub use recent::{RecentList, ledger_detail};
 pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
 pub use submission::Submission;
@@ -264,19 +261,9 @@ impl App {
         self
     }
 
-    /// Opens the Recent tab, reading it again from the ledger (other paths
-    /// and other processes add to it).
-    pub(super) fn open_recent(&mut self) -> Vec<Effect> {
-        self.screen = Screen::List;
-        self.list_tab = ListTab::Recent;
-        self.recent.page_in_flight = None;
-        self.recent.follow_last = false;
-        vec![self.first_recent_page()]
-    }
-
     /// The work to do at start: load Recent.
     pub fn startup_effects(&self) -> Vec<Effect> {
-        let mut effects = vec![self.first_recent_page()];
+        let mut effects = vec![self.recent.first_page()];
         effects.extend(self.outbox_startup_effects());
         effects
     }

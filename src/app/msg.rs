@@ -58,7 +58,7 @@ pub enum Msg {
         entries: Vec<RecentEntry>,
     },
     /// The live state of Recent's entries, read from the tenant.
-    RecentLive(super::recent_live::LiveRefreshed),
+    RecentLive(super::recent::LiveRefreshed),
     /// Drafts and the outbox.
     Outbox(super::outbox::OutboxMsg),
     RecentRecorded,
@@ -99,7 +99,7 @@ pub enum Effect {
     /// Load a page of Recent (answered with `RecentPage`).
     LoadRecent(super::recent::RecentPage),
     /// Read these entries from the tenant (GET by id) and store the copies.
-    RefreshLive(Vec<super::recent_live::LiveTarget>),
+    RefreshLive(Vec<super::recent::LiveTarget>),
     /// Remember for the profile that create is unusable (`ProfileFact::CreateUnusable`).
     RememberCreateRouteMissing {
         profile: String,

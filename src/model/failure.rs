@@ -20,6 +20,17 @@ pub enum StoreTask {
     KeepEdit,
     /// Keeping the live copies just read from the tenant.
     KeepLive,
+    /// Reading the Drafts/Outbox items and counts.
+    LoadOutbox,
+    /// Reading the newest draft at start.
+    LoadDrafts,
+    SaveDraft,
+    /// Dropping the form's draft once it is sent or emptied.
+    DropDraft,
+    /// Queueing an item (from the form, or again from the outbox).
+    Queue,
+    /// Discarding an outbox item.
+    Discard,
 }
 
 impl StoreTask {
@@ -35,6 +46,12 @@ impl StoreTask {
             StoreTask::ReadLedger => "could not read the ledger",
             StoreTask::KeepEdit => "could not keep the edit in Recent",
             StoreTask::KeepLive => "could not keep the live state",
+            StoreTask::LoadOutbox => "could not load the outbox",
+            StoreTask::LoadDrafts => "could not load drafts",
+            StoreTask::SaveDraft => "could not save the draft",
+            StoreTask::DropDraft => "could not drop the draft",
+            StoreTask::Queue => "could not queue it",
+            StoreTask::Discard => "could not discard it",
         }
     }
 }

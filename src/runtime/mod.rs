@@ -227,7 +227,7 @@ where
     run_console(terminal, app, console, Editor::default(), services, tx, rx).await
 }
 
-/// How often the loop wakes while Recent is open (see `app::recent_live`).
+/// How often the loop wakes while Recent is open (see `app::recent::live`).
 const HEARTBEAT_SECS: u64 = 5;
 
 /// [`run_loop`] on a [`Console`] that can lend the terminal to `editor`.

@@ -12,7 +12,7 @@ use crate::app::outbox::DRAFT_DEBOUNCE_MS;
 use crate::app::{Msg, OutboxEffect, OutboxMsg};
 use crate::graph::RetryPolicy;
 use crate::outbox::{Syncer, now, probe};
-use crate::store::{DraftFields, NewItem};
+use crate::store::{DraftFields, NewItem, StoreFailure, StoreTask};
 
 /// The probe's backoff while the service cannot be reached.
 const PROBE_BACKOFF: RetryPolicy = RetryPolicy {
@@ -56,7 +56,7 @@ impl OutboxRunner {
     }
 
     /// Saves the form's draft now (also used when the console panics).
-    pub fn save_draft_now(&mut self, fields: &DraftFields) -> Result<(), String> {
+    pub fn save_draft_now(&mut self, fields: &DraftFields) -> Result<(), StoreFailure> {
         let Some(syncer) = &self.syncer else {
             return Ok(());
         };
@@ -64,7 +64,7 @@ impl OutboxRunner {
         let id = syncer
             .outbox()
             .with_store_now(|s, p| s.save_draft(current, p, fields, now()))
-            .map_err(|e| format!("could not save the draft: {e}"))?;
+            .map_err(StoreTask::SaveDraft.failed())?;
         self.current_draft = Some(id);
         Ok(())
     }
@@ -84,7 +84,7 @@ impl OutboxRunner {
                         &tx,
                         match loaded {
                             Ok((items, counts)) => OutboxMsg::Loaded { items, counts },
-                            Err(e) => OutboxMsg::Error(format!("could not load the outbox: {e}")),
+                            Err(e) => OutboxMsg::Error(StoreFailure::new(StoreTask::LoadOutbox, e)),
                         },
                     );
                 });
@@ -96,7 +96,10 @@ impl OutboxRunner {
                         &tx,
                         OutboxMsg::LatestDraft(draft.and_then(|d| Some((d.id, d.form?)))),
                     ),
-                    Err(e) => send(&tx, OutboxMsg::Error(format!("could not load drafts: {e}"))),
+                    Err(e) => send(
+                        &tx,
+                        OutboxMsg::Error(StoreFailure::new(StoreTask::LoadDrafts, e)),
+                    ),
                 }
             }
             OutboxEffect::ArmDraftTimer => {
@@ -117,7 +120,7 @@ impl OutboxRunner {
                 {
                     send(
                         &tx,
-                        OutboxMsg::Error(format!("could not drop the draft: {e}")),
+                        OutboxMsg::Error(StoreFailure::new(StoreTask::DropDraft, e)),
                     );
                 }
                 send(&tx, OutboxMsg::FormItem(None));
@@ -155,13 +158,19 @@ impl OutboxRunner {
                         ),
                         None => send(&tx, OutboxMsg::Queued),
                     },
-                    Err(e) => send(&tx, OutboxMsg::Error(format!("could not queue it: {e}"))),
+                    Err(e) => send(
+                        &tx,
+                        OutboxMsg::Error(StoreFailure::new(StoreTask::Queue, e)),
+                    ),
                 }
             }
             OutboxEffect::Resend { id, overwrite } => {
                 match outbox.with_store_now(|s, _| s.requeue(id, None, overwrite, now())) {
                     Ok(_) => send(&tx, OutboxMsg::Queued),
-                    Err(e) => send(&tx, OutboxMsg::Error(format!("could not queue it: {e}"))),
+                    Err(e) => send(
+                        &tx,
+                        OutboxMsg::Error(StoreFailure::new(StoreTask::Queue, e)),
+                    ),
                 }
             }
             OutboxEffect::Discard(id) => {
@@ -169,7 +178,10 @@ impl OutboxRunner {
                     self.current_draft = None;
                 }
                 if let Err(e) = outbox.with_store_now(|s, _| s.discard_item(id, now())) {
-                    send(&tx, OutboxMsg::Error(format!("could not discard it: {e}")));
+                    send(
+                        &tx,
+                        OutboxMsg::Error(StoreFailure::new(StoreTask::Discard, e)),
+                    );
                 }
             }
             OutboxEffect::Sync => {

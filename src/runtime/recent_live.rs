@@ -8,7 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::effects::now;
 use super::services::Services;
 use crate::app::Msg;
-use crate::app::recent_live::{LiveRefreshed, LiveTarget};
+use crate::app::recent::{LiveRefreshed, LiveTarget};
 use crate::store::{LiveCopy, StoreFailure, StoreTask};
 
 /// Reads in flight at once.

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
-use crate::app::recent_live::live_label;
+use crate::app::recent::live_label;
 use crate::app::{Action, App, ListTab, Scope, thousands};
 use crate::domain::ImportedDeviceIdentityType;
 use crate::model::RecentEntry;

@@ -1,10 +1,16 @@
+//! Drafts and the outbox driven through `App::update`: the draft timer and
+//! every way out, queueing offline and after failures that may pass, and
+//! when a sync starts, waits for the service or stops.
+
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::{Msg, SessionInfo};
+use crate::app::{App, Effect, Msg, SessionInfo};
+use crate::outbox::Stop;
 use crate::session::{Paths, Target};
+use crate::model::ItemState;
 
 fn app(offline: bool) -> App {
     App::new(SessionInfo {
@@ -244,7 +250,10 @@ fn a_sync_summary_is_not_replaced_by_an_empty_second_one() {
         Some("Outbox: 1 created")
     );
     // Asked for (`y`), even an empty sync answers.
-    assert_eq!(outbox_effects(&app.start_sync(true)), [OutboxEffect::Sync]);
+    assert_eq!(
+        outbox_effects(&app.on_outbox_action(crate::app::Action::SyncOutbox)),
+        [OutboxEffect::Sync]
+    );
     app.update(Msg::Outbox(OutboxMsg::SyncFinished(Ok(empty))));
     assert_eq!(
         app.status().map(|s| s.text.as_str()),
@@ -326,4 +335,20 @@ fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
     });
     assert_eq!(outbox_effects(&app.update(due)), [OutboxEffect::Sync]);
     assert_eq!(app.outbox().next_try(&item), None);
+}
+
+#[test]
+fn a_store_failure_reaches_the_status_bar_as_its_text() {
+    let mut app = app(false);
+    let failure = crate::model::StoreFailure::new(
+        crate::model::StoreTask::Queue,
+        crate::model::StoreError::Unavailable,
+    );
+    app.update(Msg::Outbox(OutboxMsg::Error(failure)));
+    let status = app.status().unwrap();
+    assert_eq!(
+        status.text,
+        "could not queue it: the local database is unavailable after an earlier failure"
+    );
+    assert_eq!(status.tone, crate::widgets::Tone::Error);
 }

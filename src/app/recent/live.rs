@@ -3,8 +3,8 @@
 //! only) on `r`/F5 and every minute while Recent is open. The timer is the
 //! wall time the runtime sends (`Msg::Clock`); nothing here reads a clock.
 
-use super::msg::Effect;
-use super::{App, ListTab, Screen};
+use super::{RecentCtx, RecentList, RecentOutcome};
+use crate::app::Effect;
 use crate::domain::{DateTimeOffset, EnrollmentState, ImportedDeviceIdentity};
 use crate::model::LiveCopy;
 use crate::widgets::Tone;
@@ -31,70 +31,74 @@ pub(super) fn is_enrolled(identity: &ImportedDeviceIdentity) -> bool {
     identity.enrollment_state == Some(EnrollmentState::Enrolled)
 }
 
-impl App {
-    /// Whether Recent is on screen (the timer runs only then).
-    pub fn recent_open(&self) -> bool {
-        self.screen == Screen::List && self.list_tab == ListTab::Recent
-    }
-
-    /// The wall time arrived: a refresh is due a minute after the last one
-    /// while Recent is open.
-    pub(super) fn on_clock_live(&mut self, now: DateTimeOffset) -> Vec<Effect> {
-        if !self.recent_open() || !self.recent.is_loaded() {
-            return Vec::new();
+impl RecentList {
+    /// The wall time arrived while Recent is shown: a refresh is due a
+    /// minute after the last one.
+    pub fn on_clock(&mut self, now: DateTimeOffset, ctx: RecentCtx) -> RecentOutcome {
+        if !self.is_loaded() {
+            return RecentOutcome::default();
         }
-        let due = match self.recent.live_started_at {
+        let due = match self.live_started_at {
             None => true,
             Some(last) => (now.inner() - last.inner()).whole_seconds() >= LIVE_REFRESH_SECS,
         };
         if due {
-            self.start_live_refresh(now, false)
+            self.start_live_refresh(now, false, ctx)
         } else {
-            Vec::new()
+            RecentOutcome::default()
         }
     }
 
     /// `r`/F5 on Recent.
-    pub(super) fn refresh_live_now(&mut self) -> Vec<Effect> {
-        match self.notices.now() {
-            Some(now) => self.start_live_refresh(now, true),
-            None => Vec::new(),
+    pub(super) fn refresh_live_now(&mut self, ctx: RecentCtx) -> RecentOutcome {
+        match ctx.now {
+            Some(now) => self.start_live_refresh(now, true, ctx),
+            None => RecentOutcome::default(),
         }
     }
 
-    fn start_live_refresh(&mut self, now: DateTimeOffset, manual: bool) -> Vec<Effect> {
-        if self.recent.live_in_flight || self.info.offline {
-            if manual && self.info.offline {
-                self.set_status("Offline: the live state is not read", Tone::Warning);
+    fn start_live_refresh(
+        &mut self,
+        now: DateTimeOffset,
+        manual: bool,
+        ctx: RecentCtx,
+    ) -> RecentOutcome {
+        if self.live_in_flight || ctx.offline {
+            if manual && ctx.offline {
+                return RecentOutcome::status("Offline: the live state is not read", Tone::Warning);
             }
-            return Vec::new();
+            return RecentOutcome::default();
         }
-        self.recent.live_started_at = Some(now);
-        let targets = self.recent.live_targets();
+        self.live_started_at = Some(now);
+        let targets = self.live_targets();
         if targets.is_empty() {
             if manual {
-                self.set_status("Every registration here is enrolled", Tone::Info);
+                return RecentOutcome::status("Every registration here is enrolled", Tone::Info);
             }
-            return Vec::new();
+            return RecentOutcome::default();
         }
-        self.recent.live_in_flight = true;
+        self.live_in_flight = true;
+        let mut outcome = RecentOutcome::default();
         if manual {
-            self.set_status(
+            outcome = RecentOutcome::status(
                 format!("Reading the live state of {} registrations…", targets.len()),
                 Tone::Info,
             );
         }
-        vec![Effect::RefreshLive(targets)]
+        outcome.effects.push(Effect::RefreshLive(targets));
+        outcome
     }
 
-    pub(super) fn on_live_refreshed(&mut self, done: LiveRefreshed) -> Vec<Effect> {
-        self.recent.live_in_flight = false;
+    /// What a refresh read: the live copies, and a word when one failed or
+    /// some became enrolled.
+    pub fn on_live_refreshed(&mut self, done: LiveRefreshed) -> RecentOutcome {
+        self.live_in_flight = false;
         let mut failed = None;
         let mut enrolled_now = 0;
         for (item_id, result) in done.results {
             match result {
                 Ok(identity) => {
-                    if self.recent.set_live(
+                    if self.set_live(
                         item_id,
                         LiveCopy {
                             identity,
@@ -107,25 +111,21 @@ impl App {
                 Err(e) => failed = Some(e),
             }
         }
-        let enrolled = self.recent.enrolled_this_session();
+        let enrolled = self.enrolled_this_session();
         if let Some(e) = failed {
             let text = crate::sanitize::sanitize(&e).into_owned();
-            self.set_status(
+            RecentOutcome::status(
                 format!("Could not read the live state: {text}"),
                 Tone::Error,
-            );
+            )
         } else if enrolled_now > 0 {
-            self.set_status(
+            RecentOutcome::status(
                 format!("{enrolled} of your registrations enrolled"),
                 Tone::Success,
-            );
+            )
+        } else {
+            RecentOutcome::default()
         }
-        Vec::new()
-    }
-
-    /// The wall time last sent by the runtime (for "2 min ago").
-    pub fn now(&self) -> Option<DateTimeOffset> {
-        self.notices.now()
     }
 }
 
@@ -160,7 +160,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
-    use crate::app::{Msg, SessionInfo};
+    use crate::app::{App, Msg, SessionInfo};
     use crate::domain::{ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform};
     use crate::model::RecentEntry;
     use crate::session::{Paths, Target};

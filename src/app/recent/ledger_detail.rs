@@ -3,7 +3,8 @@
 //! and a description edited on Detail carried to the identity's ledger item,
 //! so Recent and its Detail show the identity as it is now.
 
-use super::{App, Effect, Screen};
+use super::RecentList;
+use crate::app::{DetailView, Effect};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::model::LiveCopy;
 
@@ -37,57 +38,54 @@ pub enum LedgerMsg {
     },
 }
 
-impl App {
-    /// Detail shows a Tenant row: ask the ledger whether it is ours.
-    pub(super) fn ask_ledger_about_detail(&self) -> Vec<Effect> {
-        match self.detail.as_ref() {
-            Some(view) => match (&view.provenance, &view.result.identity.id) {
-                (Provenance::Tenant { .. }, Some(id)) => {
-                    vec![Effect::Ledger(LedgerEffect::AskCreatedHere {
-                        service_id: id.clone(),
-                    })]
-                }
-                _ => Vec::new(),
-            },
-            None => Vec::new(),
+impl DetailView {
+    /// Detail shows a Tenant row: the question for the ledger, whether it is ours.
+    pub fn ledger_question(&self) -> Option<LedgerEffect> {
+        match (&self.provenance, &self.result.identity.id) {
+            (Provenance::Tenant { .. }, Some(id)) => Some(LedgerEffect::AskCreatedHere {
+                service_id: id.clone(),
+            }),
+            _ => None,
         }
     }
 
-    pub(super) fn on_ledger_msg(&mut self, msg: LedgerMsg) -> Vec<Effect> {
+    /// The ledger's answer, kept when it is about this identity.
+    pub fn on_ledger_msg(&mut self, msg: LedgerMsg) {
         match msg {
             LedgerMsg::CreatedHere {
                 service_id,
                 created_here,
             } => {
-                if let Some(view) = self.detail.as_mut()
-                    && view.result.identity.id.as_deref() == Some(service_id.as_str())
+                if self.result.identity.id.as_deref() == Some(service_id.as_str())
                     && let Provenance::Tenant {
                         created_here: known,
-                    } = &mut view.provenance
+                    } = &mut self.provenance
                 {
                     *known = Some(created_here);
                 }
             }
         }
-        Vec::new()
     }
+}
 
+impl RecentList {
     /// A description saved on Detail: Recent's entries of that identity show
-    /// it at once, and its ledger item keeps the copy for the next load.
-    pub(super) fn carry_edit_into_ledger(
+    /// it at once (and `shown`, the Detail on screen, says when it was
+    /// read), and its ledger item keeps the copy for the next load.
+    pub fn carry_edit(
         &mut self,
         identity: ImportedDeviceIdentity,
         at: DateTimeOffset,
+        shown: Option<&mut DetailView>,
     ) -> Vec<Effect> {
         if identity.id.is_none() {
             return Vec::new();
         }
-        self.recent.replace_live(&LiveCopy {
+        self.replace_live(&LiveCopy {
             identity: identity.clone(),
             fetched_at: at,
         });
-        if self.screen == Screen::Detail
-            && let Some(view) = self.detail.as_mut()
+        if let Some(view) = shown
             && view.provenance == Provenance::Sent
             && view.result.identity.id == identity.id
         {
@@ -103,7 +101,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{DetailView, TenantMsg};
+    use crate::app::{App, Screen, TenantMsg};
     use crate::domain::{ImportedDeviceIdentityResult, ImportedDeviceIdentityType, Platform};
     use crate::model::RecentEntry;
 

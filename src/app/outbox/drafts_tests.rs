@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::{ListTab, Msg, OutboxMsg};
+use crate::app::{App, Effect, ListTab, Msg, OutboxMsg, Screen};
 use crate::domain::DateTimeOffset;
 use crate::model::{OutboxCounts, OutboxItem};
 

@@ -1,7 +1,15 @@
-//! The Recent list: entries from the local store, newest first, loaded a
-//! page at a time as the selection nears the end of what is loaded, with
-//! the filter (identifier text, origin), a selection and the scroll offset
-//! the last draw used.
+//! Recent, the ledger view: entries from the local store, newest first,
+//! loaded a page at a time as the selection nears the end of what is loaded,
+//! with the filter (identifier text, origin), a selection and the scroll
+//! offset the last draw used. `RecentList` owns its keys (`actions`), its
+//! paging and filter (`query`), its live refresh (`live`) and what Detail
+//! learns from the ledger (`ledger_detail`); what it cannot do itself it
+//! returns as a [`RecentOutcome`] for the app to carry out.
+
+mod actions;
+pub mod ledger_detail;
+pub mod live;
+mod query;
 
 use std::ops::Range;
 
@@ -9,9 +17,53 @@ use crate::domain::DateTimeOffset;
 
 use std::collections::HashSet;
 
-use super::recent_live::{LiveTarget, is_enrolled};
+pub use live::{LIVE_REFRESH_SECS, LiveRefreshed, LiveTarget, live_label};
+
+use self::live::is_enrolled;
 use super::viewport::Viewport;
+use super::{DetailView, Effect, StatusMessage};
 use crate::model::{LiveCopy, RecentEntry};
+use crate::widgets::Tone;
+
+/// What Recent reads of the rest of the app.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecentCtx {
+    /// Offline: nothing is read from the tenant.
+    pub offline: bool,
+    /// The wall time last sent by the runtime.
+    pub now: Option<DateTimeOffset>,
+}
+
+/// What Recent cannot do by itself, for the app to carry out: the work to
+/// start, a message for the user, an entry to open on Detail.
+#[derive(Debug, Default)]
+pub struct RecentOutcome {
+    pub effects: Vec<Effect>,
+    pub status: Option<StatusMessage>,
+    /// Open this entry on Detail (back to the list).
+    pub open: Option<DetailView>,
+}
+
+impl RecentOutcome {
+    fn status(text: impl Into<String>, tone: Tone) -> Self {
+        RecentOutcome {
+            status: Some(StatusMessage {
+                text: text.into(),
+                tone,
+            }),
+            ..RecentOutcome::default()
+        }
+    }
+}
+
+impl From<Vec<Effect>> for RecentOutcome {
+    fn from(effects: Vec<Effect>) -> Self {
+        RecentOutcome {
+            effects,
+            ..RecentOutcome::default()
+        }
+    }
+}
 
 /// How many entries one load from the store brings.
 pub const RECENT_PAGE: usize = 500;
@@ -54,23 +106,23 @@ pub struct RecentList {
     /// Entries recorded in this session, newest first.
     recorded: Vec<RecentEntry>,
     /// A live refresh is on its way (one at a time).
-    pub(super) live_in_flight: bool,
+    live_in_flight: bool,
     /// When the last live refresh started (the next is due a minute later).
-    pub(super) live_started_at: Option<DateTimeOffset>,
+    live_started_at: Option<DateTimeOffset>,
     /// Items seen becoming enrolled in this session (highlighted).
     enrolled_seen: HashSet<i64>,
     /// What is listed.
-    pub(super) query: RecentQuery,
+    query: RecentQuery,
     /// The filter being typed, when its prompt is open.
-    pub(super) filter_field: Option<crate::widgets::TextField>,
+    filter_field: Option<crate::widgets::TextField>,
     /// How many entries of `query` came from the store (the next page's offset).
     fetched: usize,
     /// The store may hold more entries than are loaded.
     more: bool,
     /// The offset of the page on its way, if one is.
-    pub(super) page_in_flight: Option<usize>,
+    page_in_flight: Option<usize>,
     /// `Last` was asked for while pages were still to come: follow them.
-    pub(super) follow_last: bool,
+    follow_last: bool,
 }
 
 impl RecentList {
@@ -118,7 +170,7 @@ impl RecentList {
     }
 
     /// The first page of a new query: what is listed is replaced.
-    pub(super) fn set_first_page(&mut self, page: Vec<RecentEntry>, limit: usize) {
+    fn set_first_page(&mut self, page: Vec<RecentEntry>, limit: usize) {
         let more = page.len() >= limit;
         self.set(page);
         self.more = more;
@@ -223,14 +275,14 @@ impl RecentList {
 
     /// Whether the next page should be loaded now: the selection is within
     /// a page of the end of what is loaded, and more may come.
-    pub(super) fn wants_more(&self) -> bool {
+    fn wants_more(&self) -> bool {
         self.more
             && self.page_in_flight.is_none()
             && self.selected + self.viewport.height().max(1) * 2 >= self.entries.len()
     }
 
     /// The offset the next page starts at.
-    pub(super) fn next_offset(&self) -> usize {
+    fn next_offset(&self) -> usize {
         self.fetched
     }
 

@@ -1,7 +1,7 @@
 //! The form as a draft: every field as typed and the focus, to be saved
 //! while typing and restored exactly.
 
-use super::form::{FieldId, FormState, TypeChoice};
+use crate::app::form::{FieldId, FormState, TypeChoice};
 use crate::domain::{EnrollmentState, ImportedDeviceIdentityType, Platform};
 use crate::model::DraftFields;
 use crate::widgets::{Picker, TextField};

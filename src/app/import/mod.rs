@@ -3,13 +3,20 @@
 //! per-row overwrite choice, counts, then the commit with a progress bar and
 //! a per-row result report that can be saved. Pure: reading the file,
 //! searching the tenant, sending and saving are effects.
+//!
+//! This file holds the messages, effects and state, and the keys and
+//! actions; `update` the messages, `path` the path field's completion. The
+//! app's side is `app::route_import`.
+
+pub mod path;
+mod update;
 
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::keymap::Action;
-use crate::bulk::{ImportPlan, Report, RowResult, RowStatus, dedupe_key};
+use super::keymap::{Action, Keymap, Scope};
+use crate::bulk::{ImportPlan, Report};
 use crate::csvfile::Parsed;
 use crate::domain::ImportedDeviceIdentity;
 use crate::widgets::TextField;
@@ -58,6 +65,15 @@ pub enum ImportEffect {
     Complete {
         typed: String,
     },
+}
+
+/// What a key on the Import screen asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    /// The screen's own work (possibly none).
+    Effects(Vec<ImportEffect>),
+    /// Back from the path prompt: leave for the Form.
+    Leave,
 }
 
 /// One previewed row.
@@ -167,8 +183,23 @@ impl ImportState {
         c
     }
 
-    /// A key while the Import screen is shown; `None` leaves it to the
-    /// global bindings.
+    /// A key while the Import screen is shown: the screen's bindings first
+    /// (Back at the prompt leaves), then the path field; `None` leaves it to
+    /// the global bindings.
+    pub fn on_screen_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> Option<ImportOutcome> {
+        for action in keymap.actions(Scope::Import, key, self.text_focused()) {
+            if action == Action::Back && self.phase == ImportPhase::Prompt {
+                return Some(ImportOutcome::Leave);
+            }
+            if let Some(effects) = self.on_action(action) {
+                return Some(ImportOutcome::Effects(effects));
+            }
+        }
+        self.on_key(key).map(ImportOutcome::Effects)
+    }
+
+    /// A key the screen's bindings did not take (the path field); `None`
+    /// leaves it to the global bindings.
     pub fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<ImportEffect>> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&self.phase, key.code) {
@@ -273,135 +304,7 @@ impl ImportState {
         self.phase = ImportPhase::Sending { done: 0, of };
         vec![ImportEffect::Commit { create, overwrite }]
     }
-
-    /// Rows that were not sent, as results (for the final report).
-    fn unsent_results(&self) -> Vec<RowResult> {
-        self.rows
-            .iter()
-            .filter(|r| !r.sendable())
-            .map(|r| {
-                let (status, id, message) = if let Some(e) = &r.error {
-                    (RowStatus::Invalid, None, e.clone())
-                } else if let Some(first) = r.duplicate_of {
-                    (
-                        RowStatus::Invalid,
-                        None,
-                        format!("same identifier as line {first}"),
-                    )
-                } else {
-                    (
-                        RowStatus::AlreadyPresent,
-                        r.in_tenant.clone(),
-                        "already in the tenant; not overwritten".to_string(),
-                    )
-                };
-                RowResult::new(r.line, &r.identity, status, id, Some(message))
-            })
-            .collect()
-    }
-
-    pub fn on_msg(&mut self, msg: ImportMsg) -> Vec<ImportEffect> {
-        match msg {
-            ImportMsg::Loaded(Err(e)) => {
-                self.phase = ImportPhase::Prompt;
-                self.notice = Some(format!(
-                    "{e} (typing replaces the path; ← or Home edits it)"
-                ));
-                self.replace_on_type = true;
-            }
-            ImportMsg::Completions { typed, names } => {
-                // Only if the field is still what was completed.
-                if self.phase == ImportPhase::Prompt && self.path.value() == typed {
-                    let (text, shown) = super::import_path::complete(&typed, &names);
-                    self.path = TextField::with_value(&text);
-                    self.notice = names
-                        .is_empty()
-                        .then(|| "no file name starts so".to_string());
-                    self.completions = shown;
-                }
-            }
-            ImportMsg::Loaded(Ok(parsed)) => {
-                let mut first: HashMap<String, usize> = HashMap::new();
-                self.dialect = Some(parsed.dialect.name());
-                self.file_notes = parsed.warnings.clone();
-                self.rows = parsed
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        let identity = row.identity.to_request();
-                        let error = row.error().map(str::to_string);
-                        let duplicate_of = match error {
-                            Some(_) => None,
-                            None => {
-                                let key = dedupe_key(&identity);
-                                let earlier = first.get(&key).copied();
-                                first.entry(key).or_insert(row.line);
-                                earlier
-                            }
-                        };
-                        PreviewRow {
-                            line: row.line,
-                            warning: row
-                                .findings
-                                .iter()
-                                .find(|f| !f.is_error())
-                                .map(|f| f.message.clone()),
-                            identity,
-                            error,
-                            duplicate_of,
-                            in_tenant: None,
-                            overwrite: false,
-                        }
-                    })
-                    .collect();
-                self.cursor = 0;
-                self.phase = ImportPhase::Preview;
-                let identities: Vec<ImportedDeviceIdentity> = self
-                    .rows
-                    .iter()
-                    .filter(|r| r.error.is_none() && r.duplicate_of.is_none())
-                    .map(|r| r.identity.clone())
-                    .collect();
-                if !identities.is_empty() {
-                    self.tenant_check = None;
-                    return vec![ImportEffect::CheckTenant { identities }];
-                }
-                self.tenant_check = Some(Ok(()));
-            }
-            ImportMsg::TenantChecked(result) => match result {
-                Ok(found) => {
-                    for r in &mut self.rows {
-                        r.in_tenant = found.get(&dedupe_key(&r.identity)).cloned();
-                    }
-                    self.tenant_check = Some(Ok(()));
-                }
-                Err(e) => self.tenant_check = Some(Err(e)),
-            },
-            ImportMsg::Progress { done, of } => {
-                if let ImportPhase::Sending { .. } = self.phase {
-                    self.phase = ImportPhase::Sending { done, of };
-                }
-            }
-            ImportMsg::Finished(report) => {
-                let mut rows = report.rows;
-                rows.extend(self.unsent_results());
-                let mut merged = Report::new(rows);
-                merged.stopped = report.stopped;
-                merged.import_calls = report.import_calls;
-                merged.search_calls = report.search_calls;
-                self.phase = ImportPhase::Done(merged);
-            }
-            ImportMsg::Saved(result) => {
-                self.notice = Some(match result {
-                    Ok(path) => format!("report saved to {path}"),
-                    Err(e) => format!("report not saved: {e}"),
-                });
-            }
-        }
-        Vec::new()
-    }
 }
 
 #[cfg(test)]
-#[path = "import_tests.rs"]
 mod tests;

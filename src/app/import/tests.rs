@@ -1,4 +1,8 @@
+//! The Import screen's state tests: preview, tenant duplicates, the report,
+//! a failed load and the path field.
+
 use super::*;
+use crate::bulk::{RowResult, RowStatus};
 use crate::csvfile::parse;
 
 fn key(code: KeyCode) -> KeyEvent {

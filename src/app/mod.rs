@@ -5,7 +5,6 @@
 pub mod confirm;
 pub mod draft;
 mod drafts;
-pub mod editor;
 pub mod form;
 pub mod import;
 pub mod key_names;
@@ -23,11 +22,11 @@ pub mod outbox;
 pub mod recent;
 pub mod recent_live;
 mod recent_query;
+mod route_form;
 mod route_import;
 mod route_scan;
 pub mod scan;
 pub mod sign_in;
-pub mod submission;
 pub mod tabs;
 pub mod tenant;
 mod tenant_keys;
@@ -36,8 +35,7 @@ mod tenant_update;
 pub mod viewport;
 
 pub use confirm::{Confirmation, Pending};
-pub use editor::{EditorEffect, EditorMsg};
-pub use form::{FieldId, FormState, TypeChoice};
+pub use form::{EditorEffect, EditorMsg, FieldId, FormState, Submission, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use keymap::{Action, Keymap, Scope};
 pub use keymap_config::{KeymapError, KeysConfig};
@@ -47,7 +45,6 @@ pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::RecentList;
 pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
-pub use submission::Submission;
 pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState};
 pub use tenant_update::thousands;
@@ -138,7 +135,7 @@ impl DetailView {
     pub fn from_outcome(outcome: &SubmitOutcome, received_at: DateTimeOffset) -> Self {
         DetailView {
             result: outcome.result.clone(),
-            method: Some(submission::recorded_method(outcome.method)),
+            method: Some(form::recorded_method(outcome.method)),
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),

@@ -25,6 +25,7 @@ mod recent_query;
 mod route_form;
 mod route_import;
 mod route_scan;
+mod route_sign_in;
 pub mod scan;
 pub mod sign_in;
 pub mod tabs;

@@ -18,6 +18,8 @@ pub enum Pending {
     DiscardOutboxItem(i64),
     /// Drafts/Outbox: queue this item again, overwriting the tenant's copy.
     OverwriteTenantCopy(i64),
+    /// Import: write the report over the file at this path.
+    OverwriteImportReport(String),
 }
 
 /// An open question.
@@ -61,11 +63,14 @@ impl App {
         let Some(confirmation) = self.confirm.take() else {
             return Vec::new();
         };
-        // The question belongs to the Drafts/Outbox tab; it only acts there.
-        if self.screen != Screen::List || self.list_tab != ListTab::Outbox {
-            return Vec::new();
-        }
+        // Each question belongs to its screen (the Drafts/Outbox tab, the
+        // Import screen); it only acts there.
         match confirmation.pending {
+            Pending::OverwriteImportReport(path) if self.screen == Screen::Import => {
+                self.overwrite_import_report(path)
+            }
+            Pending::OverwriteImportReport(_) => Vec::new(),
+            _ if self.screen != Screen::List || self.list_tab != ListTab::Outbox => Vec::new(),
             Pending::DiscardOutboxItem(id) => self.discard_item(id),
             Pending::OverwriteTenantCopy(id) => self.resend_item(id, true),
         }

@@ -28,6 +28,7 @@ use tokio::time::MissedTickBehavior;
 pub use console::{Console, StreamConsole, TerminalConsole};
 pub use editor::Editor;
 pub use effects::now;
+pub use import_effects::save_report;
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::{SignInDone, SignInService};
 pub use tenant::{Clipboard, TenantService};

@@ -34,6 +34,11 @@ pub enum ImportMsg {
     },
     Finished(Report),
     Saved(Result<String, String>),
+    /// The report file is there already and was not written (a save
+    /// without `overwrite`): the user is asked first.
+    ReportExists {
+        path: String,
+    },
     /// The names in the directory of `typed` starting with its last part
     /// (directories with a trailing `/`), for Tab completion.
     Completions {
@@ -56,10 +61,12 @@ pub enum ImportEffect {
         create: ImportPlan,
         overwrite: ImportPlan,
     },
-    /// Writes the report as CSV.
+    /// Writes the report as CSV. Without `overwrite`, an existing file is
+    /// kept and answered with [`ImportMsg::ReportExists`].
     Save {
         path: String,
         report: Report,
+        overwrite: bool,
     },
     /// Lists the names Tab may complete `typed` to.
     Complete {
@@ -74,6 +81,8 @@ pub enum ImportOutcome {
     Effects(Vec<ImportEffect>),
     /// Back from the path prompt: leave for the Form.
     Leave,
+    /// The report file exists: ask before writing over it.
+    ConfirmOverwrite { path: String },
 }
 
 /// One previewed row.
@@ -269,6 +278,7 @@ impl ImportState {
                 Some(vec![ImportEffect::Save {
                     path: format!("{}.report.csv", self.path.value().trim()),
                     report: report.clone(),
+                    overwrite: false,
                 }])
             }
             _ => None,

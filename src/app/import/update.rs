@@ -1,9 +1,10 @@
 //! The Import screen's messages: the file read, the tenant checked, the
-//! progress and the final report, the report saved, Tab's file names.
+//! progress and the final report, the report saved (or its file found
+//! there already), Tab's file names.
 
 use std::collections::HashMap;
 
-use super::{ImportEffect, ImportMsg, ImportPhase, ImportState, PreviewRow};
+use super::{ImportEffect, ImportMsg, ImportOutcome, ImportPhase, ImportState, PreviewRow};
 use crate::bulk::{Report, RowResult, RowStatus, dedupe_key};
 use crate::domain::ImportedDeviceIdentity;
 use crate::widgets::TextField;
@@ -35,7 +36,7 @@ impl ImportState {
             .collect()
     }
 
-    pub fn on_msg(&mut self, msg: ImportMsg) -> Vec<ImportEffect> {
+    pub fn on_msg(&mut self, msg: ImportMsg) -> ImportOutcome {
         match msg {
             ImportMsg::Loaded(Err(e)) => {
                 self.phase = ImportPhase::Prompt;
@@ -99,7 +100,7 @@ impl ImportState {
                     .collect();
                 if !identities.is_empty() {
                     self.tenant_check = None;
-                    return vec![ImportEffect::CheckTenant { identities }];
+                    return ImportOutcome::Effects(vec![ImportEffect::CheckTenant { identities }]);
                 }
                 self.tenant_check = Some(Ok(()));
             }
@@ -132,7 +133,24 @@ impl ImportState {
                     Err(e) => format!("report not saved: {e}"),
                 });
             }
+            ImportMsg::ReportExists { path } => {
+                if matches!(self.phase, ImportPhase::Done(_)) {
+                    return ImportOutcome::ConfirmOverwrite { path };
+                }
+            }
         }
-        Vec::new()
+        ImportOutcome::Effects(Vec::new())
+    }
+
+    /// The user agreed to write the report over the file at `path`.
+    pub fn overwrite_report(&self, path: String) -> Vec<ImportEffect> {
+        match &self.phase {
+            ImportPhase::Done(report) => vec![ImportEffect::Save {
+                path,
+                report: report.clone(),
+                overwrite: true,
+            }],
+            _ => Vec::new(),
+        }
     }
 }

@@ -24,6 +24,8 @@ pub enum Pending {
     /// Tenant: export to `path` over the files there (a no reopens the
     /// export prompt with the path).
     ReplaceExport { path: PathBuf, format: ExportFormat },
+    /// Import: write the report over the file at this path.
+    OverwriteImportReport(String),
 }
 
 /// An open question.
@@ -74,6 +76,11 @@ impl App {
         match confirmation.pending {
             // The Tenant tab's export (see `route_tenant`).
             Pending::ReplaceExport { path, format } => self.replace_export(path, format),
+            // The Import screen's report: only on that screen.
+            Pending::OverwriteImportReport(path) if self.screen == Screen::Import => {
+                self.overwrite_import_report(path)
+            }
+            Pending::OverwriteImportReport(_) => Vec::new(),
             // The Drafts/Outbox tab's questions only act there.
             _ if !on_outbox => Vec::new(),
             Pending::DiscardOutboxItem(id) => self.discard_item(id),

@@ -82,42 +82,6 @@ impl App {
         }
     }
 
-    fn on_form_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
-        let text_focus = self.form.text_focused();
-        let actions = self.keymap.actions(Scope::Form, key, text_focus);
-        if self.submission.is_busy() {
-            // The form is locked while sending: Esc cancels, a second submit
-            // does nothing, global keys still work.
-            if actions.contains(&Action::CancelSubmit) {
-                return Some(self.cancel_submit());
-            }
-            if actions.contains(&Action::Submit)
-                || actions.contains(&Action::EditInEditor)
-                || text_focus && is_text_key(key)
-            {
-                return Some(Vec::new());
-            }
-            return None;
-        }
-        // A Ctrl, Alt or F-key bound here beats the field's own use of it
-        // (Ctrl-A and Ctrl-E move the cursor unless bound); plain keys go to
-        // the focused field first (arrows, Enter and Space work the pickers).
-        let modified = key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-            || matches!(key.code, KeyCode::F(_));
-        if modified && let Some(action) = actions.iter().find(|a| **a != Action::CancelSubmit) {
-            return Some(self.apply(*action));
-        }
-        if self.form.handle_key(key) {
-            return Some(Vec::new());
-        }
-        actions
-            .into_iter()
-            .find(|a| *a != Action::CancelSubmit)
-            .map(|action| self.apply(action))
-    }
-
     fn on_screen_key(&mut self, scope: Scope, key: &KeyEvent) -> Option<Vec<Effect>> {
         self.keymap
             .actions(scope, key, false)
@@ -264,11 +228,4 @@ impl App {
         }
         Vec::new()
     }
-}
-
-fn is_text_key(key: &KeyEvent) -> bool {
-    matches!(key.code, KeyCode::Char(_))
-        && !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }

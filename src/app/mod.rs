@@ -3,34 +3,31 @@
 //! returned effects describe and reports back with messages.
 
 pub mod confirm;
-pub mod editor;
 pub mod form;
 pub mod import;
-mod import_keys;
-pub mod import_path;
 mod keys;
 pub mod mouse;
 pub mod msg;
 pub mod notices;
 pub mod outbox;
 pub mod recent;
+mod route_form;
+mod route_import;
 mod route_outbox;
 mod route_recent;
+mod route_scan;
+mod route_sign_in;
 mod route_tabs;
 mod route_tenant;
 pub mod scan;
-mod scan_entry;
-mod scan_keys;
 pub mod sign_in;
-pub mod submission;
 pub mod tabs;
 pub mod tenant;
 pub mod viewport;
 
 pub use crate::keymap::{Action, Keymap, KeymapError, KeysConfig, Scope};
 pub use confirm::{Confirmation, Pending};
-pub use editor::{EditorEffect, EditorMsg};
-pub use form::{FieldId, FormState, TypeChoice};
+pub use form::{EditorEffect, EditorMsg, FieldId, FormState, Submission, TypeChoice};
 pub use import::{ImportEffect, ImportMsg, ImportState};
 pub use msg::{Effect, Msg, RequestId};
 pub use notices::{LogEntry, Notices, Toast};
@@ -38,7 +35,6 @@ pub use outbox::{OutboxEffect, OutboxMsg, OutboxState, SyncState};
 pub use recent::{RecentList, ledger_detail};
 pub use scan::{ScanEffect, ScanMsg, ScanState};
 pub use sign_in::{SignInCode, SignInEffect, SignInFlow, SignInMsg, SignInPhase};
-pub use submission::Submission;
 pub use tabs::ListTab;
 pub use tenant::{TenantEffect, TenantModal, TenantMsg, TenantState, thousands};
 
@@ -131,7 +127,7 @@ impl DetailView {
     pub fn from_outcome(outcome: &SubmitOutcome, received_at: DateTimeOffset) -> Self {
         DetailView {
             result: outcome.result.clone(),
-            method: Some(submission::recorded_method(outcome.method)),
+            method: Some(form::recorded_method(outcome.method)),
             found_existing: outcome.found_existing,
             request_id: outcome.request_id.clone(),
             recorded_at: Some(received_at),

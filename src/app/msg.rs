@@ -72,7 +72,7 @@ pub enum Msg {
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantMsg),
     /// The description came back from the user's editor.
-    Editor(super::editor::EditorMsg),
+    Editor(super::form::EditorMsg),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +113,6 @@ pub enum Effect {
     /// The Tenant list and the Detail actions.
     Tenant(super::tenant::TenantEffect),
     /// Hand the terminal to the user's editor (the runtime's loop does it).
-    Editor(super::editor::EditorEffect),
+    Editor(super::form::EditorEffect),
     Quit,
 }

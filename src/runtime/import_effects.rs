@@ -88,19 +88,48 @@ pub fn run(effect: ImportEffect, services: Services, tx: UnboundedSender<Msg>) {
                 send(&tx, ImportMsg::Finished(report));
             });
         }
-        ImportEffect::Save { path, report } => {
+        ImportEffect::Save {
+            path,
+            report,
+            overwrite,
+        } => {
             tokio::spawn(async move {
-                let saved = tokio::task::spawn_blocking(move || {
-                    let bytes = report.to_csv().map_err(|e| e.to_string())?;
-                    std::fs::write(&path, bytes)
-                        .map(|()| path.clone())
-                        .map_err(|e| format!("cannot write {path}: {e}"))
-                })
-                .await
-                .unwrap_or_else(|e| Err(format!("saving failed: {e}")));
-                send(&tx, ImportMsg::Saved(saved));
+                let saved =
+                    tokio::task::spawn_blocking(move || save_report(path, &report, overwrite))
+                        .await
+                        .unwrap_or_else(|e| ImportMsg::Saved(Err(format!("saving failed: {e}"))));
+                send(&tx, saved);
             });
         }
+    }
+}
+
+/// Writes the report as CSV to `path` (blocking). Without `overwrite`, a
+/// file already there is left as it is and the answer is
+/// [`ImportMsg::ReportExists`], so that the user is asked first.
+pub fn save_report(path: String, report: &Report, overwrite: bool) -> ImportMsg {
+    use std::io::Write;
+
+    let bytes = match report.to_csv() {
+        Ok(bytes) => bytes,
+        Err(e) => return ImportMsg::Saved(Err(e.to_string())),
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        // Created only if absent, in one step: no file slips in between a
+        // check and the write.
+        options.create_new(true);
+    }
+    let written = options
+        .open(&path)
+        .and_then(|mut file| file.write_all(&bytes));
+    match written {
+        Ok(()) => ImportMsg::Saved(Ok(path)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => ImportMsg::ReportExists { path },
+        Err(e) => ImportMsg::Saved(Err(format!("cannot write {path}: {e}"))),
     }
 }
 

@@ -30,6 +30,7 @@ use tokio::time::MissedTickBehavior;
 pub use console::{Console, StreamConsole, TerminalConsole};
 pub use editor::Editor;
 pub use effects::now;
+pub use import_effects::save_report;
 pub use mouse::{help_fits_message, mouse_message};
 pub use services::{LocalStore, Services, SubmitService};
 pub use sign_in::{SignInDone, SignInService};

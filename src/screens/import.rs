@@ -7,8 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
+use crate::app::import::path::candidates_line;
 use crate::app::import::{ImportPhase, PreviewRow};
-use crate::app::import_path::candidates_line;
 use crate::app::{Action, App, Scope};
 use crate::model::{Report, RowStatus};
 use crate::sanitize::sanitize;

@@ -208,7 +208,7 @@ pub fn footer_hints(app: &App) -> Vec<Hint> {
                 }
                 (Scope::Form, Action::CancelSubmit) => sending,
                 (Scope::Form, Action::EditInEditor) => {
-                    !busy && app.form().focus() == crate::app::editor::EDITED_FIELD
+                    !busy && app.form().focus() == crate::app::form::EDITED_FIELD
                 }
                 (Scope::Form, Action::Submit | Action::Back | Action::NextField) => !busy,
                 (Scope::Detail, Action::EditDescription) => app.detail_takes_description(),

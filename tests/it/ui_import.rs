@@ -9,8 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use enroll_console::app::{App, Effect, ImportEffect, ImportMsg, Msg, Screen};
 use enroll_console::bulk::{Report, RowResult, RowStatus};
 use enroll_console::csvfile::parse;
+use enroll_console::runtime::save_report;
 use enroll_console::screens::render_to_string;
-use ui_support::{app, key, send, type_text};
+use ui_support::{app, ctrl, key, send, type_text};
 
 const FILE: &str = "490154203237518,PO-4711\n490154203237517,wrong digit\nC02XK0XXJGH5,\nc02xk0xxjgh5,again\nSERIAL0005,\n4006381333931,\n";
 
@@ -143,4 +144,55 @@ fn a_clean_import_lists_its_rows() {
         screen.contains("490154203237518") && screen.contains("C02XK0XXJGH5"),
         "{screen}"
     );
+}
+
+/// `w` on the report saves it; the runtime finds the file there and the app
+/// asks, naming it: n keeps the file, y writes over it.
+#[test]
+fn writing_over_an_existing_report_asks_first() {
+    let mut app = previewed();
+    send(&mut app, [ctrl('s')]);
+    app.update(Msg::Import(ImportMsg::Finished(Report::new(Vec::new()))));
+    let path = "/srv/po-4711/devices.csv.report.csv".to_string();
+    let saves = |effects: &[Effect], overwrite: bool| {
+        matches!(effects, [Effect::Import(ImportEffect::Save { path: p, overwrite: o, .. })]
+            if *p == path && *o == overwrite)
+    };
+    let effects = send(&mut app, [key(KeyCode::Char('w'))]);
+    assert!(saves(&effects, false), "{effects:?}");
+    app.update(Msg::Import(ImportMsg::ReportExists { path: path.clone() }));
+    let question = app.confirmation().expect("a question").question.clone();
+    assert!(question.contains(&path), "{question}");
+    let screen = render_to_string(&app, 80, 24);
+    assert!(screen.contains("overwrite"), "{screen}");
+    assert!(send(&mut app, [key(KeyCode::Char('n'))]).is_empty());
+    assert!(app.confirmation().is_none());
+    send(&mut app, [key(KeyCode::Char('w'))]);
+    app.update(Msg::Import(ImportMsg::ReportExists { path: path.clone() }));
+    let effects = send(&mut app, [key(KeyCode::Enter)]);
+    assert!(saves(&effects, true), "{effects:?}");
+    assert!(app.confirmation().is_none());
+}
+
+/// The runtime's save: a file already there is kept unless told to write
+/// over it.
+#[test]
+fn the_report_file_is_written_over_only_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("devices.csv.report.csv")
+        .to_string_lossy()
+        .into_owned();
+    let report = Report::new(Vec::new());
+    let saved = ImportMsg::Saved(Ok(path.clone()));
+    assert_eq!(save_report(path.clone(), &report, false), saved);
+    std::fs::write(&path, "kept").unwrap();
+    assert_eq!(
+        save_report(path.clone(), &report, false),
+        ImportMsg::ReportExists { path: path.clone() }
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
+    assert_eq!(save_report(path.clone(), &report, true), saved);
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("line"));
 }

@@ -4,7 +4,7 @@
 use crate::ui_support;
 
 use crossterm::event::KeyCode;
-use enroll_console::app::submission::CREATE_ROUTE_MISSING_NOTICE;
+use enroll_console::app::form::submission::CREATE_ROUTE_MISSING_NOTICE;
 use enroll_console::app::{App, Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
 use enroll_console::domain::{Platform, RecordedMethod};
 use enroll_console::graph::UsedMethod;

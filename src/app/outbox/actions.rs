@@ -6,8 +6,8 @@
 use super::{OutboxCtx, OutboxEffect, OutboxOutcome, OutboxState};
 use crate::app::Action;
 use crate::app::confirm::{Confirmation, Pending};
-use crate::sanitize::sanitize;
 use crate::model::ItemState;
+use crate::sanitize::sanitize;
 use crate::widgets::Tone;
 
 impl OutboxState {

@@ -11,8 +11,8 @@ use super::{FormStep, OutboxCtx, OutboxEffect, OutboxOutcome, OutboxState};
 use crate::app::form::FormState;
 use crate::app::{Action, DetailView, Scope};
 use crate::domain::ImportedDeviceIdentity;
-use crate::sanitize::sanitize;
 use crate::model::{DraftFields, ItemState, OutboxItem};
+use crate::sanitize::sanitize;
 use crate::widgets::Tone;
 
 impl OutboxState {

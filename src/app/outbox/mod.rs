@@ -18,8 +18,8 @@ use super::form::FormState;
 use super::{DetailView, Keymap, StatusMessage};
 use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::GraphError;
-use crate::outbox::{SyncProgress, SyncReport};
 use crate::model::{DraftFields, OutboxCounts, OutboxItem, StoreFailure};
+use crate::outbox::{SyncProgress, SyncReport};
 use crate::widgets::Tone;
 
 /// The longest a change to the form waits before it is saved, in ms (the

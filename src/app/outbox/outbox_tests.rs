@@ -8,9 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::app::{App, Effect, Msg, SessionInfo};
+use crate::model::ItemState;
 use crate::outbox::Stop;
 use crate::session::{Paths, Target};
-use crate::model::ItemState;
 
 fn app(offline: bool) -> App {
     App::new(SessionInfo {

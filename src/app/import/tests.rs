@@ -1,5 +1,9 @@
+//! The Import screen's state tests: preview, tenant duplicates, the report,
+//! a failed load and the path field.
+
 use super::*;
 use crate::csvfile::parse;
+use crate::model::{RowResult, RowStatus};
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -18,7 +22,10 @@ fn loaded(text: &str) -> (ImportState, Vec<ImportEffect>) {
         }]
     );
     assert_eq!(s.phase, ImportPhase::Loading);
-    let effects = s.on_msg(ImportMsg::Loaded(Ok(parse(text.as_bytes(), None).unwrap())));
+    let outcome = s.on_msg(ImportMsg::Loaded(Ok(parse(text.as_bytes(), None).unwrap())));
+    let ImportOutcome::Effects(effects) = outcome else {
+        panic!("{outcome:?}")
+    };
     (s, effects)
 }
 
@@ -105,6 +112,38 @@ fn the_final_report_holds_every_row_and_can_be_saved() {
     );
     s.on_msg(ImportMsg::Saved(Ok("devices.csv.report.csv".into())));
     assert!(s.notice.as_deref().unwrap().contains("saved"));
+}
+
+#[test]
+fn saving_over_an_existing_report_asks_first() {
+    let (mut s, _) = loaded(FILE);
+    s.on_msg(ImportMsg::TenantChecked(Ok(HashMap::new())));
+    s.on_action(Action::ImportCommit);
+    let path = "devices.csv.report.csv".to_string();
+    // No report yet: nothing to ask about.
+    let early = s.on_msg(ImportMsg::ReportExists { path: path.clone() });
+    assert_eq!(early, ImportOutcome::Effects(Vec::new()));
+    s.on_msg(ImportMsg::Finished(Report::new(Vec::new())));
+    let effects = s.on_action(Action::ImportSaveReport).unwrap();
+    assert!(
+        matches!(
+            &effects[..],
+            [ImportEffect::Save {
+                overwrite: false,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(
+        s.on_msg(ImportMsg::ReportExists { path: path.clone() }),
+        ImportOutcome::ConfirmOverwrite { path: path.clone() }
+    );
+    let effects = s.overwrite_report(path.clone());
+    assert!(
+        matches!(&effects[..], [ImportEffect::Save { path: p, overwrite: true, .. }] if *p == path),
+        "{effects:?}"
+    );
 }
 
 #[test]

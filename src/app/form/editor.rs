@@ -1,11 +1,12 @@
 //! Editing the Form's description in the user's own editor ($VISUAL or
 //! $EDITOR): Ctrl-E on the Form asks the runtime to hand the terminal over
 //! with the description's text; the text the editor leaves comes back as a
-//! message and replaces the field. Pure: the runtime does the hand-off.
+//! message and replaces the field. Pure: the runtime does the hand-off
+//! (`runtime::editor`).
 
-use super::form::FieldId;
-use super::msg::Effect;
-use super::{App, Screen};
+use super::FieldId;
+use super::sending::{FormCtx, FormFeature, FormOutcome};
+use crate::app::msg::Effect;
 use crate::sanitize::sanitize;
 use crate::widgets::{TextField, Tone};
 
@@ -47,24 +48,30 @@ pub fn single_line(text: &str) -> String {
     sanitize(&out).into_owned()
 }
 
-impl App {
+impl FormFeature<'_> {
     /// Ctrl-E on the Form: hand the description to the editor.
-    pub(super) fn open_editor(&mut self) -> Vec<Effect> {
-        if self.screen != Screen::Form || self.submission.is_busy() {
-            return Vec::new();
+    pub fn open_editor(&mut self, ctx: &FormCtx) -> FormOutcome {
+        if !ctx.on_form || self.submission.is_busy() {
+            return FormOutcome::default();
         }
         self.form.set_focus(EDITED_FIELD);
-        self.set_status("Editing the description in your editor…", Tone::Info);
-        vec![Effect::Editor(EditorEffect::Open {
-            text: self.form.description.value().to_string(),
-        })]
+        FormOutcome {
+            status: vec![(
+                "Editing the description in your editor…".to_string(),
+                Tone::Info,
+            )],
+            effects: vec![Effect::Editor(EditorEffect::Open {
+                text: self.form.description.value().to_string(),
+            })],
+            ..FormOutcome::default()
+        }
     }
 
-    pub(super) fn on_editor_msg(&mut self, msg: EditorMsg) -> Vec<Effect> {
+    /// The editor ended: its text replaces the description.
+    pub fn on_editor_msg(&mut self, msg: EditorMsg) -> FormOutcome {
         let EditorMsg::Finished(result) = msg;
         match result {
             Ok(text) => {
-                let before = self.form_snapshot();
                 let text = single_line(&text);
                 let changed = text != self.form.description.value();
                 self.form.description = TextField::with_value(&text);
@@ -74,13 +81,18 @@ impl App {
                 } else {
                     "Description unchanged"
                 };
-                self.set_status(status, Tone::Success);
-                self.after_form_input(before)
+                FormOutcome {
+                    status: vec![(status.to_string(), Tone::Success)],
+                    typed: true,
+                    ..FormOutcome::default()
+                }
             }
             Err(reason) => {
                 let reason = sanitize(&reason).into_owned();
-                self.set_status(format!("Description unchanged: {reason}"), Tone::Error);
-                Vec::new()
+                FormOutcome {
+                    status: vec![(format!("Description unchanged: {reason}"), Tone::Error)],
+                    ..FormOutcome::default()
+                }
             }
         }
     }

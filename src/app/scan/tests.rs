@@ -1,5 +1,9 @@
+//! Scan mode's state tests: bursts and typing, duplicates, chunks, sticky
+//! settings, Windows tuples and undo.
+
 use super::*;
-use crossterm::event::KeyEventKind;
+use crate::model::RowStatus;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)

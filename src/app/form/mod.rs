@@ -1,5 +1,20 @@
 //! The identity form's state: six fields, focus, inline validation, and the
 //! identity a submit sends (PRODUCT §3).
+//!
+//! The Form feature: this file holds the fields; `keys` the keys through the
+//! keymap, `submission` a submission's states, `sending` the submit and its
+//! answers, `editor` the description in the user's editor. The app's side is
+//! `app::route_form`.
+
+pub mod editor;
+mod keys;
+mod sending;
+pub mod submission;
+
+pub use editor::{EDITED_FIELD, EditorEffect, EditorMsg};
+pub use keys::FormKey;
+pub use sending::{FormCtx, FormFeature, FormOutcome, HandOff};
+pub use submission::{Submission, recorded_method};
 
 use crossterm::event::{KeyCode, KeyEvent};
 

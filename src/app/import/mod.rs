@@ -3,16 +3,22 @@
 //! per-row overwrite choice, counts, then the commit with a progress bar and
 //! a per-row result report that can be saved. Pure: reading the file,
 //! searching the tenant, sending and saving are effects.
+//!
+//! This file holds the messages, effects and state, and the keys and
+//! actions; `update` the messages, `path` the path field's completion. The
+//! app's side is `app::route_import`.
+
+pub mod path;
+mod update;
 
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::keymap::Action;
+use super::keymap::{Action, Keymap, Scope};
 use crate::csvfile::Parsed;
 use crate::domain::ImportedDeviceIdentity;
-use crate::domain::validate::identity_key as dedupe_key;
-use crate::model::{ImportPlan, Report, RowResult, RowStatus};
+use crate::model::{ImportPlan, Report};
 use crate::widgets::TextField;
 
 /// Import-screen messages, wrapped by `Msg::Import`.
@@ -28,6 +34,11 @@ pub enum ImportMsg {
     },
     Finished(Report),
     Saved(Result<String, String>),
+    /// The report file is there already and was not written (a save
+    /// without `overwrite`): the user is asked first.
+    ReportExists {
+        path: String,
+    },
     /// The names in the directory of `typed` starting with its last part
     /// (directories with a trailing `/`), for Tab completion.
     Completions {
@@ -50,15 +61,28 @@ pub enum ImportEffect {
         create: ImportPlan,
         overwrite: ImportPlan,
     },
-    /// Writes the report as CSV.
+    /// Writes the report as CSV. Without `overwrite`, an existing file is
+    /// kept and answered with [`ImportMsg::ReportExists`].
     Save {
         path: String,
         report: Report,
+        overwrite: bool,
     },
     /// Lists the names Tab may complete `typed` to.
     Complete {
         typed: String,
     },
+}
+
+/// What a key on the Import screen asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    /// The screen's own work (possibly none).
+    Effects(Vec<ImportEffect>),
+    /// Back from the path prompt: leave for the Form.
+    Leave,
+    /// The report file exists: ask before writing over it.
+    ConfirmOverwrite { path: String },
 }
 
 /// One previewed row.
@@ -168,8 +192,23 @@ impl ImportState {
         c
     }
 
-    /// A key while the Import screen is shown; `None` leaves it to the
-    /// global bindings.
+    /// A key while the Import screen is shown: the screen's bindings first
+    /// (Back at the prompt leaves), then the path field; `None` leaves it to
+    /// the global bindings.
+    pub fn on_screen_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> Option<ImportOutcome> {
+        for action in keymap.actions(Scope::Import, key, self.text_focused()) {
+            if action == Action::Back && self.phase == ImportPhase::Prompt {
+                return Some(ImportOutcome::Leave);
+            }
+            if let Some(effects) = self.on_action(action) {
+                return Some(ImportOutcome::Effects(effects));
+            }
+        }
+        self.on_key(key).map(ImportOutcome::Effects)
+    }
+
+    /// A key the screen's bindings did not take (the path field); `None`
+    /// leaves it to the global bindings.
     pub fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<ImportEffect>> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&self.phase, key.code) {
@@ -239,6 +278,7 @@ impl ImportState {
                 Some(vec![ImportEffect::Save {
                     path: format!("{}.report.csv", self.path.value().trim()),
                     report: report.clone(),
+                    overwrite: false,
                 }])
             }
             _ => None,
@@ -274,135 +314,7 @@ impl ImportState {
         self.phase = ImportPhase::Sending { done: 0, of };
         vec![ImportEffect::Commit { create, overwrite }]
     }
-
-    /// Rows that were not sent, as results (for the final report).
-    fn unsent_results(&self) -> Vec<RowResult> {
-        self.rows
-            .iter()
-            .filter(|r| !r.sendable())
-            .map(|r| {
-                let (status, id, message) = if let Some(e) = &r.error {
-                    (RowStatus::Invalid, None, e.clone())
-                } else if let Some(first) = r.duplicate_of {
-                    (
-                        RowStatus::Invalid,
-                        None,
-                        format!("same identifier as line {first}"),
-                    )
-                } else {
-                    (
-                        RowStatus::AlreadyPresent,
-                        r.in_tenant.clone(),
-                        "already in the tenant; not overwritten".to_string(),
-                    )
-                };
-                RowResult::new(r.line, &r.identity, status, id, Some(message))
-            })
-            .collect()
-    }
-
-    pub fn on_msg(&mut self, msg: ImportMsg) -> Vec<ImportEffect> {
-        match msg {
-            ImportMsg::Loaded(Err(e)) => {
-                self.phase = ImportPhase::Prompt;
-                self.notice = Some(format!(
-                    "{e} (typing replaces the path; ← or Home edits it)"
-                ));
-                self.replace_on_type = true;
-            }
-            ImportMsg::Completions { typed, names } => {
-                // Only if the field is still what was completed.
-                if self.phase == ImportPhase::Prompt && self.path.value() == typed {
-                    let (text, shown) = super::import_path::complete(&typed, &names);
-                    self.path = TextField::with_value(&text);
-                    self.notice = names
-                        .is_empty()
-                        .then(|| "no file name starts so".to_string());
-                    self.completions = shown;
-                }
-            }
-            ImportMsg::Loaded(Ok(parsed)) => {
-                let mut first: HashMap<String, usize> = HashMap::new();
-                self.dialect = Some(parsed.dialect.name());
-                self.file_notes = parsed.warnings.clone();
-                self.rows = parsed
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        let identity = row.identity.to_request();
-                        let error = row.error().map(str::to_string);
-                        let duplicate_of = match error {
-                            Some(_) => None,
-                            None => {
-                                let key = dedupe_key(&identity);
-                                let earlier = first.get(&key).copied();
-                                first.entry(key).or_insert(row.line);
-                                earlier
-                            }
-                        };
-                        PreviewRow {
-                            line: row.line,
-                            warning: row
-                                .findings
-                                .iter()
-                                .find(|f| !f.is_error())
-                                .map(|f| f.message.clone()),
-                            identity,
-                            error,
-                            duplicate_of,
-                            in_tenant: None,
-                            overwrite: false,
-                        }
-                    })
-                    .collect();
-                self.cursor = 0;
-                self.phase = ImportPhase::Preview;
-                let identities: Vec<ImportedDeviceIdentity> = self
-                    .rows
-                    .iter()
-                    .filter(|r| r.error.is_none() && r.duplicate_of.is_none())
-                    .map(|r| r.identity.clone())
-                    .collect();
-                if !identities.is_empty() {
-                    self.tenant_check = None;
-                    return vec![ImportEffect::CheckTenant { identities }];
-                }
-                self.tenant_check = Some(Ok(()));
-            }
-            ImportMsg::TenantChecked(result) => match result {
-                Ok(found) => {
-                    for r in &mut self.rows {
-                        r.in_tenant = found.get(&dedupe_key(&r.identity)).cloned();
-                    }
-                    self.tenant_check = Some(Ok(()));
-                }
-                Err(e) => self.tenant_check = Some(Err(e)),
-            },
-            ImportMsg::Progress { done, of } => {
-                if let ImportPhase::Sending { .. } = self.phase {
-                    self.phase = ImportPhase::Sending { done, of };
-                }
-            }
-            ImportMsg::Finished(report) => {
-                let mut rows = report.rows;
-                rows.extend(self.unsent_results());
-                let mut merged = Report::new(rows);
-                merged.stopped = report.stopped;
-                merged.import_calls = report.import_calls;
-                merged.search_calls = report.search_calls;
-                self.phase = ImportPhase::Done(merged);
-            }
-            ImportMsg::Saved(result) => {
-                self.notice = Some(match result {
-                    Ok(path) => format!("report saved to {path}"),
-                    Err(e) => format!("report not saved: {e}"),
-                });
-            }
-        }
-        Vec::new()
-    }
 }
 
 #[cfg(test)]
-#[path = "import_tests.rs"]
 mod tests;

@@ -42,9 +42,10 @@ pub struct LiveCopy {
 impl RecentEntry {
     /// The entry of a created item (`None`: the item holds no identity).
     pub fn from_item(item: OutboxItem) -> Option<RecentEntry> {
-        let raw = item.result.clone().unwrap_or(serde_json::Value::Null);
-        let result = serde_json::from_value::<ImportedDeviceIdentityResult>(raw.clone())
-            .ok()
+        let stored = item.result.clone();
+        let result = stored
+            .clone()
+            .and_then(|raw| serde_json::from_value::<ImportedDeviceIdentityResult>(raw).ok())
             .filter(|r| r.identity.id.is_some())
             .or_else(|| {
                 let mut identity = item.identity.clone()?;
@@ -54,6 +55,10 @@ impl RecentEntry {
                     status: Some(true),
                 })
             })?;
+        // An import's item stores no result (its answer is the identity and
+        // its id): the raw JSON is the result put together.
+        let raw = stored
+            .unwrap_or_else(|| serde_json::to_value(&result).unwrap_or(serde_json::Value::Null));
         Some(RecentEntry {
             recorded_at: item.updated_at,
             profile: item.profile,

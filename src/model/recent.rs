@@ -36,9 +36,10 @@ pub struct LiveCopy {
 impl RecentEntry {
     /// The entry of a created item (`None`: the item holds no identity).
     pub fn from_item(item: OutboxItem) -> Option<RecentEntry> {
-        let raw = item.result.clone().unwrap_or(serde_json::Value::Null);
-        let result = serde_json::from_value::<ImportedDeviceIdentityResult>(raw.clone())
-            .ok()
+        let stored = item.result.clone();
+        let result = stored
+            .clone()
+            .and_then(|raw| serde_json::from_value::<ImportedDeviceIdentityResult>(raw).ok())
             .filter(|r| r.identity.id.is_some())
             .or_else(|| {
                 let mut identity = item.identity.clone()?;
@@ -48,6 +49,10 @@ impl RecentEntry {
                     status: Some(true),
                 })
             })?;
+        // An import's item stores no result (its answer is the identity and
+        // its id): the raw JSON is the result put together.
+        let raw = stored
+            .unwrap_or_else(|| serde_json::to_value(&result).unwrap_or(serde_json::Value::Null));
         Some(RecentEntry {
             recorded_at: item.updated_at,
             profile: item.profile,
@@ -78,5 +83,46 @@ mod tests {
         assert_eq!(recorded_method(None), RecordedMethod::Create);
         assert_eq!(recorded_method(Some("later")), RecordedMethod::Create);
         assert_eq!(recorded_method(Some("checked")), RecordedMethod::Checked);
+    }
+
+    #[test]
+    fn an_imported_item_without_a_stored_result_shows_the_identity_sent_with_its_id() {
+        use crate::domain::{ImportedDeviceIdentityType, Platform};
+        let at = DateTimeOffset::parse("2026-12-02T05:00:00Z").unwrap();
+        let sent = ImportedDeviceIdentity::new(
+            "SN0001".to_string(),
+            ImportedDeviceIdentityType::SerialNumber,
+            Platform::Ios,
+        );
+        let item = OutboxItem {
+            id: 7,
+            profile: "p".into(),
+            state: crate::model::ItemState::Created,
+            identifier: "SN0001".into(),
+            form: None,
+            identity: Some(sent.clone()),
+            unknown_outcome: false,
+            overwrite: false,
+            reason: None,
+            service_id: Some("svc-7".into()),
+            result: None,
+            attempts: 1,
+            created_at: at,
+            updated_at: at,
+            origin: "import".into(),
+            lost_answers: 0,
+            lease_owner: None,
+            method: Some("import".into()),
+            next_attempt_at: None,
+            spent_rounds: 0,
+        };
+        let entry = RecentEntry::from_item(item).unwrap();
+        let mut expected = sent;
+        expected.id = Some("svc-7".into());
+        assert_eq!(entry.result.identity, expected);
+        assert_eq!(entry.result.status, Some(true));
+        assert_eq!(entry.raw["id"], "svc-7");
+        assert_eq!(entry.raw["importedDeviceIdentifier"], "SN0001");
+        assert_eq!(entry.raw["status"], true);
     }
 }

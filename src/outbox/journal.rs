@@ -14,7 +14,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use super::{Outbox, OutboxError, now};
 use crate::bulk::{self, ImportOptions, ImportPlan, ImportService, OUTCOME_UNKNOWN, Progress};
 use crate::bulk::{PlannedRow, Report, RowResult, RowStatus};
-use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityResult};
+use crate::domain::ImportedDeviceIdentity;
 use crate::graph::same_identifier;
 use crate::store::lease::{LEASE, new_owner};
 use crate::store::{Attempt, ItemState, Settlement, Slot};
@@ -32,7 +32,7 @@ pub struct JournalNotes {
 }
 
 /// How a row's result settles its item.
-fn settlement_of(row: &RowResult, identity: &ImportedDeviceIdentity) -> Settlement {
+fn settlement_of(row: &RowResult) -> Settlement {
     let reason = row.message.clone();
     let (state, unknown) = match row.status {
         RowStatus::Created => (ItemState::Created, false),
@@ -43,21 +43,15 @@ fn settlement_of(row: &RowResult, identity: &ImportedDeviceIdentity) -> Settleme
             row.message.as_deref() == Some(OUTCOME_UNKNOWN),
         ),
     };
-    let result = (state == ItemState::Created).then(|| {
-        let mut held = identity.clone();
-        held.id = row.id.clone();
-        serde_json::to_value(ImportedDeviceIdentityResult {
-            identity: held,
-            status: Some(true),
-        })
-        .unwrap_or(serde_json::Value::Null)
-    });
+    // An import answers each row with its id and status only: the result is
+    // the identity sent plus that id, which the item holds already
+    // (`RecentEntry::from_item` puts them together), so none is stored.
     Settlement {
         state,
         unknown_outcome: unknown,
         reason,
         service_id: row.id.clone(),
-        result,
+        result: None,
     }
 }
 
@@ -160,7 +154,7 @@ pub async fn run_journaled<S: ImportService>(
                 tokio::time::sleep(LEASE / 4).await;
                 let owner = owner.clone();
                 if let Err(e) = outbox
-                    .with_store(move |s, _| s.renew_leases(&owner, now()))
+                    .with_store(move |s, p| s.renew_leases(p, &owner, now()))
                     .await
                 {
                     tracing::warn!("could not renew the claims on an import's rows: {e}");
@@ -174,10 +168,7 @@ pub async fn run_journaled<S: ImportService>(
     results.extend(found);
     results.extend(unchecked);
     to_send.extend(resend);
-    let ids: HashMap<usize, (i64, ImportedDeviceIdentity)> = to_send
-        .iter()
-        .map(|(id, row)| (row.line, (*id, row.identity.clone())))
-        .collect();
+    let ids: HashMap<usize, i64> = to_send.iter().map(|(id, row)| (row.line, *id)).collect();
     let send_plan = ImportPlan::from_rows(
         to_send.into_iter().map(|(_, r)| (r.line, r.identity, None)),
         chunk,
@@ -193,9 +184,9 @@ pub async fn run_journaled<S: ImportService>(
                 let settled: Vec<(Attempt, Settlement)> = results
                     .iter()
                     .filter_map(|r| {
-                        let (id, identity) = ids.get(&r.line)?;
-                        let s = settlement_of(r, identity);
-                        Some((attempt_of(*id, "import", s.state), s))
+                        let id = *ids.get(&r.line)?;
+                        let s = settlement_of(r);
+                        Some((attempt_of(id, "import", s.state), s))
                     })
                     .collect();
                 let n = settled.len();
@@ -216,7 +207,7 @@ pub async fn run_journaled<S: ImportService>(
     renewer.abort();
     let release_owner = owner.clone();
     if let Err(e) = outbox
-        .with_store(move |s, _| s.release_all(&release_owner))
+        .with_store(move |s, p| s.release_all(p, &release_owner))
         .await
     {
         tracing::warn!("could not release an import's claims: {e}");
@@ -301,7 +292,7 @@ async fn check_first<S: ImportService>(
                     Some("created by an earlier attempt from this machine; not sent again".into()),
                 )
             };
-            let s = settlement_of(&result, &row.identity);
+            let s = settlement_of(&result);
             settled.push((attempt_of(id, "check", s.state), s));
             found.push(result);
         }

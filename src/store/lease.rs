@@ -119,19 +119,29 @@ impl Store {
         Ok(())
     }
 
-    /// Lets go of every item `owner` still holds.
-    pub fn release_all(&self, owner: &str) -> Result<usize, StoreError> {
+    /// Lets go of every item of `profile` that `owner` still holds. Only a
+    /// pending item holds a lease (settling one clears it), so the lookup reads
+    /// the profile's pending items through `outbox_ledger`, not the whole ledger.
+    pub fn release_all(&self, profile: &str, owner: &str) -> Result<usize, StoreError> {
         Ok(self.conn.execute(
-            "UPDATE outbox SET lease_owner = NULL, lease_until_ns = NULL WHERE lease_owner = ?1",
-            [owner],
+            "UPDATE outbox SET lease_owner = NULL, lease_until_ns = NULL
+             WHERE profile = ?1 AND state IN ('queued', 'sending') AND lease_owner = ?2",
+            params![profile, owner],
         )?)
     }
 
-    /// Extends every lease `owner` holds (a long import keeps its rows).
-    pub fn renew_leases(&self, owner: &str, at: DateTimeOffset) -> Result<usize, StoreError> {
+    /// Extends every lease `owner` holds on `profile`'s items (a long import
+    /// keeps its rows); the same lookup as [`Store::release_all`].
+    pub fn renew_leases(
+        &self,
+        profile: &str,
+        owner: &str,
+        at: DateTimeOffset,
+    ) -> Result<usize, StoreError> {
         Ok(self.conn.execute(
-            "UPDATE outbox SET lease_until_ns = ?2 WHERE lease_owner = ?1",
-            params![owner, lease_until(at)],
+            "UPDATE outbox SET lease_until_ns = ?3
+             WHERE profile = ?1 AND state IN ('queued', 'sending') AND lease_owner = ?2",
+            params![profile, owner, lease_until(at)],
         )?)
     }
 }

@@ -91,6 +91,12 @@ pub(super) const STEPS: &[&str] = &[
     // the few that are listed by id are sorted after): one index less to write
     // for every item a batch adds.
     "DROP INDEX IF EXISTS outbox_by_profile_state;",
+    // 6: `outbox_by_key` without the state: an item's key never changes when
+    // it is settled, so settling a sent item (sending → created) no longer
+    // moves its entry in this index; the few items a key finds are read to
+    // check their state.
+    "DROP INDEX IF EXISTS outbox_by_key;
+     CREATE INDEX outbox_by_key ON outbox (profile, ident_key);",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

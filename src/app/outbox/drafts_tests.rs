@@ -5,22 +5,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::app::outbox::tests::outbox_effects;
 use crate::app::{App, Effect, ListTab, Msg, OutboxMsg, Screen};
 use crate::domain::DateTimeOffset;
 use crate::model::{OutboxCounts, OutboxItem};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn outbox_effects(effects: &[Effect]) -> Vec<OutboxEffect> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Outbox(o) => Some(o.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {

@@ -35,7 +35,8 @@ fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
         .collect()
 }
 
-fn outbox_effects(effects: &[Effect]) -> Vec<OutboxEffect> {
+/// The Drafts/Outbox effects among `effects` (the drafts tests use it too).
+pub(super) fn outbox_effects(effects: &[Effect]) -> Vec<OutboxEffect> {
     effects
         .iter()
         .filter_map(|e| match e {

@@ -337,6 +337,10 @@ async fn logs_name_the_request_but_never_the_token() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Another test's thread may have registered the client's log callsites
+    // while no subscriber wanted them, caching "never" for them; ask every
+    // callsite again now that this one is in place.
+    tracing::callsite::rebuild_interest_cache();
     let server = Scripted::start(|_, i| match i {
         0 => Answer::json(200, json!({"value": []})),
         _ => Answer::json(

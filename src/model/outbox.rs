@@ -129,3 +129,34 @@ pub struct OutboxCounts {
     pub duplicate: usize,
     pub created: usize,
 }
+
+#[cfg(test)]
+impl OutboxItem {
+    /// An item for tests: `identifier` in `state`, of profile "sandbox", from
+    /// the form, made and changed `at`; every other field empty. Tests set
+    /// what they need with `..OutboxItem::sample(…)`.
+    pub(crate) fn sample(id: i64, identifier: &str, state: ItemState, at: DateTimeOffset) -> Self {
+        OutboxItem {
+            id,
+            profile: "sandbox".into(),
+            state,
+            identifier: identifier.into(),
+            form: None,
+            identity: None,
+            unknown_outcome: false,
+            overwrite: false,
+            reason: None,
+            service_id: None,
+            result: None,
+            attempts: 0,
+            created_at: at,
+            updated_at: at,
+            origin: "form".into(),
+            lost_answers: 0,
+            lease_owner: None,
+            method: None,
+            next_attempt_at: None,
+            spent_rounds: 0,
+        }
+    }
+}

@@ -95,26 +95,12 @@ mod tests {
             Platform::Ios,
         );
         let item = OutboxItem {
-            id: 7,
-            profile: "p".into(),
-            state: crate::model::ItemState::Created,
-            identifier: "SN0001".into(),
-            form: None,
             identity: Some(sent.clone()),
-            unknown_outcome: false,
-            overwrite: false,
-            reason: None,
             service_id: Some("svc-7".into()),
-            result: None,
             attempts: 1,
-            created_at: at,
-            updated_at: at,
             origin: "import".into(),
-            lost_answers: 0,
-            lease_owner: None,
             method: Some("import".into()),
-            next_attempt_at: None,
-            spent_rounds: 0,
+            ..OutboxItem::sample(7, "SN0001", crate::model::ItemState::Created, at)
         };
         let entry = RecentEntry::from_item(item).unwrap();
         let mut expected = sent;

@@ -13,27 +13,13 @@ fn item(unknown: bool) -> OutboxItem {
         ImportedDeviceIdentityType::SerialNumber,
         Platform::MacOs,
     );
+    let base = OutboxItem::sample(7, identity.identifier(), ItemState::Queued, at());
     OutboxItem {
-        id: 7,
         profile: "p".into(),
-        state: ItemState::Queued,
-        identifier: identity.identifier().into(),
-        form: None,
         identity: Some(identity),
         unknown_outcome: unknown,
-        overwrite: false,
         reason: Some("offline".into()),
-        service_id: None,
-        result: None,
-        attempts: 0,
-        created_at: at(),
-        updated_at: at(),
-        origin: "form".into(),
-        lost_answers: 0,
-        lease_owner: None,
-        method: None,
-        next_attempt_at: None,
-        spent_rounds: 0,
+        ..base
     }
 }
 

@@ -17,29 +17,11 @@ fn key(code: KeyCode) -> Msg {
 fn item(id: i64, identifier: &str, state: ItemState) -> OutboxItem {
     let now = DateTimeOffset::parse("2026-01-01T10:00:00Z").unwrap();
     OutboxItem {
-        id,
-        profile: "sandbox".into(),
-        state,
-        identifier: identifier.into(),
         form: Some(DraftFields {
             identifier: identifier.into(),
             ..FormState::new().draft_fields()
         }),
-        identity: None,
-        unknown_outcome: false,
-        overwrite: false,
-        reason: None,
-        service_id: None,
-        result: None,
-        attempts: 0,
-        created_at: now,
-        updated_at: now,
-        origin: "form".into(),
-        lost_answers: 0,
-        lease_owner: None,
-        method: None,
-        next_attempt_at: None,
-        spent_rounds: 0,
+        ..OutboxItem::sample(id, identifier, state, now)
     }
 }
 

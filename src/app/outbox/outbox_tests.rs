@@ -287,26 +287,11 @@ fn an_item_waiting_for_its_next_attempt_is_not_synced_until_it_is_due() {
     );
     // The reload shows the item waiting: no sync (no loop of empty syncs).
     let mut item = crate::model::OutboxItem {
-        id: 1,
-        profile: "sandbox".into(),
-        state: ItemState::Queued,
-        identifier: "C02XK0XXJGH5".into(),
-        form: None,
-        identity: None,
-        unknown_outcome: false,
-        overwrite: false,
         reason: Some("HTTP 500".into()),
-        service_id: None,
-        result: None,
         attempts: 9,
-        created_at: now,
-        updated_at: now,
         next_attempt_at: crate::domain::DateTimeOffset::parse("2026-01-01T10:04:00Z").ok(),
         spent_rounds: 3,
-        origin: "form".into(),
-        lost_answers: 0,
-        lease_owner: None,
-        method: None,
+        ..crate::model::OutboxItem::sample(1, "C02XK0XXJGH5", ItemState::Queued, now)
     };
     let waiting = Msg::Outbox(OutboxMsg::Loaded {
         items: vec![item.clone()],

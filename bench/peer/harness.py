@@ -86,6 +86,18 @@ class Sandbox:
         with urllib.request.urlopen(req) as r:
             return int(r.read().decode().strip())
 
+    def cpu(self):
+        """The sandbox's CPU seconds so far, all threads (Linux: /proc/PID/task/*/schedstat,
+        in nanoseconds); NaN elsewhere."""
+        total = 0
+        try:
+            for task in os.listdir(f"/proc/{self.proc.pid}/task"):
+                with open(f"/proc/{self.proc.pid}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+        except OSError:
+            return float("nan")
+        return total / 1e9
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
@@ -156,16 +168,19 @@ def main():
         for name, run, runs in contenders(args, csv_path, bodies, folder):
             if runs == 0:
                 continue
-            walls, peaks, cpus = [], [], []
+            walls, peaks, cpus, served_cpus = [], [], [], []
             for i in range(runs):
                 sandbox = Sandbox(args.binary, folder)
                 try:
+                    before = sandbox.cpu()
                     wall, peak, cpu, code = run(sandbox.root)
+                    served = sandbox.cpu() - before
                     count = sandbox.count()
                 finally:
                     sandbox.stop()
                 complete = code == 0 and count == args.rows
                 print(f"{name} run {i + 1}: {wall:.3f} s, {cpu:.2f} s CPU, {peak:.1f} MiB, exit {code}, "
+                      f"sandbox CPU {served * 1000:.0f} ms, "
                       f"sandbox holds {count}/{args.rows} {'(complete)' if complete else '(INCOMPLETE)'}",
                       file=sys.stderr)
                 if not complete:
@@ -173,16 +188,17 @@ def main():
                 walls.append(wall)
                 peaks.append(peak)
                 cpus.append(cpu)
+                served_cpus.append(served)
             results[name] = (statistics.median(walls), min(walls), statistics.median(cpus),
-                             max(peaks), runs)
+                             max(peaks), runs, statistics.median(served_cpus))
     ours_wall = results["enroll-console"][0]
     print(f"| contender ({args.rows:,} rows, chunks of {args.chunk}, {args.in_flight} in flight) "
           "| runs | median wall | best wall | median CPU (user+sys) | peak RSS "
-          "| median wall ÷ enroll-console's |")
-    print("|---|---|---|---|---|---|---|")
-    for name, (wall, best, cpu, peak, runs) in results.items():
+          "| the sandbox's median CPU | median wall ÷ enroll-console's |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, (wall, best, cpu, peak, runs, served) in results.items():
         print(f"| {name} | {runs} | {wall:.3f} s | {best:.3f} s | {cpu:.2f} s | {peak:.1f} MiB "
-              f"| {wall / ours_wall:.2f} |")
+              f"| {served * 1000:.0f} ms | {wall / ours_wall:.2f} |")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 //! identity, first error); the bulk engine plans a parsed file with it.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::domain::ImportedDeviceIdentity;
 use crate::domain::validate::identity_key;
@@ -27,6 +28,12 @@ pub struct PlannedRow {
     pub identity: ImportedDeviceIdentity,
 }
 
+impl AsRef<ImportedDeviceIdentity> for PlannedRow {
+    fn as_ref(&self) -> &ImportedDeviceIdentity {
+        &self.identity
+    }
+}
+
 /// What an import will do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportPlan {
@@ -39,6 +46,22 @@ pub struct ImportPlan {
 }
 
 impl ImportPlan {
+    /// Rows planned already (valid, one per identifier) in chunks of `chunk`.
+    pub fn of_planned(rows: Vec<PlannedRow>, chunk: usize) -> Self {
+        let chunk = chunk.clamp(1, MAX_CHUNK);
+        let total_rows = rows.len();
+        let mut chunks = Vec::with_capacity(rows.len().div_ceil(chunk));
+        let mut rest = rows.into_iter().peekable();
+        while rest.peek().is_some() {
+            chunks.push(rest.by_ref().take(chunk).collect());
+        }
+        ImportPlan {
+            chunks,
+            refused: Vec::new(),
+            total_rows,
+        }
+    }
+
     /// Plans rows given as (line, identity, first error).
     pub fn from_rows(
         rows: impl IntoIterator<Item = (usize, ImportedDeviceIdentity, Option<String>)>,
@@ -53,10 +76,12 @@ impl ImportPlan {
             total_rows += 1;
             let reason = match error {
                 Some(e) => Some(e),
-                None => match seen.get(&identity_key(&identity)) {
-                    Some(first) => Some(format!("same identifier as line {first}")),
-                    None => {
-                        seen.insert(identity_key(&identity), line);
+                None => match seen.entry(identity_key(&identity)) {
+                    Entry::Occupied(first) => {
+                        Some(format!("same identifier as line {}", first.get()))
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(line);
                         None
                     }
                 },
@@ -72,15 +97,10 @@ impl ImportPlan {
                 None => valid.push(PlannedRow { line, identity }),
             }
         }
-        let mut chunks = Vec::with_capacity(valid.len().div_ceil(chunk));
-        let mut rest = valid.into_iter().peekable();
-        while rest.peek().is_some() {
-            chunks.push(rest.by_ref().take(chunk).collect());
-        }
         ImportPlan {
-            chunks,
             refused,
             total_rows,
+            ..ImportPlan::of_planned(valid, chunk)
         }
     }
 

@@ -14,7 +14,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use super::{Outbox, OutboxError, now};
 use crate::bulk::{self, ImportOptions, ImportPlan, ImportService, OUTCOME_UNKNOWN, Progress};
 use crate::bulk::{PlannedRow, Report, RowResult, RowStatus};
-use crate::domain::ImportedDeviceIdentity;
+use crate::domain::{DateTimeOffset, ImportedDeviceIdentity};
 use crate::graph::same_identifier;
 use crate::store::lease::{LEASE, new_owner};
 use crate::store::{Attempt, ItemState, Settlement, Slot};
@@ -55,10 +55,12 @@ fn settlement_of(row: &RowResult) -> Settlement {
     }
 }
 
-fn attempt_of(item_id: i64, action: &str, state: ItemState) -> Attempt {
+/// The attempt that settled an item: `at` is when its answer came (one
+/// time for every row of an answer).
+fn attempt_of(item_id: i64, action: &str, state: ItemState, at: DateTimeOffset) -> Attempt {
     Attempt {
         item_id,
-        at: now(),
+        at,
         action: action.to_string(),
         request_id: None,
         client_request_id: None,
@@ -80,23 +82,35 @@ pub async fn run_journaled<S: ImportService>(
 ) -> Result<(Report, JournalNotes), OutboxError> {
     let owner = new_owner();
     let chunk = plan.chunks.first().map_or(1, Vec::len);
-    let rows: Vec<PlannedRow> = plan.chunks.concat();
-    let identities: Vec<ImportedDeviceIdentity> = rows.iter().map(|r| r.identity.clone()).collect();
+    let rows: Vec<PlannedRow> = plan.chunks.into_iter().flatten().collect();
     let (journal_owner, journal_origin, overwrite) =
         (owner.clone(), origin.to_string(), options.overwrite);
-    let slots = outbox
+    // The rows go to the store's thread and come back with their slots (no copy).
+    let (rows, slots) = outbox
         .with_store(move |s, p| {
-            s.journal_sends(
+            let slots = s.journal_sends(
                 p,
                 &journal_origin,
-                &identities,
+                &rows,
                 &journal_owner,
                 overwrite,
                 None,
                 now(),
-            )
+            )?;
+            Ok((rows, slots))
         })
         .await?;
+    // The journal's pages go on from the log into the database while the first
+    // requests are out (the store waits for their answers anyway), not when
+    // the ledger closes.
+    let checkpoint = {
+        let outbox = outbox.clone();
+        tokio::spawn(async move {
+            if let Err(e) = outbox.with_store(|s, _| s.checkpoint()).await {
+                tracing::debug!("checkpoint after the journal: {e}");
+            }
+        })
+    };
     let mut notes = JournalNotes::default();
     let mut results = plan.refused;
     let mut to_check = Vec::new();
@@ -169,42 +183,54 @@ pub async fn run_journaled<S: ImportService>(
     results.extend(unchecked);
     to_send.extend(resend);
     let ids: HashMap<usize, i64> = to_send.iter().map(|(id, row)| (row.line, *id)).collect();
-    let send_plan = ImportPlan::from_rows(
-        to_send.into_iter().map(|(_, r)| (r.line, r.identity, None)),
-        chunk,
-    );
+    // The rows were planned already (valid, one per identifier): only chunked again.
+    let send_plan = ImportPlan::of_planned(to_send.into_iter().map(|(_, r)| r).collect(), chunk);
     let (tx, mut rx) = unbounded_channel();
     let sending = async {
         let tx = tx;
         bulk::run(service, send_plan, options, Some(&tx)).await
     };
     let recording = async {
-        while let Some(p) = rx.recv().await {
-            if let Progress::Chunk { results, .. } = &p {
-                let settled: Vec<(Attempt, Settlement)> = results
-                    .iter()
-                    .filter_map(|r| {
-                        let id = *ids.get(&r.line)?;
-                        let s = settlement_of(r);
-                        Some((attempt_of(id, "import", s.state), s))
-                    })
-                    .collect();
-                let n = settled.len();
-                if let Err(e) = outbox
+        while let Some(first) = rx.recv().await {
+            // Answers that came in while the last ones were being recorded are
+            // recorded together: one transaction for all of them.
+            let mut batch = vec![first];
+            while let Ok(p) = rx.try_recv() {
+                batch.push(p);
+            }
+            let at = now();
+            let settled: Vec<(Attempt, Settlement)> = batch
+                .iter()
+                .filter_map(|p| match p {
+                    Progress::Chunk { results, .. } => Some(results),
+                    Progress::Waiting { .. } => None,
+                })
+                .flatten()
+                .filter_map(|r| {
+                    let id = *ids.get(&r.line)?;
+                    let s = settlement_of(r);
+                    Some((attempt_of(id, "import", s.state, at), s))
+                })
+                .collect();
+            let n = settled.len();
+            if n > 0
+                && let Err(e) = outbox
                     .with_store(move |s, _| s.settle_batch(&settled))
                     .await
-                {
-                    let (count, _) = notes.unrecorded.get_or_insert((0, e.to_string()));
-                    *count += n;
-                }
+            {
+                let (count, _) = notes.unrecorded.get_or_insert((0, e.to_string()));
+                *count += n;
             }
             if let Some(progress) = progress {
-                let _ = progress.send(p);
+                for p in batch {
+                    let _ = progress.send(p);
+                }
             }
         }
     };
     let (sent, ()) = tokio::join!(sending, recording);
     renewer.abort();
+    let _ = checkpoint.await;
     let release_owner = owner.clone();
     if let Err(e) = outbox
         .with_store(move |s, p| s.release_all(p, &release_owner))
@@ -293,7 +319,7 @@ async fn check_first<S: ImportService>(
                 )
             };
             let s = settlement_of(&result);
-            settled.push((attempt_of(id, "check", s.state), s));
+            settled.push((attempt_of(id, "check", s.state, now()), s));
             found.push(result);
         }
         let n = settled.len();

@@ -28,9 +28,9 @@ struct Staged {
 }
 
 /// Stages `identities` in `temp.batch_rows` (position, identifier, key, JSON).
-fn stage(
+fn stage<T: AsRef<ImportedDeviceIdentity>>(
     tx: &Transaction<'_>,
-    identities: &[ImportedDeviceIdentity],
+    identities: &[T],
 ) -> Result<Vec<Staged>, StoreError> {
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS batch_rows (
@@ -49,13 +49,17 @@ fn stage(
          DELETE FROM temp.batch_claims;",
     )?;
     let mut seen: HashMap<&str, ()> = HashMap::with_capacity(identities.len());
-    let keys: Vec<String> = identities.iter().map(identity_key).collect();
+    let keys: Vec<String> = identities
+        .iter()
+        .map(|i| identity_key(i.as_ref()))
+        .collect();
     let mut staged = Vec::with_capacity(identities.len());
     let mut insert = tx.prepare_cached(
         "INSERT INTO temp.batch_rows (pos, identifier, ident_key, identity_json, fresh)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (pos, (identity, key)) in identities.iter().zip(&keys).enumerate() {
+        let identity = identity.as_ref();
         let first = seen.insert(key.as_str(), ()).is_none();
         insert.execute(params![
             pos as i64,
@@ -221,11 +225,11 @@ impl Store {
     /// sender holds is left to it. `draft` is the form's draft, which
     /// becomes the item.
     #[allow(clippy::too_many_arguments)]
-    pub fn journal_sends(
+    pub fn journal_sends<T: AsRef<ImportedDeviceIdentity>>(
         &self,
         profile: &str,
         origin: &str,
-        identities: &[ImportedDeviceIdentity],
+        identities: &[T],
         owner: &str,
         overwrite: bool,
         draft: Option<i64>,
@@ -255,6 +259,7 @@ impl Store {
         let mut draft_row = None;
         let mut slots = Vec::with_capacity(staged.len());
         for (pos, (row, identity)) in staged.iter().zip(identities).enumerate() {
+            let identity = identity.as_ref();
             let key = row.key.as_str();
             let state = keys.remove(key);
             let (slot, next) = match state {

@@ -119,19 +119,39 @@ pub(super) fn immediate(store: &Store) -> Result<Transaction<'_>, StoreError> {
     )?)
 }
 
+/// An attempt's time as the ledger writes it, kept for the next attempt of
+/// a batch: the rows of one answer share one time, written once.
+#[derive(Default)]
+pub(super) struct Stamp {
+    at: Option<DateTimeOffset>,
+    text: String,
+}
+
+impl Stamp {
+    fn of(&mut self, at: DateTimeOffset) -> &str {
+        if self.at != Some(at) {
+            self.text = at.to_string();
+            self.at = Some(at);
+        }
+        &self.text
+    }
+}
+
 /// Journals an attempt and settles its item (inside the caller's transaction).
 pub(super) fn settle_in(
     tx: &Transaction<'_>,
     attempt: &Attempt,
     settlement: &Settlement,
+    stamp: &mut Stamp,
 ) -> Result<(), StoreError> {
+    let at = stamp.of(attempt.at);
     tx.prepare_cached(
         "INSERT INTO attempts (item_id, at, action, request_id, client_request_id, http_status, error, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         attempt.item_id,
-        attempt.at.to_string(),
+        at,
         attempt.action,
         attempt.request_id,
         attempt.client_request_id,
@@ -158,7 +178,7 @@ pub(super) fn settle_in(
         settlement.reason,
         settlement.service_id,
         settlement.result.as_ref().map(json),
-        attempt.at.to_string(),
+        at,
         method,
         done,
         unix_ns(attempt.at),
@@ -253,8 +273,9 @@ impl Store {
     /// Journals the answers of a batch and settles their items, in one transaction.
     pub fn settle_batch(&self, settled: &[(Attempt, Settlement)]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
+        let mut stamp = Stamp::default();
         for (attempt, settlement) in settled {
-            settle_in(&tx, attempt, settlement)?;
+            settle_in(&tx, attempt, settlement, &mut stamp)?;
         }
         tx.commit()?;
         Ok(())

@@ -90,6 +90,15 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Copies what the write-ahead log holds into the database file, as far
+    /// as no reader needs it (`PRAGMA wal_checkpoint(PASSIVE)`): never waits
+    /// for another connection and never blocks one.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// SQLite's `PRAGMA data_version`: changes when another connection (of
     /// this process or another) committed to the file since the last call.
     pub fn data_version(&self) -> Result<i64, StoreError> {

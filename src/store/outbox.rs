@@ -220,7 +220,7 @@ impl Store {
         settlement: &Settlement,
     ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        super::ledger::settle_in(&tx, attempt, settlement)?;
+        super::ledger::settle_in(&tx, attempt, settlement, &mut Default::default())?;
         // Settled or sent again: the next-attempt wait starts afresh.
         tx.execute(
             "UPDATE outbox SET

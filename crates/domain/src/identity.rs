@@ -111,6 +111,14 @@ impl From<WireIdentity> for ImportedDeviceIdentity {
     }
 }
 
+/// So a batch of identities may be given as the identities themselves or as
+/// the rows that hold them.
+impl AsRef<ImportedDeviceIdentity> for ImportedDeviceIdentity {
+    fn as_ref(&self) -> &ImportedDeviceIdentity {
+        self
+    }
+}
+
 impl ImportedDeviceIdentity {
     /// A new identity as a user enters it: the writable properties only.
     pub fn new(

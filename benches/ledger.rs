@@ -3,6 +3,10 @@
 //! claimed), recording one 1,000-row chunk's answers, and the
 //! `PRAGMA quick_check` run at every open, on a 100,000-item ledger. Run
 //! with `cargo bench --bench ledger`.
+//!
+//! The `floor_*` benchmarks are what SQLite alone costs for the same rows on
+//! the same file and settings: one prepared statement per row, no lookup,
+//! no staging, no Rust around it. No journal can cost less than its floor.
 
 // A benchmark may unwrap: a panic here is a failed measurement, not a user's crash.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -26,6 +30,110 @@ fn rows(n: usize, prefix: &str) -> Vec<ImportedDeviceIdentity> {
             id
         })
         .collect()
+}
+
+/// A raw connection to a migrated ledger file, with the store's settings.
+fn raw_ledger(dir: &tempfile::TempDir) -> rusqlite::Connection {
+    let path = dir.path().join("console.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 4_000)
+        .unwrap();
+    conn
+}
+
+/// The columns `journal_sends` writes for a new item, one statement per row.
+fn floor_insert(conn: &rusqlite::Connection, identities: &[ImportedDeviceIdentity]) -> Vec<i64> {
+    let (owner, stamp) = (new_owner(), enroll_console::outbox::now().to_string());
+    let tx = conn.unchecked_transaction().unwrap();
+    let mut ids = Vec::with_capacity(identities.len());
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO outbox (profile, state, identifier, ident_key, identity_json,
+                   overwrite, origin, lease_owner, lease_until_ns, created_at, updated_at)
+                 VALUES ('sandbox', 'sending', ?1, ?2, ?3, 0, 'import', ?4, ?5, ?6, ?6)",
+            )
+            .unwrap();
+        for identity in identities {
+            insert
+                .execute(rusqlite::params![
+                    identity.identifier(),
+                    identity.identifier().to_uppercase(),
+                    serde_json::to_string(identity).unwrap(),
+                    owner,
+                    i64::MAX,
+                    stamp
+                ])
+                .unwrap();
+            ids.push(tx.last_insert_rowid());
+        }
+    }
+    tx.commit().unwrap();
+    ids
+}
+
+fn floors(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(20);
+    let identities = rows(10_000, "SN");
+    group.bench_function("floor_insert_10k_rows", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let conn = raw_ledger(&dir);
+                (dir, conn)
+            },
+            |(dir, conn)| {
+                black_box(floor_insert(&conn, &identities).len());
+                (dir, conn)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // What `settle_batch` writes for one answered row: its attempt, and the item settled.
+    group.bench_function("floor_settle_1k_chunk", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let conn = raw_ledger(&dir);
+                let ids = floor_insert(&conn, &rows(1_000, "CH"));
+                (dir, conn, ids)
+            },
+            |(dir, conn, ids)| {
+                let stamp = enroll_console::outbox::now().to_string();
+                let tx = conn.unchecked_transaction().unwrap();
+                {
+                    let mut attempt = tx
+                        .prepare(
+                            "INSERT INTO attempts (item_id, at, action, outcome)
+                             VALUES (?1, ?2, 'import', 'created')",
+                        )
+                        .unwrap();
+                    let mut settle = tx
+                        .prepare(
+                            "UPDATE outbox SET state = 'created', service_id = ?2,
+                               attempts = attempts + 1, updated_at = ?3, method = 'import',
+                               settled_unix_ns = ?4, lease_owner = NULL, lease_until_ns = NULL
+                             WHERE id = ?1",
+                        )
+                        .unwrap();
+                    for &id in &ids {
+                        attempt.execute(rusqlite::params![id, stamp]).unwrap();
+                        settle
+                            .execute(rusqlite::params![id, format!("svc-{id}"), stamp, id])
+                            .unwrap();
+                    }
+                }
+                tx.commit().unwrap();
+                (dir, conn)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
 }
 
 fn journal(c: &mut Criterion) {
@@ -172,5 +280,5 @@ fn journal(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, journal);
+criterion_group!(benches, journal, floors);
 criterion_main!(benches);

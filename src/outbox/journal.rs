@@ -1,7 +1,8 @@
 //! A bulk send (CLI import, the Import screen, Scan) through the ledger:
 //! every row is journalled — one transaction for the whole batch — and
 //! claimed before the first request leaves; each chunk's answers are
-//! recorded as they come; rows left unanswered wait in the outbox. A row
+//! recorded as they come (the answers that came while the last ones were
+//! being recorded, in one transaction); rows left unanswered wait in the outbox. A row
 //! this machine created already is not sent again, one another live sender
 //! holds is left to it, and one a dead sender left `sending` is looked up
 //! with a search first. So an import killed half-way is completed, exactly

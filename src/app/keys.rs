@@ -202,8 +202,19 @@ impl App {
                 return Vec::new();
             }
         };
+        let mut effects = Vec::new();
         let taken = if self.help_open {
             false
+        } else if self.on_tenant_paste(&text) {
+            true
+        } else if self.screen == Screen::List && self.list_tab == ListTab::Recent {
+            match self.recent.paste_filter(&text) {
+                Some(requery) => {
+                    effects = requery;
+                    true
+                }
+                None => false,
+            }
         } else if self.screen == Screen::Scan {
             self.scan.paste(&text);
             true
@@ -226,6 +237,6 @@ impl App {
                 Tone::Info,
             );
         }
-        Vec::new()
+        effects
     }
 }

@@ -50,6 +50,16 @@ impl App {
             .is_some_and(|view| super::tenant::takes_description(&view.result.identity))
     }
 
+    /// Pasted text for a Tenant field (a dialog's, or the filter prompt's);
+    /// whether one took it.
+    pub(super) fn on_tenant_paste(&mut self, text: &str) -> bool {
+        if !matches!(self.screen, Screen::List | Screen::Detail) {
+            return false;
+        }
+        let ctx = ctx(self.screen, self.list_tab, self.detail.as_ref());
+        self.tenant.paste(text, &ctx)
+    }
+
     /// Keys of the List tabs, the Tenant list and the Detail actions, before
     /// the screen's own bindings; `None` lets the key fall through.
     pub(super) fn on_tenant_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {

@@ -179,6 +179,22 @@ fn the_filter_prompt_and_the_origin_key_list_what_matches() {
 }
 
 #[test]
+fn a_paste_goes_into_the_filter_prompt_and_filters() {
+    let store = ledger(30);
+    let mut app = app();
+    run(&mut app, &store, key(KeyCode::F(4)));
+    // Without the prompt a paste is not taken as keys.
+    run(&mut app, &store, Msg::Paste("serial00012".into()));
+    assert_eq!(app.recent().len(), 30);
+    assert!(app.recent().query().is_empty());
+    run(&mut app, &store, key(KeyCode::Char('/')));
+    run(&mut app, &store, Msg::Paste("serial0001\n".into()));
+    assert_eq!(app.recent().query().text, "serial0001");
+    assert_eq!(app.recent().len(), 10);
+    assert!(app.text_focused());
+}
+
+#[test]
 fn a_page_of_an_earlier_filter_is_dropped() {
     let store = ledger(5);
     let mut app = app();

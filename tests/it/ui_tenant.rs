@@ -198,6 +198,38 @@ fn letters_type_into_the_filter_and_never_act() {
 }
 
 #[test]
+fn a_paste_goes_into_the_filter_and_the_dialogs_fields() {
+    let mut app = loaded(12);
+    type_text(&mut app, "/");
+    app.update(Msg::Paste("cart".into()));
+    assert_eq!(app.tenant().filter_text(), "cart");
+    assert_eq!(shown_identifiers(&app).len(), 8);
+    send(&mut app, [key(KeyCode::Esc)]);
+    // The edit-description dialog on Detail takes it (bracketed paste, PRODUCT §3).
+    send(
+        &mut app,
+        [key(KeyCode::Enter), key(KeyCode::Char('e')), ctrl('u')],
+    );
+    app.update(Msg::Paste("PO-4711\r\nshelf 2".into()));
+    match app.tenant().modal() {
+        Some(TenantModal::EditDescription { field, .. }) => {
+            assert_eq!(field.value(), "PO-4711 shelf 2")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.status().unwrap().text.contains("line break"));
+    // Control characters: refused, with a message, and the field unchanged.
+    app.update(Msg::Paste("AB\u{1b}[31mCD".into()));
+    match app.tenant().modal() {
+        Some(TenantModal::EditDescription { field, .. }) => {
+            assert_eq!(field.value(), "PO-4711 shelf 2")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.status().unwrap().text.contains("paste refused"));
+}
+
+#[test]
 fn sort_cycles_and_the_stale_view_uses_the_time_from_messages() {
     let mut app = loaded(12).with_stale_days(30);
     send(&mut app, [key(KeyCode::Char('s'))]);

@@ -108,6 +108,18 @@ impl RecentList {
         self.requery(query)
     }
 
+    /// Pasted text (cleaned already) into the filter prompt; `None` when it
+    /// is not open.
+    pub fn paste_filter(&mut self, text: &str) -> Option<Vec<Effect>> {
+        let field = self.filter_field.as_mut()?;
+        field.insert_str(text);
+        let query = RecentQuery {
+            text: field.value().trim().to_string(),
+            ..self.query.clone()
+        };
+        Some(self.requery(query))
+    }
+
     /// Keys while the filter prompt is open; `None` when it is not.
     pub fn on_filter_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> Option<Vec<Effect>> {
         let action = keymap.action(Scope::Prompt, key, true);

@@ -23,6 +23,36 @@ impl TenantState {
         self.modal.is_some() || (ctx.list_tab == ListTab::Tenant && self.filter_field.is_some())
     }
 
+    /// Pasted text (cleaned already) into the field that has focus: the
+    /// edit-description or export dialog's, else the filter prompt's (on
+    /// the Tenant tab). Returns whether a field took it.
+    pub fn paste(&mut self, text: &str, ctx: &TenantCtx) -> bool {
+        match &mut self.modal {
+            Some(TenantModal::EditDescription {
+                field,
+                saving: false,
+                ..
+            })
+            | Some(TenantModal::Export { field, .. }) => {
+                field.insert_str(text);
+                true
+            }
+            Some(_) => false,
+            None if ctx.screen == crate::app::Screen::List && ctx.list_tab == ListTab::Tenant => {
+                let Some(field) = self.filter_field.as_mut() else {
+                    return false;
+                };
+                field.insert_str(text);
+                let typed = field.value().to_string();
+                if typed != self.filter_text {
+                    self.set_filter(&typed);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A key on the List screen or Detail; `None` when it is not Tenant's.
     pub fn on_key(
         &mut self,

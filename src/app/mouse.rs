@@ -91,10 +91,7 @@ impl App {
         if index == selected {
             return match self.list_tab {
                 ListTab::Recent => self.apply(super::Action::OpenSelected),
-                ListTab::Tenant => {
-                    self.open_tenant_detail();
-                    Vec::new()
-                }
+                ListTab::Tenant => self.open_tenant_detail(),
                 ListTab::Outbox => self.open_outbox_item(),
             };
         }

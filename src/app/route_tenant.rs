@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::KeyEvent;
 
+use super::keymap::Action;
 use super::ledger_detail::Provenance;
 use super::tenant::{DetailChange, TenantCtx, TenantMsg, TenantOutcome, TenantState};
 use super::{App, DetailView, Effect, ListTab, Screen};
@@ -82,10 +83,15 @@ impl App {
         self.apply_tenant_outcome(outcome)
     }
 
-    /// The selected Tenant row on Detail (Enter, or a click on it).
+    /// A click on the selected Tenant row: the action Enter is bound to, on
+    /// the same path (Detail opens, and the ledger is asked whether this
+    /// machine created the identity; the caller runs that question).
+    #[must_use]
     pub(super) fn open_tenant_detail(&mut self) -> Vec<Effect> {
-        let outcome = self.tenant.open_selected();
-        self.apply_tenant_outcome(outcome)
+        match self.tenant.on_action(Action::OpenSelected) {
+            Some(outcome) => self.apply_tenant_outcome(outcome),
+            None => Vec::new(),
+        }
     }
 
     /// Yes to replacing an export's files.

@@ -6,7 +6,8 @@
 use crate::ui_support;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use enroll_console::app::{App, FieldId, ListTab, Msg, OutboxMsg, Screen};
+use enroll_console::app::ledger_detail::{LedgerEffect, LedgerMsg};
+use enroll_console::app::{App, Effect, FieldId, ListTab, Msg, OutboxMsg, Screen};
 use enroll_console::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use enroll_console::runtime::{help_fits_message, mouse_message};
 use enroll_console::screens::render_to_string;
@@ -17,27 +18,29 @@ use ui_support::*;
 const WIDTH: u16 = 80;
 const HEIGHT: u16 = 24;
 
-/// A mouse event on the app drawn at `WIDTH`×`HEIGHT`, as the runtime passes it on.
-fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
+/// A mouse event on the app drawn at `WIDTH`×`HEIGHT`, as the runtime
+/// passes it on; the work it asks for.
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) -> Vec<Effect> {
     let event = MouseEvent {
         kind,
         column,
         row,
         modifiers: KeyModifiers::NONE,
     };
-    if let Some(msg) = mouse_message(app, Rect::new(0, 0, WIDTH, HEIGHT), event) {
-        app.update(msg);
+    match mouse_message(app, Rect::new(0, 0, WIDTH, HEIGHT), event) {
+        Some(msg) => app.update(msg),
+        None => Vec::new(),
     }
 }
 
-fn click(app: &mut App, (column, row): (u16, u16)) {
-    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row);
+fn click(app: &mut App, (column, row): (u16, u16)) -> Vec<Effect> {
+    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row)
 }
 
 /// A click on where `text` is drawn.
-fn click_on(app: &mut App, text: &str) {
+fn click_on(app: &mut App, text: &str) -> Vec<Effect> {
     let position = position_of(app, text);
-    click(app, position);
+    click(app, position)
 }
 
 fn wheel_down(app: &mut App) {
@@ -291,4 +294,28 @@ fn tenant_rows_are_hit_where_they_are_drawn_after_scrolling() {
     assert_eq!(app.screen(), Screen::Detail);
     let detail = app.detail().expect("Detail");
     assert_eq!(detail.result.identity.identifier(), "TENANTSN0033");
+}
+
+#[test]
+fn a_click_on_the_selected_tenant_row_asks_the_ledger_as_enter_does() {
+    let mut app = tenant_app(3);
+    let id = "00000000-0000-4000-8000-000000000001";
+    let asked = vec![Effect::Ledger(LedgerEffect::AskCreatedHere {
+        service_id: id.into(),
+    })];
+    assert!(click_on(&mut app, "TENANTSN0001").is_empty());
+    assert_eq!(app.screen(), Screen::List);
+    assert_eq!(click_on(&mut app, "TENANTSN0001"), asked);
+    assert_eq!(app.screen(), Screen::Detail);
+    app.update(Msg::Ledger(LedgerMsg::CreatedHere {
+        service_id: id.into(),
+        created_here: true,
+    }));
+    let screen = render_to_string(&app, WIDTH, HEIGHT);
+    assert!(screen.contains("✓ created from this machine"), "{screen}");
+
+    // Enter on the same row asks the same question.
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.screen(), Screen::List);
+    assert_eq!(app.update(key(KeyCode::Enter)), asked);
 }

@@ -8,6 +8,7 @@ use enroll_console::app::form::submission::CREATE_ROUTE_MISSING_NOTICE;
 use enroll_console::app::{App, Effect, FieldId, Msg, OutboxEffect, Screen, Submission};
 use enroll_console::domain::{Platform, RecordedMethod};
 use enroll_console::graph::UsedMethod;
+use enroll_console::screens::render_to_string;
 use enroll_console::widgets::Tone;
 use ui_support::*;
 
@@ -179,6 +180,41 @@ fn esc_while_sending_cancels_then_the_outcome_is_checked() {
         "490154203237518",
         "the form is kept"
     );
+}
+
+#[test]
+fn esc_again_while_cancelling_or_checking_keeps_the_check_and_the_form_locked() {
+    let (mut app, request) = sending_app();
+    app.update(key(KeyCode::Esc));
+    let still = |app: &mut App| {
+        assert!(app.update(key(KeyCode::Esc)).is_empty());
+        let status = app.status().expect("a status");
+        assert_eq!(
+            (status.text.as_str(), status.tone),
+            ("Still checking whether it was created…", Tone::Info)
+        );
+        // Shown as a toast over the form.
+        let screen = render_to_string(app, 80, 24);
+        assert!(screen.contains("Still checking whether it was"), "{screen}");
+        type_text(app, "9");
+        assert_eq!(app.form().identifier.value(), "490154203237518", "locked");
+    };
+    still(&mut app);
+    assert!(matches!(app.submission(), Submission::Cancelling { .. }));
+    let effects = app.update(Msg::SubmitCancelled { request });
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckOutcome { request: r, .. }] if *r == request),
+        "{effects:?}"
+    );
+    still(&mut app);
+    assert!(matches!(app.submission(), Submission::Checking { .. }));
+    app.update(Msg::SubmitChecked {
+        request,
+        received_at: at("2024-05-01T09:30:13Z"),
+        result: Ok(None),
+    });
+    assert_eq!(app.submission(), &Submission::Idle);
+    assert!(app.status().is_some_and(|s| s.text.contains("not created")));
 }
 
 #[test]

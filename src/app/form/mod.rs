@@ -357,3 +357,6 @@ impl FormState {
         true
     }
 }
+
+#[cfg(test)]
+mod tests;

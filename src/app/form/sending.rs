@@ -150,10 +150,14 @@ impl FormFeature<'_> {
         FormOutcome::status(status, Tone::Info).with_effect(effect)
     }
 
-    /// Esc while sending.
+    /// Esc while sending; Esc again while the cancel or the check runs
+    /// changes nothing (the outcome is still to be checked), and says so.
     pub fn cancel(&mut self) -> FormOutcome {
         match self.submission.cancel() {
             Some(effect) => FormOutcome::status("Cancelling…", Tone::Warning).with_effect(effect),
+            None if self.submission.is_busy() => {
+                FormOutcome::status("Still checking whether it was created…", Tone::Info)
+            }
             None => FormOutcome::default(),
         }
     }

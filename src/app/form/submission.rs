@@ -1,7 +1,8 @@
 //! A submission's life: Idle → Sending → (finished) Idle, or Sending →
 //! Cancelling → Checking → Idle when the user cancels; the outcome of a
-//! cancelled submission is checked with the service, never assumed. What
-//! the app does with the answers is in `sending`.
+//! cancelled submission is checked with the service, never assumed (Esc
+//! again while cancelling or checking changes nothing). What the app does
+//! with the answers is in `sending`.
 
 use crate::app::msg::{Effect, RequestId};
 use crate::domain::{ImportedDeviceIdentity, RecordedMethod};
@@ -112,20 +113,22 @@ impl Submission {
     }
 
     /// Esc while sending: asks the runtime to stop the task. `None` when
-    /// nothing is being sent; the submission is then left idle.
+    /// nothing is being sent; the submission is then left as it is (idle,
+    /// or still cancelling or checking: the check must still come).
     pub fn cancel(&mut self) -> Option<Effect> {
         let Submission::Sending {
             request,
             identity,
             started_tick,
-        } = std::mem::replace(self, Submission::Idle)
+        } = &*self
         else {
             return None;
         };
+        let request = *request;
         *self = Submission::Cancelling {
             request,
-            identity,
-            started_tick,
+            identity: identity.clone(),
+            started_tick: *started_tick,
         };
         Some(Effect::CancelSubmit { request })
     }

@@ -2,13 +2,15 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton};
 
 use super::*;
-use crate::app::Screen;
 use crate::app::confirm::Pending;
 use crate::app::keymap::Keymap;
+use crate::app::ledger_detail::{LedgerEffect, LedgerMsg, Provenance};
+use crate::app::mouse::{Click, ClickTarget};
 use crate::app::tabs::ListTab;
+use crate::app::{App, Msg, Screen};
 use crate::domain::{ImportedDeviceIdentity, ImportedDeviceIdentityType, Platform};
 use crate::tenant::ExportFormat;
 
@@ -30,14 +32,9 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// The tab with two rows loaded to the end.
-fn loaded() -> TenantState {
-    let mut s = TenantState::default();
-    let load = match s.on_shown().as_slice() {
-        [TenantEffect::Load { load }] => *load,
-        other => panic!("{other:?}"),
-    };
-    let identities = ["C02XK0001GH5", "C02XK0002GH5"]
+/// Two identities, ids `id-` and their serial.
+fn two_identities() -> Vec<ImportedDeviceIdentity> {
+    ["C02XK0001GH5", "C02XK0002GH5"]
         .map(|serial| {
             let mut i = ImportedDeviceIdentity::new(
                 serial.to_string(),
@@ -47,16 +44,80 @@ fn loaded() -> TenantState {
             i.id = Some(format!("id-{serial}"));
             i
         })
-        .to_vec();
-    let received_at = DateTimeOffset::parse("2024-06-01T12:00:00Z").expect("a fixed time");
-    let page = TenantMsg::Page {
+        .to_vec()
+}
+
+/// The only page of `load`, with `two_identities`.
+fn only_page(load: LoadId) -> TenantMsg {
+    TenantMsg::Page {
         load,
-        received_at,
-        identities,
+        received_at: DateTimeOffset::parse("2024-06-01T12:00:00Z").expect("a fixed time"),
+        identities: two_identities(),
         last: true,
+    }
+}
+
+/// The tab with two rows loaded to the end.
+fn loaded() -> TenantState {
+    let mut s = TenantState::default();
+    let load = match s.on_shown().as_slice() {
+        [TenantEffect::Load { load }] => *load,
+        other => panic!("{other:?}"),
     };
-    assert_eq!(s.update(page, &ON_THE_TAB), TenantOutcome::default());
+    assert_eq!(
+        s.update(only_page(load), &ON_THE_TAB),
+        TenantOutcome::default()
+    );
     s
+}
+
+/// The app on the List's Tenant tab, `two_identities` loaded.
+fn app_on_the_tab() -> App {
+    let mut app = App::for_tests();
+    app.update(Msg::Key(key(KeyCode::F(4))));
+    let effects = app.update(Msg::Key(key(KeyCode::Char('2'))));
+    let load = match effects.as_slice() {
+        [crate::app::Effect::Tenant(TenantEffect::Load { load })] => *load,
+        other => panic!("{other:?}"),
+    };
+    app.update(Msg::Tenant(only_page(load)));
+    assert_eq!(
+        (app.screen(), app.list_tab()),
+        (Screen::List, ListTab::Tenant)
+    );
+    app
+}
+
+#[test]
+fn a_click_on_the_selected_row_opens_detail_as_enter_does_asking_the_ledger() {
+    let mut by_enter = app_on_the_tab();
+    let enter = by_enter.update(Msg::Key(key(KeyCode::Enter)));
+    let asked = vec![crate::app::Effect::Ledger(LedgerEffect::AskCreatedHere {
+        service_id: "id-C02XK0001GH5".into(),
+    })];
+    assert_eq!(enter, asked);
+
+    let mut by_click = app_on_the_tab();
+    let click = Click {
+        button: MouseButton::Left,
+        target: Some(ClickTarget::Row(0)),
+    };
+    assert_eq!(by_click.update(Msg::Clicked(click)), asked);
+    assert_eq!(by_click.screen(), Screen::Detail);
+    assert_eq!(by_click.detail(), by_enter.detail());
+
+    // The answer reaches Detail opened by the click.
+    by_click.update(Msg::Ledger(LedgerMsg::CreatedHere {
+        service_id: "id-C02XK0001GH5".into(),
+        created_here: true,
+    }));
+    let provenance = by_click.detail().map(|d| d.provenance);
+    assert_eq!(
+        provenance,
+        Some(Provenance::Tenant {
+            created_here: Some(true)
+        })
+    );
 }
 
 /// `x`, the path typed over the proposed one, Enter: the export asked for.

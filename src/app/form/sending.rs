@@ -173,6 +173,17 @@ impl FormFeature<'_> {
         if self.submission.request() != Some(request) {
             return FormOutcome::default();
         }
+        // Cancelled, and the task failed before it could be stopped: an
+        // answer that may have been applied is checked with the service like
+        // any cancelled send, never taken as "not created".
+        if let (Submission::Cancelling { .. }, Err(error)) = (&*self.submission, &result) {
+            if error.outcome_unknown() {
+                return self.stopped(request);
+            }
+            *self.submission = Submission::Idle;
+            let why = sanitize(&error.user_message()).into_owned();
+            return FormOutcome::status(format!("Cancelled — not created ({why})"), Tone::Info);
+        }
         let sent = match std::mem::replace(self.submission, Submission::Idle) {
             Submission::Sending { identity, .. } => Some(identity),
             _ => None,

@@ -161,6 +161,49 @@ fn a_second_esc_while_checking_still_shows_what_the_service_created() {
     assert_eq!(held.submission, Submission::Idle);
 }
 
+/// A service error as the task ended it: `status` 503 (the outcome is
+/// unknown) or 400 (refused: nothing was created).
+fn failed(status: u16) -> crate::graph::GraphError {
+    crate::graph::GraphError::Service {
+        status,
+        code: String::new(),
+        message: "boom".into(),
+        request_id: None,
+        client_request_id: "c-1".into(),
+        retry_after_secs: None,
+    }
+}
+
+#[test]
+fn a_cancelled_send_that_failed_with_an_unknown_outcome_is_checked() {
+    let (mut held, request) = Held::sending();
+    held.esc(request);
+    let outcome = held
+        .feature()
+        .finished(request, received_at(), Err(failed(503)), &ctx());
+    assert!(
+        matches!(outcome.effects.as_slice(), [Effect::CheckOutcome { request: r, .. }] if *r == request),
+        "{outcome:?}"
+    );
+    assert!(outcome.hand_off.is_none(), "{outcome:?}");
+    assert!(matches!(held.submission, Submission::Checking { .. }));
+    let outcome = held.checked(request, Some(created()));
+    assert!(outcome.detail.is_some(), "{outcome:?}");
+}
+
+#[test]
+fn a_cancelled_send_the_service_refused_is_not_created() {
+    let (mut held, request) = Held::sending();
+    held.esc(request);
+    let outcome = held
+        .feature()
+        .finished(request, received_at(), Err(failed(400)), &ctx());
+    assert!(outcome.effects.is_empty(), "{outcome:?}");
+    assert_eq!(outcome.status.len(), 1, "{outcome:?}");
+    assert!(outcome.status[0].0.starts_with("Cancelled — not created"));
+    assert_eq!(held.submission, Submission::Idle);
+}
+
 #[test]
 fn after_a_second_esc_a_result_already_on_its_way_is_the_outcome() {
     let (mut held, request) = Held::sending();

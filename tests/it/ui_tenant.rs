@@ -197,6 +197,14 @@ fn letters_type_into_the_filter_and_never_act() {
     assert_eq!(app.tenant().view().view().len(), 12);
 }
 
+/// The text in the open edit-description dialog.
+fn edit_field(app: &App) -> String {
+    match app.tenant().modal() {
+        Some(TenantModal::EditDescription { field, .. }) => field.value().to_string(),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_paste_goes_into_the_filter_and_the_dialogs_fields() {
     let mut app = loaded(12);
@@ -211,21 +219,11 @@ fn a_paste_goes_into_the_filter_and_the_dialogs_fields() {
         [key(KeyCode::Enter), key(KeyCode::Char('e')), ctrl('u')],
     );
     app.update(Msg::Paste("PO-4711\r\nshelf 2".into()));
-    match app.tenant().modal() {
-        Some(TenantModal::EditDescription { field, .. }) => {
-            assert_eq!(field.value(), "PO-4711 shelf 2")
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(edit_field(&app), "PO-4711 shelf 2");
     assert!(app.status().unwrap().text.contains("line break"));
     // Control characters: refused, with a message, and the field unchanged.
     app.update(Msg::Paste("AB\u{1b}[31mCD".into()));
-    match app.tenant().modal() {
-        Some(TenantModal::EditDescription { field, .. }) => {
-            assert_eq!(field.value(), "PO-4711 shelf 2")
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(edit_field(&app), "PO-4711 shelf 2");
     assert!(app.status().unwrap().text.contains("paste refused"));
 }
 

@@ -82,6 +82,16 @@ impl Held {
         assert!(matches!(self.submission, Submission::Checking { .. }));
     }
 
+    /// The task's answer to `request`.
+    fn finished(
+        &mut self,
+        request: RequestId,
+        result: Result<SubmitOutcome, crate::graph::GraphError>,
+    ) -> FormOutcome {
+        self.feature()
+            .finished(request, received_at(), result, &ctx())
+    }
+
     fn checked(
         &mut self,
         request: RequestId,
@@ -178,9 +188,7 @@ fn failed(status: u16) -> crate::graph::GraphError {
 fn a_cancelled_send_that_failed_with_an_unknown_outcome_is_checked() {
     let (mut held, request) = Held::sending();
     held.esc(request);
-    let outcome = held
-        .feature()
-        .finished(request, received_at(), Err(failed(503)), &ctx());
+    let outcome = held.finished(request, Err(failed(503)));
     assert!(
         matches!(outcome.effects.as_slice(), [Effect::CheckOutcome { request: r, .. }] if *r == request),
         "{outcome:?}"
@@ -195,9 +203,7 @@ fn a_cancelled_send_that_failed_with_an_unknown_outcome_is_checked() {
 fn a_cancelled_send_the_service_refused_is_not_created() {
     let (mut held, request) = Held::sending();
     held.esc(request);
-    let outcome = held
-        .feature()
-        .finished(request, received_at(), Err(failed(400)), &ctx());
+    let outcome = held.finished(request, Err(failed(400)));
     assert!(outcome.effects.is_empty(), "{outcome:?}");
     assert_eq!(outcome.status.len(), 1, "{outcome:?}");
     assert!(outcome.status[0].0.starts_with("Cancelled — not created"));
@@ -223,9 +229,7 @@ fn after_a_second_esc_a_result_already_on_its_way_is_the_outcome() {
         found_existing: false,
         request_id: None,
     };
-    let outcome = held
-        .feature()
-        .finished(request, received_at(), Ok(answer), &ctx());
+    let outcome = held.finished(request, Ok(answer));
     assert!(
         outcome.recent.is_some() && outcome.detail.is_some(),
         "{outcome:?}"
